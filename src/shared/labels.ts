@@ -1,0 +1,79 @@
+/** Chinese labels and fixed lists shared by the mini-program and the backend (pure data, no platform code). */
+import type { GuardianRelation, PolicyModule, RegionLevel, ScopeType, Stage, StaffRole, StationKind } from '../../types';
+
+/** The child stages in catalogue order. */
+export const STAGES: readonly Stage[] = ['preschool', 'primary', 'junior', 'senior', 'vocational'];
+
+/** Chinese names of the child stages. */
+export const STAGE_LABELS: Record<Stage, string> = {
+  preschool: '学前',
+  primary: '小学',
+  junior: '初中',
+  senior: '高中',
+  vocational: '中职/高校',
+};
+
+/** The policy modules in the order the Xiamen seed lists them. */
+export const POLICY_MODULES: readonly PolicyModule[] = [
+  'mh_education',
+  'mh_aid',
+  'mh_care',
+  'abnormal_awareness',
+  'parent_child',
+];
+
+/** Chinese names of the policy modules. */
+export const MODULE_LABELS: Record<PolicyModule, string> = {
+  mh_education: '心理健康教育',
+  mh_aid: '心理援助',
+  mh_care: '心理保健',
+  abnormal_awareness: '心理异常认知',
+  parent_child: '亲子沟通',
+};
+
+/** Chinese names of staff roles. */
+export const ROLE_LABELS: Record<StaffRole, string> = {
+  school_psychologist: '学校心理教师',
+  head_teacher: '班主任',
+  school_leader: '学校领导',
+  station_staff: '站点管理员',
+  federation_staff: '妇联工作人员',
+  admin: '平台管理员',
+};
+
+/** Which scope each role is granted on. */
+export const ROLE_SCOPE: Record<StaffRole, ScopeType> = {
+  school_psychologist: 'school',
+  head_teacher: 'school',
+  school_leader: 'school',
+  station_staff: 'station',
+  federation_staff: 'region',
+  admin: 'platform',
+};
+
+/** Chinese names of region levels. */
+export const REGION_LEVEL_LABELS: Record<RegionLevel, string> = {
+  province: '省',
+  city: '市',
+  district: '区县',
+};
+
+/** Chinese names of station kinds. */
+export const STATION_KIND_LABELS: Record<StationKind, string> = {
+  parent_school: '家长学校',
+  guidance_station: '家庭教育指导服务站点',
+};
+
+/** Chinese names of guardian relations. */
+export const RELATION_LABELS: Record<GuardianRelation, string> = {
+  father: '父亲',
+  mother: '母亲',
+  other: '其他监护人',
+};
+
+/** The help line shown on every safety card (Xiamen seed: 24小时学生心理援助热线). */
+export const HELP_HOTLINE = {
+  name: '24小时学生心理援助热线',
+  number: '12356',
+  note: '全国统一心理援助热线，24小时有人接听；遇到紧急危险请拨打 110 或 120。',
+} as const;

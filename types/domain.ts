@@ -1,0 +1,92 @@
+/** Domain types shared by the mini-program and the backend. Types only: no runtime code. */
+
+/** A level of the administrative region registry. */
+export type RegionLevel = 'province' | 'city' | 'district';
+
+/** A child's stage of schooling (the catalogue's second axis). */
+export type Stage = 'preschool' | 'primary' | 'junior' | 'senior' | 'vocational';
+
+/** The five policy modules of family mental-health education (Xiamen seed). */
+export type PolicyModule = 'mh_education' | 'mh_aid' | 'mh_care' | 'abnormal_awareness' | 'parent_child';
+
+/** The kind of a station: a 家长学校 or a 家庭教育指导服务站点. */
+export type StationKind = 'parent_school' | 'guidance_station';
+
+/** Staff and operator roles. Being a parent needs no grant: any user may bind a child. */
+export type StaffRole =
+  | 'school_psychologist'
+  | 'head_teacher'
+  | 'school_leader'
+  | 'station_staff'
+  | 'federation_staff'
+  | 'admin';
+
+/** What a role grant is scoped to. */
+export type ScopeType = 'school' | 'station' | 'region' | 'platform';
+
+/** A guardian's relation to a student. */
+export type GuardianRelation = 'father' | 'mother' | 'other';
+
+/** A region of the registry. */
+export interface Region {
+  id: string;
+  code: string;
+  name: string;
+  level: RegionLevel;
+  parentId: string | null;
+}
+
+/** A school of the registry. */
+export interface School {
+  id: string;
+  name: string;
+  regionId: string;
+  stages: Stage[];
+}
+
+/** A station (家长学校 / 家庭教育指导服务站点) of the registry. */
+export interface Station {
+  id: string;
+  name: string;
+  kind: StationKind;
+  regionId: string;
+  schoolId: string | null;
+  address: string;
+}
+
+/** A role held by a user, with the name of what it is scoped to. */
+export interface RoleGrant {
+  id: string;
+  role: StaffRole;
+  scopeType: ScopeType;
+  scopeId: string | null;
+  scopeName: string;
+  grantedAt: string;
+}
+
+/** A child bound to the current guardian (only what the guardian may see). */
+export interface BoundChild {
+  studentId: string;
+  name: string;
+  schoolId: string;
+  schoolName: string;
+  grade: string;
+  className: string;
+  stage: Stage;
+  relation: GuardianRelation;
+  boundAt: string;
+}
+
+/** The logged-in user as they see themselves. */
+export interface UserProfile {
+  id: string;
+  displayName: string;
+  createdAt: string;
+}
+
+/** The privacy-guide agreement state of a user. */
+export interface PrivacyState {
+  currentVersion: string;
+  agreedVersion: string | null;
+  agreedAt: string | null;
+}

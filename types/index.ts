@@ -1,0 +1,3 @@
+/** The contract between the mini-program and the backend. Types only. */
+export type * from './domain';
+export type * from './api';
