@@ -1,0 +1,34 @@
+export default defineAppConfig({
+  pages: ['pages/index/index', 'pages/courses/index', 'pages/events/index', 'pages/me/index'],
+  subPackages: [
+    {
+      root: 'packages/account',
+      pages: ['login/index', 'privacy/index', 'invite/index', 'profile/index'],
+    },
+    {
+      root: 'packages/admin',
+      pages: ['registry/index', 'invitations/index'],
+    },
+  ],
+  window: {
+    backgroundTextStyle: 'light',
+    navigationBarBackgroundColor: '#ffffff',
+    navigationBarTitleText: '心桥',
+    navigationBarTextStyle: 'black',
+    backgroundColor: '#f5f7f6',
+  },
+  tabBar: {
+    color: '#8a8f99',
+    selectedColor: '#2e8b7a',
+    backgroundColor: '#ffffff',
+    borderStyle: 'black',
+    list: [
+      { pagePath: 'pages/index/index', text: '首页', iconPath: 'assets/tabbar/home.png', selectedIconPath: 'assets/tabbar/home-active.png' },
+      { pagePath: 'pages/courses/index', text: '课程', iconPath: 'assets/tabbar/courses.png', selectedIconPath: 'assets/tabbar/courses-active.png' },
+      { pagePath: 'pages/events/index', text: '活动', iconPath: 'assets/tabbar/events.png', selectedIconPath: 'assets/tabbar/events-active.png' },
+      { pagePath: 'pages/me/index', text: '我的', iconPath: 'assets/tabbar/me.png', selectedIconPath: 'assets/tabbar/me-active.png' },
+    ],
+  },
+  __usePrivacyCheck__: true,
+  lazyCodeLoading: 'requiredComponents',
+});

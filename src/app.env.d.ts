@@ -1,0 +1,17 @@
+/// <reference types="@tarojs/taro" />
+
+declare module '*.png' {
+  const src: string;
+  export default src;
+}
+declare module '*.scss';
+declare module '*.css';
+
+declare namespace NodeJS {
+  interface ProcessEnv {
+    /** The platform Taro builds for. */
+    TARO_ENV?: 'weapp' | 'h5' | 'swan' | 'alipay' | 'tt' | 'qq' | 'jd' | 'harmony' | 'rn';
+    /** The weapp's absolute API base URL (from .env.development / .env.production). */
+    TARO_APP_API_BASE?: string;
+  }
+}

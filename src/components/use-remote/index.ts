@@ -1,0 +1,60 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { useDidShow } from '@tarojs/taro';
+import type { ApiError, ApiResult } from '../../services/request';
+
+/** The state of data loaded from the API. */
+export type Remote<T> = { status: 'loading' } | { status: 'error'; error: ApiError } | { status: 'ready'; data: T };
+
+/** Options of useRemote. */
+export interface UseRemoteOptions {
+  /** Skip loading (e.g. while logged out); the state goes back to 'loading' while disabled. */
+  enabled?: boolean;
+}
+
+/** Loads data through a service call each time the page shows; keeps the last data while reloading. */
+export function useRemote<T>(loader: () => Promise<ApiResult<T>>, options: UseRemoteOptions = {}) {
+  const enabled = options.enabled ?? true;
+  const [state, setState] = useState<Remote<T>>({ status: 'loading' });
+  const loaderRef = useRef(loader);
+  const enabledRef = useRef(enabled);
+  const generation = useRef(0);
+  const mounted = useRef(false);
+
+  useEffect(() => {
+    loaderRef.current = loader;
+  }, [loader]);
+
+  const reload = useCallback(async () => {
+    if (!enabledRef.current) return;
+    const mine = ++generation.current;
+    setState((prev) => (prev.status === 'ready' ? prev : { status: 'loading' }));
+    const result = await loaderRef.current();
+    if (mine !== generation.current) return;
+    setState(result.ok ? { status: 'ready', data: result.data } : { status: 'error', error: result.error });
+  }, []);
+
+  useEffect(() => {
+    enabledRef.current = enabled;
+    if (!mounted.current) {
+      mounted.current = true;
+      return;
+    }
+    if (enabled) {
+      void reload();
+    } else {
+      generation.current++;
+      setState({ status: 'loading' });
+    }
+  }, [enabled, reload]);
+
+  useDidShow(() => {
+    void reload();
+  });
+
+  const retry = useCallback(() => {
+    setState({ status: 'loading' });
+    void reload();
+  }, [reload]);
+
+  return { state, reload, retry };
+}

@@ -1,0 +1,163 @@
+import Taro, { useRouter } from '@tarojs/taro';
+import { View, Text } from '@tarojs/components';
+import { Tag } from '@nutui/nutui-react-taro';
+import { ArrowRight, Location, QrCode } from '@nutui/icons-react-taro';
+import { useCallback } from 'react';
+import type { RegionDetailOutput, RegionSummary } from '../../../../types';
+import { REGION_LEVEL_LABELS, STAGE_LABELS, STATION_KIND_LABELS } from '../../../shared/labels';
+import { PageShell } from '../../../components/page-shell';
+import { Section } from '../../../components/section';
+import { StateView } from '../../../components/state-view';
+import { useRemote } from '../../../components/use-remote';
+import { getRegion, listRegions } from '../../../services/registry';
+import type { ApiResult } from '../../../services/request';
+import { regionTrail } from '../components/crumbs';
+import './index.scss';
+
+/** The page's data: the provinces at the top, or one region's detail. */
+export type RegistryData = { kind: 'root'; regions: RegionSummary[] } | { kind: 'region'; detail: RegionDetailOutput };
+
+/** Loads the provinces (no id) or one region. */
+export async function loadRegistry(regionId: string | undefined): Promise<ApiResult<RegistryData>> {
+  if (!regionId) {
+    const result = await listRegions();
+    return result.ok ? { ok: true, data: { kind: 'root', regions: result.data.regions } } : result;
+  }
+  const result = await getRegion(regionId);
+  return result.ok ? { ok: true, data: { kind: 'region', detail: result.data } } : result;
+}
+
+function openRegion(id: string): void {
+  Taro.navigateTo({ url: `/packages/admin/registry/index?id=${encodeURIComponent(id)}` }).catch(() => undefined);
+}
+
+function RegionRow({ region }: { region: RegionSummary }) {
+  return (
+    <View className='xq-registry__row' onClick={() => openRegion(region.id)}>
+      <View className='xq-registry__row-text'>
+        <View className='xq-registry__row-title'>
+          <Text className='xq-registry__name'>{region.name}</Text>
+          <Tag type='default' plain>
+            {REGION_LEVEL_LABELS[region.level]}
+          </Tag>
+        </View>
+        <Text className='xq-registry__counts'>
+          {region.childCount} 个下级 · {region.schoolCount} 所学校 · {region.stationCount} 个站点
+        </Text>
+      </View>
+      <ArrowRight size={14} color='#98a29e' />
+    </View>
+  );
+}
+
+function RegionDetail({ detail }: { detail: RegionDetailOutput }) {
+  const { region, path, children, schools, stations } = detail;
+  return (
+    <>
+      <View className='xq-registry__hero'>
+        <Text className='xq-registry__trail'>{regionTrail(path, region).join(' / ')}</Text>
+        <Text className='xq-registry__hero-name'>{region.name}</Text>
+        <View className='xq-registry__stats'>
+          <View className='xq-registry__stat'>
+            <Text className='xq-registry__stat-value'>{region.childCount}</Text>
+            <Text className='xq-registry__stat-label'>下级地区</Text>
+          </View>
+          <View className='xq-registry__stat'>
+            <Text className='xq-registry__stat-value'>{region.schoolCount}</Text>
+            <Text className='xq-registry__stat-label'>学校</Text>
+          </View>
+          <View className='xq-registry__stat'>
+            <Text className='xq-registry__stat-value'>{region.stationCount}</Text>
+            <Text className='xq-registry__stat-label'>站点</Text>
+          </View>
+        </View>
+      </View>
+
+      {children.length > 0 ? (
+        <Section title='下级地区' extra={`${children.length} 个`} flush>
+          {children.map((child) => (
+            <RegionRow key={child.id} region={child} />
+          ))}
+        </Section>
+      ) : null}
+
+      <Section title='学校' extra={`${schools.length} 所`}>
+        {schools.length === 0 ? (
+          <StateView compact status='empty' title='本地区没有直属学校' description={children.length > 0 ? '学校登记在下级地区中。' : undefined} />
+        ) : (
+          schools.map((school) => (
+            <View key={school.id} className='xq-registry__item'>
+              <Text className='xq-registry__name'>{school.name}</Text>
+              <View className='xq-registry__tags'>
+                {school.stages.map((stage) => (
+                  <Tag key={stage} type='success' plain>
+                    {STAGE_LABELS[stage]}
+                  </Tag>
+                ))}
+              </View>
+            </View>
+          ))
+        )}
+      </Section>
+
+      <Section title='家长学校与指导站点' extra={`${stations.length} 个`}>
+        {stations.length === 0 ? (
+          <StateView compact status='empty' title='本地区没有直属站点' description={children.length > 0 ? '站点登记在下级地区中。' : undefined} />
+        ) : (
+          stations.map((station) => (
+            <View key={station.id} className='xq-registry__item'>
+              <View className='xq-registry__row-title'>
+                <Text className='xq-registry__name'>{station.name}</Text>
+              </View>
+              <View className='xq-registry__tags'>
+                <Tag type={station.kind === 'parent_school' ? 'primary' : 'warning'} plain>
+                  {STATION_KIND_LABELS[station.kind]}
+                </Tag>
+              </View>
+              {station.address ? (
+                <View className='xq-registry__address'>
+                  <Location size={12} color='#98a29e' />
+                  <Text>{station.address}</Text>
+                </View>
+              ) : null}
+            </View>
+          ))
+        )}
+      </Section>
+    </>
+  );
+}
+
+/** 地区与站点: browse the registry province → city → district, with counts, schools and stations. */
+export default function RegistryPage() {
+  const router = useRouter();
+  const regionId = router.params.id;
+  const loader = useCallback(() => loadRegistry(regionId), [regionId]);
+  const { state, retry } = useRemote(loader);
+
+  return (
+    <PageShell title={regionId ? undefined : '地区与站点'} subtitle={regionId ? undefined : '平台登记的省、市、区县，以及各地学校和站点'}>
+      {!regionId ? (
+        <View className='xq-registry__invite' onClick={() => void Taro.navigateTo({ url: '/packages/admin/invitations/index' })}>
+          <QrCode size={18} color='#2e8b7a' />
+          <Text className='xq-registry__invite-text'>邀请工作人员</Text>
+          <ArrowRight size={12} color='#2e8b7a' />
+        </View>
+      ) : null}
+      {state.status === 'loading' ? <StateView status='loading' /> : null}
+      {state.status === 'error' ? <StateView status='error' description={state.error.message} onAction={retry} /> : null}
+      {state.status === 'ready' && state.data.kind === 'root' ? (
+        state.data.regions.length === 0 ? (
+          <StateView status='empty' title='还没有登记地区' description='登记省、市、区县后，学校和站点就可以归属到对应地区。' />
+        ) : (
+          <Section title='省份' extra={`${state.data.regions.length} 个`} flush>
+            {state.data.regions.map((region) => (
+              <RegionRow key={region.id} region={region} />
+            ))}
+          </Section>
+        )
+      ) : null}
+      {state.status === 'ready' && state.data.kind === 'region' ? <RegionDetail detail={state.data.detail} /> : null}
+    </PageShell>
+  );
+}

@@ -1,0 +1,154 @@
+import Taro from '@tarojs/taro';
+import { View, Text } from '@tarojs/components';
+import { Button, Cell, CellGroup, Tag } from '@nutui/nutui-react-taro';
+import { Edit, QrCode, Setting, ShieldCheck } from '@nutui/icons-react-taro';
+import dayjs from 'dayjs';
+import { useState, type ReactNode } from 'react';
+import type { MeOutput, RoleGrant } from '../../../types';
+import { RELATION_LABELS, ROLE_LABELS, STAGE_LABELS } from '../../shared/labels';
+import { PageShell } from '../../components/page-shell';
+import { Section } from '../../components/section';
+import { StateView } from '../../components/state-view';
+import { LoginPrompt } from '../../components/login-prompt';
+import { useLoggedIn } from '../../components/use-session';
+import { useRemote } from '../../components/use-remote';
+import { getMe } from '../../services/me';
+import { logout } from '../../services/auth';
+import './index.scss';
+
+/** 平台管理员, or 学校心理教师 · 厦门市第一中学: a role with the name of its scope. */
+export function roleText(role: RoleGrant): string {
+  const label = ROLE_LABELS[role.role];
+  return role.scopeType === 'platform' || !role.scopeName ? label : `${label} · ${role.scopeName}`;
+}
+
+function open(url: string): void {
+  Taro.navigateTo({ url }).catch(() => undefined);
+}
+
+function Profile({ me }: { me: MeOutput }) {
+  const [leaving, setLeaving] = useState(false);
+  const isAdmin = me.roles.some((role) => role.role === 'admin');
+  const privacy = me.privacy;
+  const agreedCurrent = privacy.agreedVersion !== null && privacy.agreedVersion === privacy.currentVersion;
+
+  const handleLogout = async () => {
+    const confirm = await Taro.showModal({ title: '退出登录', content: '确定要退出当前账号吗？', confirmText: '退出', cancelText: '取消' }).catch(() => ({ confirm: false }));
+    if (!confirm.confirm) return;
+    setLeaving(true);
+    const result = await logout();
+    setLeaving(false);
+    Taro.showToast({ title: result.ok ? '已退出登录' : '已在本机退出登录', icon: 'none' });
+  };
+
+  return (
+    <>
+      <View className='xq-me__card'>
+        <View className='xq-me__avatar'>
+          <Text>{me.user.displayName.slice(0, 1) || '心'}</Text>
+        </View>
+        <View className='xq-me__who'>
+          <Text className='xq-me__name'>{me.user.displayName}</Text>
+          <View className='xq-me__roles'>
+            {me.roles.length === 0 ? (
+              <Tag type='default' plain>
+                家长
+              </Tag>
+            ) : (
+              me.roles.map((role) => (
+                <Tag key={role.id} type='primary' plain className='xq-me__role'>
+                  {roleText(role)}
+                </Tag>
+              ))
+            )}
+          </View>
+        </View>
+      </View>
+
+      <Section title='我的孩子' extra={me.children.length > 0 ? `${me.children.length} 位` : undefined}>
+        {me.children.length === 0 ? (
+          <StateView compact status='empty' title='还没有绑定孩子' description='学校会为每位学生发放绑定码，家长凭码绑定后即可在这里看到孩子的学校和年级。' />
+        ) : (
+          me.children.map((child) => (
+            <View key={child.studentId} className='xq-me__child'>
+              <View className='xq-me__child-head'>
+                <Text className='xq-me__child-name'>{child.name}</Text>
+                <Tag type='success' plain>
+                  {STAGE_LABELS[child.stage]}
+                </Tag>
+                <Text className='xq-me__child-relation'>我是{RELATION_LABELS[child.relation]}</Text>
+              </View>
+              <Text className='xq-me__child-school'>{child.schoolName}</Text>
+              <Text className='xq-me__child-class'>
+                {child.grade} {child.className}
+              </Text>
+            </View>
+          ))
+        )}
+      </Section>
+
+      <View className={`xq-me__privacy${agreedCurrent ? '' : ' xq-me__privacy--todo'}`} onClick={() => open('/packages/account/privacy/index')}>
+        <ShieldCheck size={18} color={agreedCurrent ? '#2e8b7a' : '#e07a3f'} />
+        <View className='xq-me__privacy-text'>
+          {agreedCurrent ? (
+            <Text>
+              已同意隐私保护指引（{privacy.agreedVersion}，{privacy.agreedAt ? dayjs(privacy.agreedAt).format('YYYY年M月D日') : '日期未知'}）
+            </Text>
+          ) : (
+            <Text>
+              {privacy.agreedVersion ? `隐私保护指引已更新至 ${privacy.currentVersion}，请重新阅读并同意` : '你还没有同意隐私保护指引，请阅读并同意'}
+            </Text>
+          )}
+        </View>
+        {agreedCurrent ? null : <Text className='xq-me__privacy-go'>去查看</Text>}
+      </View>
+
+      <CellGroup>
+        <Cell title={<Entry icon={<QrCode size={16} color='#2e8b7a' />} text='邀请码' />} description='学校、站点或妇联工作人员凭邀请码开通身份' clickable onClick={() => open('/packages/account/invite/index')} />
+        <Cell title={<Entry icon={<Edit size={16} color='#2e8b7a' />} text='编辑资料' />} clickable onClick={() => open('/packages/account/profile/index')} />
+        <Cell title={<Entry icon={<ShieldCheck size={16} color='#2e8b7a' />} text='隐私保护指引' />} clickable onClick={() => open('/packages/account/privacy/index')} />
+        {isAdmin ? (
+          <Cell title={<Entry icon={<Setting size={16} color='#2e8b7a' />} text='管理后台' />} description='地区、学校、站点与邀请' clickable onClick={() => open('/packages/admin/registry/index')} />
+        ) : null}
+      </CellGroup>
+
+      <Button block fill='outline' type='default' loading={leaving} className='xq-me__logout' onClick={handleLogout}>
+        退出登录
+      </Button>
+    </>
+  );
+}
+
+function Entry({ icon, text }: { icon: ReactNode; text: string }) {
+  return (
+    <View className='xq-me__entry'>
+      {icon}
+      <Text className='xq-me__entry-text'>{text}</Text>
+    </View>
+  );
+}
+
+/** 我的: who I am, my roles and children, my privacy agreement, and account entries. */
+export default function MePage() {
+  const loggedIn = useLoggedIn();
+  const { state, retry } = useRemote(getMe, { enabled: loggedIn });
+
+  if (!loggedIn) {
+    return (
+      <PageShell title='我的' subtitle='登录后管理孩子信息与账户'>
+        <LoginPrompt title='你还没有登录' description='登录后可以查看绑定的孩子、身份和隐私授权状态。' />
+        <CellGroup>
+          <Cell title='隐私保护指引' clickable onClick={() => open('/packages/account/privacy/index')} />
+        </CellGroup>
+      </PageShell>
+    );
+  }
+
+  return (
+    <PageShell className='xq-me'>
+      {state.status === 'loading' ? <StateView status='loading' /> : null}
+      {state.status === 'error' ? <StateView status='error' description={state.error.message} onAction={retry} /> : null}
+      {state.status === 'ready' ? <Profile me={state.data} /> : null}
+    </PageShell>
+  );
+}

@@ -1,0 +1,23 @@
+/** The registry of regions, schools and stations. */
+import type { RegionDetailOutput, RegionListOutput, SchoolListOutput, StationListOutput } from '../../types';
+import { request, type ApiResult } from './request';
+
+/** Regions under a parent region, or the provinces when no parent is given. */
+export function listRegions(parentId?: string): Promise<ApiResult<RegionListOutput>> {
+  return request<RegionListOutput>('/api/regions', { query: { parentId } });
+}
+
+/** One region with its path, child regions, schools and stations. */
+export function getRegion(id: string): Promise<ApiResult<RegionDetailOutput>> {
+  return request<RegionDetailOutput>(`/api/regions/${encodeURIComponent(id)}`);
+}
+
+/** The schools of a region, or every school the caller may see when no region is given. */
+export function listSchools(regionId?: string): Promise<ApiResult<SchoolListOutput>> {
+  return request<SchoolListOutput>('/api/schools', { query: { regionId } });
+}
+
+/** The stations (家长学校 / 家庭教育指导服务站点) of a region. */
+export function listStations(regionId: string): Promise<ApiResult<StationListOutput>> {
+  return request<StationListOutput>('/api/stations', { query: { regionId } });
+}
