@@ -15,3 +15,8 @@ declare namespace NodeJS {
     TARO_APP_API_BASE?: string;
   }
 }
+
+declare module '@nutui/icons-react-taro/dist/es/icons/configure.js' {
+  /** Sets NutUI icons' global options (the element they render, their class prefix). */
+  export function configure(config: { tag?: string; classPrefix?: string; useSvg?: boolean }): void;
+}

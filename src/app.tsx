@@ -1,12 +1,16 @@
 import type { PropsWithChildren } from 'react';
 import { useLaunch } from '@tarojs/taro';
 import dayjs from 'dayjs';
+import { configure as configureIcons } from '@nutui/icons-react-taro/dist/es/icons/configure.js';
 import 'dayjs/locale/zh-cn';
 import '@nutui/icons-react-taro/dist/style_icon.css';
 import { installPrivacyGate } from './services/privacy-gate';
 import './app.scss';
 
 dayjs.locale('zh-cn');
+
+// NutUI icons render an <i> by default, which the mini-program has no template for: use <view> there.
+if (process.env.TARO_ENV !== 'h5') configureIcons({ tag: 'view' });
 
 /** The app shell: installs WeChat's privacy gate at launch and renders the current page. */
 function App({ children }: PropsWithChildren) {

@@ -101,11 +101,11 @@ function isTimeoutFailure(err: unknown): boolean {
 function send(url: string, method: HttpMethod, header: Record<string, string>, body: unknown, timeout: number): Promise<Outcome> {
   return new Promise<Outcome>((resolve) => {
     let settled = false;
-    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timing: { timer?: ReturnType<typeof setTimeout> } = {};
     const finish = (outcome: Outcome): void => {
       if (settled) return;
       settled = true;
-      if (timer !== undefined) clearTimeout(timer);
+      if (timing.timer !== undefined) clearTimeout(timing.timer);
       resolve(outcome);
     };
     let task: { abort?: () => void } | undefined;
@@ -127,7 +127,7 @@ function send(url: string, method: HttpMethod, header: Record<string, string>, b
       finish({ kind: 'network' });
       return;
     }
-    timer = setTimeout(() => {
+    timing.timer = setTimeout(() => {
       finish({ kind: 'timeout' });
       try {
         task?.abort?.();

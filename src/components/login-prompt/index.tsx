@@ -29,7 +29,7 @@ export function LoginPrompt({ title = '登录后查看更多', description = '�
         <Text className='xq-login-prompt__title'>{title}</Text>
         <Text className='xq-login-prompt__desc'>{description}</Text>
       </View>
-      <Button type='primary' size='small' onClick={goLogin}>
+      <Button className='xq-login-prompt__action' type='primary' size='small' onClick={goLogin}>
         去登录
       </Button>
     </View>

@@ -7,7 +7,7 @@ export type Remote<T> = { status: 'loading' } | { status: 'error'; error: ApiErr
 
 /** Options of useRemote. */
 export interface UseRemoteOptions {
-  /** Skip loading (e.g. while logged out); the state goes back to 'loading' while disabled. */
+  /** Skip loading (e.g. while logged out); the state reads 'loading' while disabled and old data is dropped. */
   enabled?: boolean;
 }
 
@@ -19,6 +19,7 @@ export function useRemote<T>(loader: () => Promise<ApiResult<T>>, options: UseRe
   const enabledRef = useRef(enabled);
   const generation = useRef(0);
   const mounted = useRef(false);
+  const stale = useRef(false);
 
   useEffect(() => {
     loaderRef.current = loader;
@@ -27,7 +28,9 @@ export function useRemote<T>(loader: () => Promise<ApiResult<T>>, options: UseRe
   const reload = useCallback(async () => {
     if (!enabledRef.current) return;
     const mine = ++generation.current;
-    setState((prev) => (prev.status === 'ready' ? prev : { status: 'loading' }));
+    const keep = !stale.current;
+    stale.current = false;
+    setState((prev) => (prev.status === 'ready' && keep ? prev : { status: 'loading' }));
     const result = await loaderRef.current();
     if (mine !== generation.current) return;
     setState(result.ok ? { status: 'ready', data: result.data } : { status: 'error', error: result.error });
@@ -43,7 +46,7 @@ export function useRemote<T>(loader: () => Promise<ApiResult<T>>, options: UseRe
       void reload();
     } else {
       generation.current++;
-      setState({ status: 'loading' });
+      stale.current = true;
     }
   }, [enabled, reload]);
 
@@ -56,5 +59,6 @@ export function useRemote<T>(loader: () => Promise<ApiResult<T>>, options: UseRe
     void reload();
   }, [reload]);
 
-  return { state, reload, retry };
+  const shown: Remote<T> = enabled ? state : { status: 'loading' };
+  return { state: shown, reload, retry };
 }

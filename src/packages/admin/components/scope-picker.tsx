@@ -61,7 +61,6 @@ export function ScopePicker({ visible, scopeType, onClose, onPick }: ScopePicker
   useEffect(() => {
     if (!visible) return;
     let live = true;
-    setLevel({ status: 'loading' });
     void loadLevel(regionId).then((next) => {
       if (live) setLevel(next);
     });
@@ -70,9 +69,19 @@ export function ScopePicker({ visible, scopeType, onClose, onPick }: ScopePicker
     };
   }, [visible, regionId, attempt]);
 
+  const goTo = (id: string | null) => {
+    setLevel({ status: 'loading' });
+    setRegionId(id);
+  };
+
+  const retry = () => {
+    setLevel({ status: 'loading' });
+    setAttempt((n) => n + 1);
+  };
+
   const goUp = () => {
     if (level.status !== 'ready' || !level.data.region) return;
-    setRegionId(level.data.region.parentId);
+    goTo(level.data.region.parentId);
   };
 
   const pick = (scopeId: string, name: string) => {
@@ -94,7 +103,7 @@ export function ScopePicker({ visible, scopeType, onClose, onPick }: ScopePicker
         <ScrollView scrollY className='xq-picker__scroll'>
           {level.status === 'loading' ? <StateView compact status='loading' /> : null}
           {level.status === 'error' ? (
-            <StateView compact status='error' description={level.error.message} onAction={() => setAttempt((n) => n + 1)} />
+            <StateView compact status='error' description={level.error.message} onAction={retry} />
           ) : null}
           {level.status === 'ready' ? (
             <>
@@ -109,7 +118,7 @@ export function ScopePicker({ visible, scopeType, onClose, onPick }: ScopePicker
                 </View>
               ) : null}
               {level.data.regions.map((region) => (
-                <View key={region.id} className='xq-picker__row' onClick={() => setRegionId(region.id)}>
+                <View key={region.id} className='xq-picker__row' onClick={() => goTo(region.id)}>
                   <View className='xq-picker__row-text'>
                     <Text className='xq-picker__name'>{region.name}</Text>
                     <Text className='xq-picker__meta'>

@@ -1,0 +1,2 @@
+// Images resolve to their name under jsdom.
+module.exports = 'test-file-stub';

@@ -1,0 +1,2 @@
+// Styles have no meaning under jsdom.
+module.exports = {};
