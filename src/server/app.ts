@@ -1,0 +1,97 @@
+/** The Hono app: middleware, the error envelope, every route, and the OpenAPI document. */
+import { randomUUID } from 'node:crypto';
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { secureHeaders } from 'hono/secure-headers';
+import { z } from 'zod';
+import type { AppDeps } from './deps';
+import type { Caller } from './domain/caller';
+import { buildServices } from './domain/services';
+import { AppError } from './http/errors';
+import { buildOpenApi } from './http/openapi';
+import { mountRoutes, type RouteRuntime, type RouteSpec } from './http/route';
+import { authRoutes } from './routes/auth';
+import { invitationRoutes } from './routes/invitations';
+import { meRoutes } from './routes/me';
+import { registryRoutes } from './routes/registry';
+import { systemRoutes } from './routes/system';
+import { APP_VERSION } from './version';
+
+z.config(z.locales.zhCN());
+
+type Env = { Variables: { requestId: string; caller: Caller | null } };
+
+/** Every route of the API, in documentation order. */
+export const ROUTES: readonly RouteSpec<any, any, any, any, any>[] = [...systemRoutes, ...authRoutes, ...meRoutes, ...invitationRoutes, ...registryRoutes];
+
+function bearer(c: Context): string | null {
+  const header = c.req.header('authorization');
+  if (!header) return null;
+  const m = /^Bearer\s+(\S+)$/i.exec(header.trim());
+  return m ? m[1] : '';
+}
+
+/** Builds the app on its dependencies. */
+export function createApp(deps: AppDeps): Hono<Env> {
+  const app = new Hono<Env>();
+  const openapi = buildOpenApi(ROUTES, APP_VERSION);
+  const patterns = ROUTES.map((r) => ({ method: r.method.toUpperCase(), re: new RegExp(`^${r.path.replace(/\{\w+\}/g, '[^/]+')}$`) }));
+
+  app.use('*', async (c, next) => {
+    const requestId = randomUUID();
+    c.set('requestId', requestId);
+    c.header('X-Request-Id', requestId);
+    const started = performance.now();
+    await next();
+    if (c.req.path.startsWith('/api/')) {
+      deps.log.info('request', { requestId, method: c.req.method, route: c.req.routePath, status: c.res.status, ms: Math.round(performance.now() - started) });
+    }
+  });
+  app.use('/api/*', secureHeaders({ crossOriginResourcePolicy: 'same-origin' }));
+  app.use('/api/*', async (c, next) => {
+    c.header('Cache-Control', 'no-store');
+    await next();
+  });
+  app.use('/api/*', bodyLimit({ maxSize: deps.config.bodyLimitBytes, onError: () => { throw new AppError('BODY_TOO_LARGE'); } }));
+
+  const runtime: RouteRuntime = {
+    async caller(c, required) {
+      const token = bearer(c);
+      if (token === null) {
+        if (required) throw new AppError('UNAUTHENTICATED');
+        return null;
+      }
+      if (token === '') throw new AppError('TOKEN_INVALID');
+      try {
+        return await buildServices(deps, null).identity.authenticate(token);
+      } catch (err) {
+        if (required) throw err;
+        return null;
+      }
+    },
+    services: (caller) => buildServices(deps, caller),
+    requestId: (c) => c.get('requestId'),
+  };
+
+  mountRoutes(app as unknown as Hono, ROUTES, runtime);
+  app.get('/api/openapi.json', (c) => c.json(openapi));
+
+  app.all('/api/*', (c) => {
+    const path = c.req.path;
+    const other = patterns.some((p) => p.re.test(path));
+    throw new AppError(other ? 'METHOD_NOT_ALLOWED' : 'ROUTE_NOT_FOUND');
+  });
+
+  app.onError((err, c) => {
+    const requestId = c.get('requestId');
+    let e: AppError;
+    if (err instanceof AppError) e = err;
+    else if ((err as { code?: unknown }).code === '23505') e = new AppError('CONFLICT');
+    else {
+      deps.log.error('unhandled', { requestId, route: c.req.routePath, name: err.name, message: err.message, stack: err.stack?.split('\n').slice(0, 6).join(' | ') });
+      e = new AppError('INTERNAL');
+    }
+    return c.json(e.body(requestId), e.status);
+  });
+  return app;
+}

@@ -1,0 +1,35 @@
+/** Signed, expiring session tokens (JWT, HS256). The token carries only the user id and the session id. */
+import { SignJWT, errors, jwtVerify } from 'jose';
+import { AppError } from '../http/errors';
+
+const ISSUER = 'xinqiao';
+const AUDIENCE = 'xinqiao-api';
+
+/** Signs a token for a session. */
+export async function signToken(secret: string, userId: string, sessionId: string, now: Date, expiresAt: Date): Promise<string> {
+  return new SignJWT({ sid: sessionId })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(userId)
+    .setIssuer(ISSUER)
+    .setAudience(AUDIENCE)
+    .setIssuedAt(Math.floor(now.getTime() / 1000))
+    .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
+    .sign(new TextEncoder().encode(secret));
+}
+
+/** Verifies a token at a given time; throws TOKEN_EXPIRED or TOKEN_INVALID. */
+export async function verifyToken(secret: string, token: string, now: Date): Promise<{ userId: string; sessionId: string }> {
+  try {
+    const { payload } = await jwtVerify(token, new TextEncoder().encode(secret), {
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      algorithms: ['HS256'],
+      currentDate: now,
+    });
+    if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string') throw new AppError('TOKEN_INVALID');
+    return { userId: payload.sub, sessionId: payload.sid };
+  } catch (err) {
+    if (err instanceof errors.JWTExpired) throw new AppError('TOKEN_EXPIRED');
+    throw new AppError('TOKEN_INVALID');
+  }
+}

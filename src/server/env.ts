@@ -1,0 +1,94 @@
+/** The one place that reads process.env: validates configuration and refuses unsafe production settings. */
+import path from 'node:path';
+import { z } from 'zod';
+
+/** Validated configuration of the backend. */
+export interface Config {
+  production: boolean;
+  port: number;
+  databaseUrl: string | null;
+  pgliteDir: string;
+  sessionSecret: string;
+  sessionTtlHours: number;
+  wechat: { appId: string | null; secret: string | null; apiBase: string; timeoutMs: number };
+  devLogin: boolean;
+  seedDemo: boolean;
+  staticDir: string | null;
+  bodyLimitBytes: number;
+  jobsIntervalSeconds: number;
+  privacyVersion: string;
+}
+
+/** A configuration error: the server refuses to start and says why. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const DEV_SECRET = 'xinqiao-development-secret-not-for-production-use';
+
+const flag = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
+  .optional()
+  .transform((v) => v === '1' || v === 'true' || v === 'yes');
+
+const EnvSchema = z.object({
+  NODE_ENV: z.string().optional(),
+  PORT: z.coerce.number().int().min(1).max(65535).default(8787),
+  DATABASE_URL: z.string().url().optional(),
+  PGLITE_DIR: z.string().min(1).optional(),
+  XQ_SESSION_SECRET: z.string().min(32, 'XQ_SESSION_SECRET 至少 32 个字符').optional(),
+  XQ_SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(24 * 7),
+  WECHAT_APPID: z.string().min(1).optional(),
+  WECHAT_SECRET: z.string().min(1).optional(),
+  WECHAT_API_BASE: z.string().url().default('https://api.weixin.qq.com'),
+  WECHAT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60000).default(5000),
+  XQ_DEV_LOGIN: flag,
+  XQ_SEED_DEMO: flag,
+  XQ_STATIC_DIR: z.string().optional(),
+  XQ_BODY_LIMIT_KB: z.coerce.number().int().min(1).max(10240).default(64),
+  XQ_JOBS_INTERVAL_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
+});
+
+/** Reads and validates configuration from an environment (process.env by default). */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`配置有误：\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  if (production) {
+    const missing: string[] = [];
+    if (!e.XQ_SESSION_SECRET) missing.push('XQ_SESSION_SECRET');
+    if (!e.WECHAT_APPID) missing.push('WECHAT_APPID');
+    if (!e.WECHAT_SECRET) missing.push('WECHAT_SECRET');
+    if (!e.DATABASE_URL) missing.push('DATABASE_URL');
+    if (missing.length) throw new ConfigError(`生产环境缺少必需的配置：${missing.join(', ')}`);
+    if (e.XQ_DEV_LOGIN) throw new ConfigError('生产环境禁止开启开发登录（XQ_DEV_LOGIN）');
+    if (e.XQ_SEED_DEMO) throw new ConfigError('生产环境禁止写入演示数据（XQ_SEED_DEMO）');
+  }
+  return {
+    production,
+    port: e.PORT,
+    databaseUrl: e.DATABASE_URL ?? null,
+    pgliteDir: path.resolve(cwd, e.PGLITE_DIR ?? '.data/pglite'),
+    sessionSecret: e.XQ_SESSION_SECRET ?? DEV_SECRET,
+    sessionTtlHours: e.XQ_SESSION_TTL_HOURS,
+    wechat: {
+      appId: e.WECHAT_APPID ?? null,
+      secret: e.WECHAT_SECRET ?? null,
+      apiBase: e.WECHAT_API_BASE.replace(/\/+$/, ''),
+      timeoutMs: e.WECHAT_TIMEOUT_MS,
+    },
+    devLogin: e.XQ_DEV_LOGIN,
+    seedDemo: e.XQ_SEED_DEMO,
+    staticDir: e.XQ_STATIC_DIR === '' ? null : path.resolve(cwd, e.XQ_STATIC_DIR ?? 'dist/h5'),
+    bodyLimitBytes: e.XQ_BODY_LIMIT_KB * 1024,
+    jobsIntervalSeconds: e.XQ_JOBS_INTERVAL_SECONDS,
+    privacyVersion: PRIVACY_VERSION,
+  };
+}
+
+/** The version of the privacy guide in force; bump it when the guide's text changes. */
+export const PRIVACY_VERSION = '2026.11';

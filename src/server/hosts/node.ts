@@ -1,0 +1,81 @@
+/** The Node host: one port serves the API and the H5 build; an interval runs the timed jobs. */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import { serveStatic } from '@hono/node-server/serve-static';
+import type { Hono } from 'hono';
+import { createApp } from '../app';
+import type { AppDeps } from '../deps';
+import type { Config } from '../env';
+import { runDueJobs } from '../jobs';
+import { createLogger, type Logger } from '../log';
+import { seedDemo } from '../seed/demo';
+import { openDatabase } from '../storage/open';
+import { createWeChatClient, type WeChatClient } from '../wechat/client';
+import type { Database } from '../storage/db';
+
+/** A running server. */
+export interface RunningServer {
+  url: string;
+  deps: AppDeps;
+  close(): Promise<void>;
+}
+
+/** Options to start the server; tests pass their own database, clock and WeChat client. */
+export interface StartOptions {
+  config: Config;
+  db?: Database;
+  log?: Logger;
+  clock?: () => Date;
+  wechat?: WeChatClient;
+  /** Listen on this port instead of config.port (0 picks a free one). */
+  port?: number;
+  runJobs?: boolean;
+}
+
+/** Adds the H5 build (with a fallback to index.html) behind the API routes. */
+function serveH5(app: Hono, dir: string): void {
+  const index = path.join(dir, 'index.html');
+  app.use('/*', serveStatic({ root: path.relative(process.cwd(), dir) || '.' }));
+  app.get('/*', (c) => {
+    if (!fs.existsSync(index)) return c.text('H5 版本尚未构建：请先运行 npm run build:h5', 404);
+    return c.html(fs.readFileSync(index, 'utf8'));
+  });
+}
+
+/** Opens the database, seeds demo data when asked, and listens. */
+export async function startServer(opts: StartOptions): Promise<RunningServer> {
+  const { config } = opts;
+  const log = opts.log ?? createLogger();
+  const db = opts.db ?? (await openDatabase(config));
+  if (config.seedDemo && (await seedDemo(db, config.privacyVersion))) log.info('demo_seeded');
+  const deps: AppDeps = { db, config, log, clock: opts.clock ?? (() => new Date()), wechat: opts.wechat ?? createWeChatClient(config.wechat) };
+  const app = createApp(deps) as unknown as Hono;
+  if (config.staticDir) serveH5(app, config.staticDir);
+  const server: ServerType = await new Promise((resolve) => {
+    const s = serve({ fetch: app.fetch, port: opts.port ?? config.port, hostname: '0.0.0.0' }, () => resolve(s));
+  });
+  const { port } = server.address() as AddressInfo;
+  let timer: NodeJS.Timeout | null = null;
+  if (opts.runJobs ?? true) {
+    let running = false;
+    timer = setInterval(() => {
+      if (running) return;
+      running = true;
+      runDueJobs(deps)
+        .catch((err: Error) => log.error('jobs_failed', { name: err.name, message: err.message }))
+        .finally(() => { running = false; });
+    }, config.jobsIntervalSeconds * 1000);
+    timer.unref();
+  }
+  return {
+    url: `http://127.0.0.1:${port}`,
+    deps,
+    async close() {
+      if (timer) clearInterval(timer);
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (!opts.db) await db.close();
+    },
+  };
+}

@@ -1,0 +1,52 @@
+/** The error envelope: every failure becomes a code, an HTTP status and a Chinese message. */
+import type { ApiErrorBody, ErrorCode } from '../../../types';
+
+type Status = 400 | 401 | 403 | 404 | 405 | 409 | 410 | 413 | 415 | 429 | 500 | 502;
+
+/** The status and default message of each error code. */
+export const ERRORS: Record<ErrorCode, { status: Status; message: string }> = {
+  BAD_JSON: { status: 400, message: '请求内容不是有效的 JSON' },
+  BODY_TOO_LARGE: { status: 413, message: '请求内容过大' },
+  VALIDATION_FAILED: { status: 400, message: '请求参数不正确' },
+  UNAUTHENTICATED: { status: 401, message: '请先登录' },
+  TOKEN_EXPIRED: { status: 401, message: '登录已过期，请重新登录' },
+  TOKEN_INVALID: { status: 401, message: '登录状态无效，请重新登录' },
+  FORBIDDEN: { status: 403, message: '没有权限进行此操作' },
+  NOT_FOUND: { status: 404, message: '内容不存在或无权查看' },
+  ROUTE_NOT_FOUND: { status: 404, message: '接口不存在' },
+  METHOD_NOT_ALLOWED: { status: 405, message: '不支持该请求方法' },
+  CONFLICT: { status: 409, message: '数据冲突，请刷新后重试' },
+  INVITATION_INVALID: { status: 400, message: '邀请码无效，请核对后重新输入' },
+  INVITATION_USED: { status: 409, message: '该邀请码已被使用' },
+  INVITATION_EXPIRED: { status: 410, message: '该邀请码已过期，请联系邀请人重新生成' },
+  PRIVACY_VERSION_MISMATCH: { status: 409, message: '隐私保护指引已更新，请阅读最新版本后再同意' },
+  PRIVACY_CONSENT_REQUIRED: { status: 403, message: '请先阅读并同意隐私保护指引' },
+  TOO_MANY_ATTEMPTS: { status: 429, message: '尝试次数过多，请稍后再试' },
+  DEV_LOGIN_DISABLED: { status: 404, message: '开发登录未开启' },
+  WECHAT_LOGIN_FAILED: { status: 401, message: '微信登录失败，请重新进入小程序' },
+  WECHAT_UNAVAILABLE: { status: 502, message: '微信服务暂时不可用，请稍后重试' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: '请求内容须为 application/json' },
+  INTERNAL: { status: 500, message: '服务器开小差了，请稍后重试' },
+};
+
+/** An error the API answers with: a code, optionally a more specific Chinese message and field details. */
+export class AppError extends Error {
+  override name = 'AppError';
+  constructor(
+    readonly code: ErrorCode,
+    message?: string,
+    readonly details?: { path: string; message: string }[],
+  ) {
+    super(message ?? ERRORS[code].message);
+  }
+
+  /** The HTTP status of this error. */
+  get status(): Status {
+    return ERRORS[this.code].status;
+  }
+
+  /** The JSON body of this error. */
+  body(requestId?: string): ApiErrorBody {
+    return { error: { code: this.code, message: this.message, ...(this.details ? { details: this.details } : {}), ...(requestId ? { requestId } : {}) } };
+  }
+}

@@ -1,0 +1,96 @@
+/** Declares an API route once: its schemas validate requests, type the handler and document it in OpenAPI. */
+import type { Context, Hono } from 'hono';
+import { z } from 'zod';
+import { AppError } from './errors';
+import type { Caller } from '../domain/caller';
+import type { Services } from '../domain/services';
+
+/** Who may call a route: anyone, or a logged-in user. */
+export type Access = 'public' | 'user';
+
+/** What a handler receives. */
+export interface HandlerInput<B, Q, P, A extends Access> {
+  body: B;
+  query: Q;
+  params: P;
+  caller: A extends 'user' ? Caller : Caller | null;
+  services: Services;
+  requestId: string;
+  c: Context;
+}
+
+/** One route of the API. */
+export interface RouteSpec<B = unknown, Q = unknown, P = unknown, R = unknown, A extends Access = Access> {
+  method: 'get' | 'post' | 'put' | 'delete';
+  /** OpenAPI-style path, e.g. /api/regions/{id}. */
+  path: string;
+  summary: string;
+  description?: string;
+  tag: string;
+  access: A;
+  body?: z.ZodType<B>;
+  query?: z.ZodObject<z.ZodRawShape> & z.ZodType<Q>;
+  params?: z.ZodObject<z.ZodRawShape> & z.ZodType<P>;
+  response: z.ZodType<R>;
+  status?: 200 | 201;
+  /** Extra error codes worth documenting for this route. */
+  errors?: AppError['code'][];
+  handler: (input: HandlerInput<B, Q, P, A>) => Promise<R | Response>;
+}
+
+/** Declares a route (an identity function that lets TypeScript infer the handler's types). */
+export function route<B = undefined, Q = undefined, P = undefined, R = unknown, A extends Access = Access>(
+  spec: RouteSpec<B, Q, P, R, A>,
+): RouteSpec<B, Q, P, R, A> {
+  return spec;
+}
+
+/** Everything a mounted route needs from the app for each request. */
+export interface RouteRuntime {
+  /** Resolves the caller from the request (null when there is no token; throws on a bad one). */
+  caller(c: Context, required: boolean): Promise<Caller | null>;
+  services(caller: Caller | null, c: Context): Services;
+  requestId(c: Context): string;
+}
+
+/** Turns zod issues into the envelope's field details. */
+export function issueDetails(error: z.ZodError): { path: string; message: string }[] {
+  return error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(body)', message: i.message }));
+}
+
+function validate<T>(schema: z.ZodType<T> | undefined, value: unknown, where: string): T {
+  if (!schema) return undefined as T;
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    throw new AppError('VALIDATION_FAILED', undefined, issueDetails(parsed.error).map((d) => ({ ...d, path: `${where}.${d.path}` })));
+  }
+  return parsed.data;
+}
+
+async function readJson(c: Context): Promise<unknown> {
+  const type = c.req.header('content-type') ?? '';
+  if (!/^application\/json\b/i.test(type)) throw new AppError('UNSUPPORTED_MEDIA_TYPE');
+  const text = await c.req.text();
+  if (text.trim() === '') throw new AppError('BAD_JSON', '请求内容为空');
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new AppError('BAD_JSON');
+  }
+}
+
+/** Mounts routes on a Hono app. */
+export function mountRoutes(app: Hono, routes: readonly RouteSpec<any, any, any, any, any>[], rt: RouteRuntime): void {
+  for (const r of routes) {
+    const honoPath = r.path.replace(/\{(\w+)\}/g, ':$1');
+    app.on(r.method.toUpperCase(), honoPath, async (c) => {
+      const params = validate(r.params, c.req.param(), 'params');
+      const query = validate(r.query, c.req.query(), 'query');
+      const caller = await rt.caller(c, r.access === 'user');
+      const body = r.body ? validate(r.body, await readJson(c), 'body') : undefined;
+      const result = await r.handler({ body, query, params, caller, services: rt.services(caller, c), requestId: rt.requestId(c), c });
+      if (result instanceof Response) return result;
+      return c.json(result, r.status ?? 200);
+    });
+  }
+}

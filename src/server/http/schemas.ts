@@ -1,0 +1,108 @@
+/** Zod schemas of the API, each checked at compile time against its contract type in types/. */
+import { z } from 'zod';
+import type * as T from '../../../types';
+import { typed } from './schema';
+
+const trimmed = (min: number, max: number) => z.string().trim().min(min).max(max);
+const uuid = z.string().uuid({ message: '无效的编号' });
+const isoDate = z.string().describe('ISO 8601 时间');
+
+export const StageSchema = z.enum(['preschool', 'primary', 'junior', 'senior', 'vocational']);
+export const RoleSchema = z.enum(['school_psychologist', 'head_teacher', 'school_leader', 'station_staff', 'federation_staff', 'admin']);
+export const ScopeTypeSchema = z.enum(['school', 'station', 'region', 'platform']);
+export const RegionLevelSchema = z.enum(['province', 'city', 'district']);
+export const StationKindSchema = z.enum(['parent_school', 'guidance_station']);
+
+export const IdParams = z.object({ id: z.string().describe('对象编号（UUID）') });
+export const RegionQuery = z.object({ regionId: uuid.describe('地区编号（含下级地区）') });
+export const ParentQuery = z.object({ parentId: uuid.optional().describe('上级地区编号；不填则返回省级地区') });
+export const OkSchema = z.object({ ok: z.literal(true) });
+
+export const HealthSchema = typed<T.HealthOutput>()(
+  z.object({ status: z.literal('ok'), database: z.enum(['pglite', 'postgres']), migrations: z.number().int(), version: z.string() }),
+);
+
+export const PrivacyGuideSchema = typed<T.PrivacyGuideOutput>()(
+  z.object({
+    version: z.string(),
+    title: z.string(),
+    effectiveDate: z.string(),
+    sections: z.array(z.object({ heading: z.string(), body: z.array(z.string()) })),
+  }),
+);
+
+export const LoginInputSchema = typed<T.LoginInput>()(z.object({ code: trimmed(1, 128).describe('wx.login 返回的 code') }));
+export const DevLoginInputSchema = typed<T.DevLoginInput>()(z.object({ identity: trimmed(1, 40).describe('演示身份，如 parent') }));
+export const DevIdentitiesSchema = typed<T.DevIdentitiesOutput>()(
+  z.object({ identities: z.array(z.object({ key: z.string(), label: z.string(), description: z.string() })) }),
+);
+
+export const RoleGrantSchema = typed<T.RoleGrant>()(
+  z.object({ id: z.string(), role: RoleSchema, scopeType: ScopeTypeSchema, scopeId: z.string().nullable(), scopeName: z.string(), grantedAt: isoDate }),
+);
+export const BoundChildSchema = typed<T.BoundChild>()(
+  z.object({
+    studentId: z.string(), name: z.string(), schoolId: z.string(), schoolName: z.string(), grade: z.string(), className: z.string(),
+    stage: StageSchema, relation: z.enum(['father', 'mother', 'other']), boundAt: isoDate,
+  }),
+);
+export const MeSchema = typed<T.MeOutput>()(
+  z.object({
+    user: z.object({ id: z.string(), displayName: z.string(), createdAt: isoDate }),
+    roles: z.array(RoleGrantSchema),
+    children: z.array(BoundChildSchema),
+    privacy: z.object({ currentVersion: z.string(), agreedVersion: z.string().nullable(), agreedAt: isoDate.nullable() }),
+  }),
+);
+export const LoginOutputSchema = typed<T.LoginOutput>()(z.object({ token: z.string(), expiresAt: isoDate, me: MeSchema }));
+
+export const UpdateProfileSchema = typed<T.UpdateProfileInput>()(
+  z.object({ displayName: trimmed(1, 20).refine((s) => !/[\u0000-\u001f<>]/.test(s), '称呼不能包含特殊字符') }),
+);
+export const PrivacyConsentSchema = typed<T.PrivacyConsentInput>()(z.object({ version: trimmed(1, 20) }));
+
+export const CreateInvitationSchema = typed<T.CreateInvitationInput>()(
+  z.object({
+    role: RoleSchema,
+    scopeType: ScopeTypeSchema,
+    scopeId: uuid.nullable(),
+    expiresInDays: z.number().int().min(1).max(30),
+    note: trimmed(1, 60).optional(),
+  }),
+);
+export const InvitationSummarySchema = typed<T.InvitationSummary>()(
+  z.object({
+    id: z.string(), role: RoleSchema, scopeType: ScopeTypeSchema, scopeId: z.string().nullable(), scopeName: z.string(),
+    note: z.string().nullable(), createdAt: isoDate, expiresAt: isoDate, status: z.enum(['open', 'used', 'expired', 'revoked']),
+  }),
+);
+export const CreateInvitationOutputSchema = typed<T.CreateInvitationOutput>()(z.object({ code: z.string(), invitation: InvitationSummarySchema }));
+export const InvitationListSchema = typed<T.InvitationListOutput>()(z.object({ invitations: z.array(InvitationSummarySchema) }));
+export const RedeemInvitationSchema = typed<T.RedeemInvitationInput>()(z.object({ code: trimmed(4, 20).describe('邀请码，如 ABCD-EFGH') }));
+
+export const RegionSchema = typed<T.Region>()(
+  z.object({ id: z.string(), code: z.string(), name: z.string(), level: RegionLevelSchema, parentId: z.string().nullable() }),
+);
+export const RegionSummarySchema = typed<T.RegionSummary>()(
+  RegionSchema.extend({ childCount: z.number().int(), schoolCount: z.number().int(), stationCount: z.number().int() }),
+);
+export const SchoolSchema = typed<T.School>()(z.object({ id: z.string(), name: z.string(), regionId: z.string(), stages: z.array(StageSchema) }));
+export const StationSchema = typed<T.Station>()(
+  z.object({ id: z.string(), name: z.string(), kind: StationKindSchema, regionId: z.string(), schoolId: z.string().nullable(), address: z.string() }),
+);
+export const RegionListSchema = typed<T.RegionListOutput>()(z.object({ regions: z.array(RegionSummarySchema) }));
+export const RegionDetailSchema = typed<T.RegionDetailOutput>()(
+  z.object({ region: RegionSummarySchema, path: z.array(RegionSchema), children: z.array(RegionSummarySchema), schools: z.array(SchoolSchema), stations: z.array(StationSchema) }),
+);
+export const SchoolListSchema = typed<T.SchoolListOutput>()(z.object({ schools: z.array(SchoolSchema) }));
+export const StationListSchema = typed<T.StationListOutput>()(z.object({ stations: z.array(StationSchema) }));
+
+export const CreateRegionSchema = typed<T.CreateRegionInput>()(
+  z.object({ code: z.string().regex(/^\d{6}$/, '行政区划代码为 6 位数字'), name: trimmed(1, 40), level: RegionLevelSchema, parentId: uuid.nullable() }),
+);
+export const CreateSchoolSchema = typed<T.CreateSchoolInput>()(
+  z.object({ name: trimmed(2, 60), regionId: uuid, stages: z.array(StageSchema).min(1, '至少选择一个学段') }),
+);
+export const CreateStationSchema = typed<T.CreateStationInput>()(
+  z.object({ name: trimmed(2, 60), kind: StationKindSchema, regionId: uuid, schoolId: uuid.nullable(), address: z.string().trim().max(120) }),
+);

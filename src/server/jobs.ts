@@ -1,0 +1,40 @@
+/** The one entry for timed work: a timer trigger in the cloud, an interval locally, a direct call in tests. */
+import type { AppDeps } from './deps';
+
+/** What one run did: rows touched per job. */
+export type JobReport = Record<string, number>;
+
+type Job = (deps: AppDeps, now: Date) => Promise<number>;
+
+const DAY = 86_400_000;
+
+/** The jobs, in order. Later parts of the product add theirs here. */
+export const JOBS: Record<string, Job> = {
+  /** Deletes sessions that expired or were revoked more than 30 days ago. */
+  async pruneSessions({ db }, now) {
+    const rows = await db.query<{ id: string }>(
+      'DELETE FROM auth_sessions WHERE expires_at < $1 OR revoked_at < $1 RETURNING id',
+      [new Date(now.getTime() - 30 * DAY)],
+    );
+    return rows.length;
+  },
+  /** Forgets failed attempts older than a day (rate-limit windows are shorter). */
+  async pruneFailedAttempts({ db }, now) {
+    const rows = await db.query<{ id: string }>('DELETE FROM failed_attempts WHERE at < $1 RETURNING id', [new Date(now.getTime() - DAY)]);
+    return rows.length;
+  },
+};
+
+/** Runs every job that is due at `now`; a failing job is logged and the others still run. */
+export async function runDueJobs(deps: AppDeps, now: Date = deps.clock()): Promise<JobReport> {
+  const report: JobReport = {};
+  for (const [name, job] of Object.entries(JOBS)) {
+    try {
+      report[name] = await job(deps, now);
+    } catch (err) {
+      deps.log.error('job_failed', { job: name, name: (err as Error).name, message: (err as Error).message });
+      report[name] = -1;
+    }
+  }
+  return report;
+}

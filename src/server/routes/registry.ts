@@ -1,0 +1,52 @@
+/** The registry: regions, schools, stations (read by any user; written by administrators). */
+import { route } from '../http/route';
+import {
+  CreateRegionSchema, CreateSchoolSchema, CreateStationSchema, IdParams, ParentQuery, RegionDetailSchema, RegionListSchema, RegionQuery,
+  RegionSchema, SchoolListSchema, SchoolSchema, StationListSchema, StationSchema,
+} from '../http/schemas';
+
+/** Routes under /api/regions, /api/schools, /api/stations and /api/admin. */
+export const registryRoutes = [
+  route({
+    method: 'get', path: '/api/regions', tag: '名录', access: 'user',
+    summary: '地区列表（省级，或某地区的下级），含下属学校和站点数量',
+    query: ParentQuery, response: RegionListSchema, errors: ['NOT_FOUND'],
+    handler: async ({ query, services }) => ({ regions: await services.registry.listRegions(query.parentId) }),
+  }),
+  route({
+    method: 'get', path: '/api/regions/{id}', tag: '名录', access: 'user',
+    summary: '地区详情：上级路径、下级地区、学校、站点',
+    params: IdParams, response: RegionDetailSchema, errors: ['NOT_FOUND'],
+    handler: ({ params, services }) => services.registry.getRegion(params.id),
+  }),
+  route({
+    method: 'get', path: '/api/schools', tag: '名录', access: 'user',
+    summary: '某地区（含下级地区）的学校',
+    query: RegionQuery, response: SchoolListSchema, errors: ['NOT_FOUND'],
+    handler: async ({ query, services }) => ({ schools: await services.registry.listSchools(query.regionId) }),
+  }),
+  route({
+    method: 'get', path: '/api/stations', tag: '名录', access: 'user',
+    summary: '某地区（含下级地区）的家长学校与家庭教育指导服务站点',
+    query: RegionQuery, response: StationListSchema, errors: ['NOT_FOUND'],
+    handler: async ({ query, services }) => ({ stations: await services.registry.listStations(query.regionId) }),
+  }),
+  route({
+    method: 'post', path: '/api/admin/regions', tag: '名录管理', access: 'user', status: 201,
+    summary: '新增地区（平台管理员）',
+    body: CreateRegionSchema, response: RegionSchema, errors: ['FORBIDDEN', 'NOT_FOUND', 'CONFLICT'],
+    handler: ({ body, services }) => services.registry.createRegion(body),
+  }),
+  route({
+    method: 'post', path: '/api/admin/schools', tag: '名录管理', access: 'user', status: 201,
+    summary: '新增学校（平台管理员）',
+    body: CreateSchoolSchema, response: SchoolSchema, errors: ['FORBIDDEN', 'NOT_FOUND', 'CONFLICT'],
+    handler: ({ body, services }) => services.registry.createSchool(body),
+  }),
+  route({
+    method: 'post', path: '/api/admin/stations', tag: '名录管理', access: 'user', status: 201,
+    summary: '新增家长学校或家庭教育指导服务站点（平台管理员）',
+    body: CreateStationSchema, response: StationSchema, errors: ['FORBIDDEN', 'NOT_FOUND', 'CONFLICT'],
+    handler: ({ body, services }) => services.registry.createStation(body),
+  }),
+];

@@ -1,0 +1,13 @@
+/** Opens the configured database (PostgreSQL when DATABASE_URL is set, else embedded PGlite) and migrates it. */
+import type { Config } from '../env';
+import type { Database } from './db';
+import { migrate } from './migrate';
+import { openPglite } from './pglite';
+import { openPostgres } from './pg';
+
+/** Opens and migrates the database the configuration names. */
+export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'pgliteDir'>): Promise<Database> {
+  const db = config.databaseUrl ? await openPostgres(config.databaseUrl) : await openPglite(config.pgliteDir);
+  await migrate(db);
+  return db;
+}
