@@ -12,12 +12,12 @@ export function getRegion(id: string): Promise<ApiResult<RegionDetailOutput>> {
   return request<RegionDetailOutput>(`/api/regions/${encodeURIComponent(id)}`);
 }
 
-/** The schools of a region, or every school the caller may see when no region is given. */
-export function listSchools(regionId?: string): Promise<ApiResult<SchoolListOutput>> {
+/** The schools of a region and of every region under it. */
+export function listSchools(regionId: string): Promise<ApiResult<SchoolListOutput>> {
   return request<SchoolListOutput>('/api/schools', { query: { regionId } });
 }
 
-/** The stations (家长学校 / 家庭教育指导服务站点) of a region. */
+/** The stations (家长学校 / 家庭教育指导服务站点) of a region and of every region under it. */
 export function listStations(regionId: string): Promise<ApiResult<StationListOutput>> {
   return request<StationListOutput>('/api/stations', { query: { regionId } });
 }

@@ -1,8 +1,8 @@
 import { View, Text } from '@tarojs/components';
-import { Tag } from '@nutui/nutui-react-taro';
 import { Location, Store } from '@nutui/icons-react-taro';
 import type { BoundChild, Station } from '../../../types';
 import { STATION_KIND_LABELS } from '../../shared/labels';
+import { Pill } from '../../components/pill';
 import { PageShell } from '../../components/page-shell';
 import { Section } from '../../components/section';
 import { StateView } from '../../components/state-view';
@@ -10,7 +10,7 @@ import { LoginPrompt } from '../../components/login-prompt';
 import { useLoggedIn } from '../../components/use-session';
 import { useRemote } from '../../components/use-remote';
 import { getMe } from '../../services/me';
-import { listSchools, listStations } from '../../services/registry';
+import { listRegions, listSchools, listStations } from '../../services/registry';
 import type { ApiResult } from '../../services/request';
 import './index.scss';
 
@@ -28,14 +28,30 @@ export interface EventsData {
   groups: SchoolStations[];
 }
 
+/** Finds the schools' regions: the API lists schools per region (with everything under it), so ask each province. */
+async function findSchoolRegions(schoolIds: string[]): Promise<ApiResult<Map<string, string>>> {
+  const found = new Map<string, string>();
+  const provinces = await listRegions();
+  if (!provinces.ok) return provinces;
+  for (const province of provinces.data.regions) {
+    if (schoolIds.every((id) => found.has(id))) break;
+    const schools = await listSchools(province.id);
+    if (!schools.ok) return schools;
+    for (const school of schools.data.schools) {
+      if (schoolIds.includes(school.id)) found.set(school.id, school.regionId);
+    }
+  }
+  return { ok: true, data: found };
+}
+
 /** Loads the children, finds each school's region and lists that region's stations. */
 export async function loadEvents(): Promise<ApiResult<EventsData>> {
   const me = await getMe();
   if (!me.ok) return me;
   const children = me.data.children;
   if (children.length === 0) return { ok: true, data: { children, groups: [] } };
-  const schools = await listSchools();
-  if (!schools.ok) return schools;
+  const regions = await findSchoolRegions([...new Set(children.map((c) => c.schoolId))]);
+  if (!regions.ok) return regions;
   const groups: SchoolStations[] = [];
   for (const child of children) {
     const existing = groups.find((g) => g.schoolId === child.schoolId);
@@ -43,10 +59,10 @@ export async function loadEvents(): Promise<ApiResult<EventsData>> {
       existing.childNames.push(child.name);
       continue;
     }
-    const school = schools.data.schools.find((s) => s.id === child.schoolId);
+    const regionId = regions.data.get(child.schoolId);
     let stations: Station[] = [];
-    if (school) {
-      const result = await listStations(school.regionId);
+    if (regionId) {
+      const result = await listStations(regionId);
       if (!result.ok) return result;
       stations = result.data.stations;
     }
@@ -63,9 +79,9 @@ function StationCard({ station }: { station: Station }) {
       </View>
       <View className='xq-events__station-body'>
         <View className='xq-events__station-head'>
-          <Tag type={station.kind === 'parent_school' ? 'primary' : 'warning'} plain>
+          <Pill tone={station.kind === 'parent_school' ? 'primary' : 'warning'}>
             {STATION_KIND_LABELS[station.kind]}
-          </Tag>
+          </Pill>
         </View>
         <Text className='xq-events__station-name'>{station.name}</Text>
         {station.address ? (

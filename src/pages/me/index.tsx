@@ -1,11 +1,12 @@
 import Taro from '@tarojs/taro';
 import { View, Text } from '@tarojs/components';
-import { Button, Cell, CellGroup, Tag } from '@nutui/nutui-react-taro';
+import { Button, Cell, CellGroup } from '@nutui/nutui-react-taro';
 import { Edit, QrCode, Setting, ShieldCheck } from '@nutui/icons-react-taro';
 import dayjs from 'dayjs';
 import { useState, type ReactNode } from 'react';
 import type { MeOutput, RoleGrant } from '../../../types';
 import { RELATION_LABELS, ROLE_LABELS, STAGE_LABELS } from '../../shared/labels';
+import { Pill } from '../../components/pill';
 import { PageShell } from '../../components/page-shell';
 import { Section } from '../../components/section';
 import { StateView } from '../../components/state-view';
@@ -51,14 +52,14 @@ function Profile({ me }: { me: MeOutput }) {
           <Text className='xq-me__name'>{me.user.displayName}</Text>
           <View className='xq-me__roles'>
             {me.roles.length === 0 ? (
-              <Tag type='default' plain>
+              <Pill tone='default'>
                 家长
-              </Tag>
+              </Pill>
             ) : (
               me.roles.map((role) => (
-                <Tag key={role.id} type='primary' plain className='xq-me__role'>
+                <Pill key={role.id} tone='primary' className='xq-me__role'>
                   {roleText(role)}
-                </Tag>
+                </Pill>
               ))
             )}
           </View>
@@ -73,9 +74,9 @@ function Profile({ me }: { me: MeOutput }) {
             <View key={child.studentId} className='xq-me__child'>
               <View className='xq-me__child-head'>
                 <Text className='xq-me__child-name'>{child.name}</Text>
-                <Tag type='success' plain>
+                <Pill tone='success'>
                   {STAGE_LABELS[child.stage]}
-                </Tag>
+                </Pill>
                 <Text className='xq-me__child-relation'>我是{RELATION_LABELS[child.relation]}</Text>
               </View>
               <Text className='xq-me__child-school'>{child.schoolName}</Text>

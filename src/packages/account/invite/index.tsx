@@ -64,8 +64,8 @@ export default function InvitePage() {
         <View className={`xq-invite__field${error ? ' has-error' : ''}`}>
           <Input
             value={code}
-            placeholder='请输入管理员提供的邀请码'
-            maxLength={64}
+            placeholder='请输入邀请码，如 ABCD-EFGH'
+            maxLength={20}
             clearable
             onChange={(value: string) => {
               setCode(value);

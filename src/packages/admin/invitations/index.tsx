@@ -1,11 +1,12 @@
 import Taro from '@tarojs/taro';
 import { View, Text } from '@tarojs/components';
-import { Button, Input, Tag } from '@nutui/nutui-react-taro';
+import { Button, Input } from '@nutui/nutui-react-taro';
 import { ArrowRight, Copy } from '@nutui/icons-react-taro';
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import type { CreateInvitationOutput, InvitationSummary, StaffRole } from '../../../../types';
 import { ROLE_LABELS, ROLE_SCOPE } from '../../../shared/labels';
+import { Pill } from '../../../components/pill';
 import { PageShell } from '../../../components/page-shell';
 import { Section } from '../../../components/section';
 import { StateView } from '../../../components/state-view';
@@ -66,9 +67,9 @@ function InvitationRow({ invitation }: { invitation: InvitationSummary }) {
     <View className='xq-inv__row'>
       <View className='xq-inv__row-head'>
         <Text className='xq-inv__row-role'>{ROLE_LABELS[invitation.role]}</Text>
-        <Tag type={status.type} plain>
+        <Pill tone={status.type}>
           {status.label}
-        </Tag>
+        </Pill>
       </View>
       <Text className='xq-inv__row-scope'>{invitation.scopeName}</Text>
       {invitation.note ? <Text className='xq-inv__row-note'>备注：{invitation.note}</Text> : null}

@@ -1,10 +1,10 @@
 import Taro, { useRouter } from '@tarojs/taro';
 import { View, Text } from '@tarojs/components';
-import { Tag } from '@nutui/nutui-react-taro';
 import { ArrowRight, Location, QrCode } from '@nutui/icons-react-taro';
 import { useCallback } from 'react';
 import type { RegionDetailOutput, RegionSummary } from '../../../../types';
 import { REGION_LEVEL_LABELS, STAGE_LABELS, STATION_KIND_LABELS } from '../../../shared/labels';
+import { Pill } from '../../../components/pill';
 import { PageShell } from '../../../components/page-shell';
 import { Section } from '../../../components/section';
 import { StateView } from '../../../components/state-view';
@@ -37,9 +37,9 @@ function RegionRow({ region }: { region: RegionSummary }) {
       <View className='xq-registry__row-text'>
         <View className='xq-registry__row-title'>
           <Text className='xq-registry__name'>{region.name}</Text>
-          <Tag type='default' plain>
+          <Pill tone='default'>
             {REGION_LEVEL_LABELS[region.level]}
-          </Tag>
+          </Pill>
         </View>
         <Text className='xq-registry__counts'>
           {region.childCount} 个下级 · {region.schoolCount} 所学校 · {region.stationCount} 个站点
@@ -81,18 +81,18 @@ function RegionDetail({ detail }: { detail: RegionDetailOutput }) {
         </Section>
       ) : null}
 
-      <Section title='学校' extra={`${schools.length} 所`}>
+      <Section title='学校（含下级地区）' extra={`${schools.length} 所`}>
         {schools.length === 0 ? (
-          <StateView compact status='empty' title='本地区没有直属学校' description={children.length > 0 ? '学校登记在下级地区中。' : undefined} />
+          <StateView compact status='empty' title='本地区还没有登记学校' description='含下级地区。学校登记后会出现在这里。' />
         ) : (
           schools.map((school) => (
             <View key={school.id} className='xq-registry__item'>
               <Text className='xq-registry__name'>{school.name}</Text>
               <View className='xq-registry__tags'>
                 {school.stages.map((stage) => (
-                  <Tag key={stage} type='success' plain>
+                  <Pill key={stage} tone='success'>
                     {STAGE_LABELS[stage]}
-                  </Tag>
+                  </Pill>
                 ))}
               </View>
             </View>
@@ -100,9 +100,9 @@ function RegionDetail({ detail }: { detail: RegionDetailOutput }) {
         )}
       </Section>
 
-      <Section title='家长学校与指导站点' extra={`${stations.length} 个`}>
+      <Section title='站点（含下级地区）' extra={`${stations.length} 个`}>
         {stations.length === 0 ? (
-          <StateView compact status='empty' title='本地区没有直属站点' description={children.length > 0 ? '站点登记在下级地区中。' : undefined} />
+          <StateView compact status='empty' title='本地区还没有登记站点' description='含下级地区。家长学校和指导站点登记后会出现在这里。' />
         ) : (
           stations.map((station) => (
             <View key={station.id} className='xq-registry__item'>
@@ -110,9 +110,9 @@ function RegionDetail({ detail }: { detail: RegionDetailOutput }) {
                 <Text className='xq-registry__name'>{station.name}</Text>
               </View>
               <View className='xq-registry__tags'>
-                <Tag type={station.kind === 'parent_school' ? 'primary' : 'warning'} plain>
+                <Pill tone={station.kind === 'parent_school' ? 'primary' : 'warning'}>
                   {STATION_KIND_LABELS[station.kind]}
-                </Tag>
+                </Pill>
               </View>
               {station.address ? (
                 <View className='xq-registry__address'>
