@@ -117,7 +117,8 @@ export class IdentityService {
     }>(
       `SELECT s.id AS student_id, s.name, s.school_id, sc.name AS school_name, s.grade, s.class_name, s.stage, g.relation, g.created_at
          FROM guardianships g JOIN students s ON s.id = g.student_id JOIN schools sc ON sc.id = s.school_id
-        WHERE g.user_id = $1 AND g.revoked_at IS NULL ORDER BY g.created_at, s.id`,
+        WHERE g.user_id = $1 AND g.revoked_at IS NULL
+        ORDER BY g.created_at, array_position(ARRAY['preschool', 'primary', 'junior', 'senior', 'vocational'], s.stage), s.name, s.id`,
       [userId],
     );
     const children: BoundChild[] = childRows.map((r) => ({

@@ -1,0 +1,22 @@
+import { runDueJobs } from '../../src/server/jobs';
+import { testApp, type TestApp } from '../helpers/app';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await testApp();
+});
+afterAll(() => t.close());
+
+describe('runDueJobs(now)', () => {
+  test('prunes sessions 30 days past expiry and old failed attempts, and leaves live ones', async () => {
+    const live = await t.login('parent');
+    t.setNow(new Date('2026-10-01T00:00:00Z'));
+    await t.login('admin');
+    await t.db.query("INSERT INTO failed_attempts (subject, action, at) VALUES ('user:x', 'invitation', '2026-11-20T00:00:00Z'), ('user:x', 'invitation', '2026-11-23T07:00:00Z')");
+    t.setNow(new Date('2026-11-23T08:00:00Z'));
+    const report = await runDueJobs(t.deps, new Date('2026-11-23T08:00:00Z'));
+    expect(report).toEqual({ pruneSessions: 1, pruneFailedAttempts: 1 });
+    expect((await t.call('GET', '/api/me', { token: live })).status).toBe(200);
+    expect(await runDueJobs(t.deps, new Date('2026-11-23T08:00:00Z'))).toEqual({ pruneSessions: 0, pruneFailedAttempts: 0 });
+  });
+});

@@ -1,0 +1,96 @@
+import type { Database } from '../../src/server/storage/db';
+import { migrate, readMigrations, splitStatements } from '../../src/server/storage/migrate';
+import { openPostgres } from '../../src/server/storage/pg';
+import { freshDb } from '../helpers/db';
+
+const drivers: [string, () => Promise<Database>][] = [['PGlite', freshDb]];
+const url = process.env.DATABASE_URL;
+if (url) {
+  drivers.push([
+    'PostgreSQL',
+    async () => {
+      const admin = await openPostgres(url, 1);
+      const name = `xq_test_${process.pid}_${Date.now()}`;
+      await admin.exec(`CREATE DATABASE ${name}`);
+      await admin.close();
+      const u = new URL(url);
+      u.pathname = `/${name}`;
+      const db = await openPostgres(u.toString(), 4);
+      await migrate(db);
+      const close = db.close.bind(db);
+      return {
+        ...db,
+        close: async () => {
+          await close();
+          const again = await openPostgres(url, 1);
+          await again.exec(`DROP DATABASE ${name}`);
+          await again.close();
+        },
+      };
+    },
+  ]);
+} else {
+  test.todo('the storage suite also runs against PostgreSQL when DATABASE_URL is set (.ci/run sets it)');
+}
+
+describe.each(drivers)('storage on %s', (kind, open) => {
+  let db: Database;
+  beforeAll(async () => {
+    db = await open();
+  });
+  afterAll(() => db.close());
+
+  test('reports its kind', () => {
+    expect(db.kind).toBe(kind === 'PGlite' ? 'pglite' : 'postgres');
+  });
+
+  test('migrations are applied once; running them again changes nothing', async () => {
+    const n = readMigrations().length;
+    expect(await migrate(db)).toBe(n);
+    expect(await migrate(db)).toBe(n);
+    const rows = await db.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
+    expect(rows.map((r) => r.version)).toEqual(readMigrations().map((m) => m.version));
+  });
+
+  test('a transaction commits when its function resolves', async () => {
+    await db.transaction(async (tx) => {
+      await tx.query("INSERT INTO app_meta (key, value) VALUES ('commit-test', 'a')");
+    });
+    expect(await db.query("SELECT value FROM app_meta WHERE key = 'commit-test'")).toEqual([{ value: 'a' }]);
+  });
+
+  test('a transaction rolls back everything when its function throws', async () => {
+    await expect(
+      db.transaction(async (tx) => {
+        await tx.query("INSERT INTO app_meta (key, value) VALUES ('rollback-test', 'a')");
+        await tx.query("INSERT INTO app_meta (key, value) VALUES ('rollback-test', 'b')");
+      }),
+    ).rejects.toMatchObject({ code: '23505' });
+    expect(await db.query("SELECT value FROM app_meta WHERE key = 'rollback-test'")).toEqual([]);
+  });
+
+  test('parameters are never interpolated into SQL', async () => {
+    const evil = "x'); DROP TABLE users; --";
+    await db.query('INSERT INTO app_meta (key, value) VALUES ($1, $2)', ['evil', evil]);
+    expect(await db.query('SELECT value FROM app_meta WHERE key = $1', ['evil'])).toEqual([{ value: evil }]);
+    expect(await db.query("SELECT to_regclass('users') IS NOT NULL AS ok")).toEqual([{ ok: true }]);
+  });
+
+  test('the subtree function walks the region hierarchy', async () => {
+    const [p] = await db.query<{ id: string }>("INSERT INTO regions (code, name, level) VALUES ('990000', '测试省', 'province') RETURNING id");
+    const [c] = await db.query<{ id: string }>("INSERT INTO regions (code, name, level, parent_id) VALUES ('990100', '测试市', 'city', $1) RETURNING id", [p.id]);
+    await db.query("INSERT INTO regions (code, name, level, parent_id) VALUES ('990101', '测试区', 'district', $1)", [c.id]);
+    const [{ n }] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM subtree($1)', [p.id]);
+    expect(n).toBe(3);
+    await expect(db.query("INSERT INTO regions (code, name, level) VALUES ('990200', '无上级的市', 'city')")).rejects.toMatchObject({ code: '23514' });
+  });
+});
+
+describe('migration files', () => {
+  test('are numbered without gaps and split into statements, keeping $$ bodies whole', () => {
+    const versions = readMigrations().map((m) => m.version);
+    expect(versions).toEqual(versions.map((_, i) => i + 1));
+    const parts = splitStatements("CREATE TABLE a (x int);\n-- note;\nCREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$\n  SELECT 1;\n$$;\nSELECT 2;");
+    expect(parts).toEqual(['CREATE TABLE a (x int)', 'CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$\n  SELECT 1;\n$$', 'SELECT 2']);
+  });
+});
