@@ -132,8 +132,10 @@ describe('services against the real backend', () => {
     expect(listed.map((i) => i.id)).toContain(created.invitation.id);
 
     must(await devLogin('parent'));
-    const forbidden = await listInvitations();
-    expect(forbidden.ok === false && forbidden.error.status).toBe(403);
+    expect(must(await listInvitations()).invitations.map((i) => i.id)).not.toContain(created.invitation.id);
+    const notAdmin = await createInvitation({ role: 'admin', scopeType: 'platform', scopeId: null, expiresInDays: 1 });
+    expect(notAdmin.ok === false && notAdmin.error.status).toBe(403);
+    must(await agreePrivacy(must(await getPrivacyGuide()).version));
     must(await redeemInvitation(created.code));
     const roles = must(await getMe()).roles;
     expect(roles.some((r) => r.role === 'federation_staff' && r.scopeId === provinces[0].id)).toBe(true);

@@ -15,13 +15,13 @@ export default function InvitePage() {
   const loggedIn = useLoggedIn();
   const [code, setCode] = useState('');
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<{ code: string; message: string } | null>(null);
   const [done, setDone] = useState(false);
 
   const submit = async () => {
     const trimmed = code.trim();
     if (trimmed === '') {
-      setError('请输入邀请码');
+      setError({ code: 'EMPTY', message: '请输入邀请码' });
       return;
     }
     setBusy(true);
@@ -29,7 +29,7 @@ export default function InvitePage() {
     const result = await redeemInvitation(trimmed);
     setBusy(false);
     if (!result.ok) {
-      setError(result.error.message);
+      setError(result.error);
       return;
     }
     setDone(true);
@@ -73,7 +73,12 @@ export default function InvitePage() {
             }}
           />
         </View>
-        {error ? <Text className='xq-invite__error'>{error}</Text> : null}
+        {error ? <Text className='xq-invite__error'>{error.message}</Text> : null}
+        {error?.code === 'PRIVACY_CONSENT_REQUIRED' ? (
+          <Text className='xq-invite__link' onClick={() => void Taro.navigateTo({ url: '/packages/account/privacy/index' })}>
+            去阅读并同意隐私保护指引
+          </Text>
+        ) : null}
         <Text className='xq-invite__tip'>邀请码只能使用一次，过期后请联系平台管理员重新生成。</Text>
         <Button block type='primary' loading={busy} disabled={busy} onClick={() => void submit()}>
           确认开通
