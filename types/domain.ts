@@ -70,6 +70,8 @@ export interface BoundChild {
   name: string;
   schoolId: string;
   schoolName: string;
+  /** The region (district) of the child's school. */
+  schoolRegionId: string;
   grade: string;
   className: string;
   stage: Stage;

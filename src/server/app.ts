@@ -9,7 +9,7 @@ import type { Caller } from './domain/caller';
 import { buildServices } from './domain/services';
 import { AppError } from './http/errors';
 import { buildOpenApi } from './http/openapi';
-import { mountRoutes, type RouteRuntime, type RouteSpec } from './http/route';
+import { mountRoutes, type AnyRoute, type RouteRuntime } from './http/route';
 import { authRoutes } from './routes/auth';
 import { invitationRoutes } from './routes/invitations';
 import { meRoutes } from './routes/me';
@@ -22,7 +22,7 @@ z.config(z.locales.zhCN());
 type Env = { Variables: { requestId: string; caller: Caller | null } };
 
 /** Every route of the API, in documentation order. */
-export const ROUTES: readonly RouteSpec<any, any, any, any, any>[] = [...systemRoutes, ...authRoutes, ...meRoutes, ...invitationRoutes, ...registryRoutes];
+export const ROUTES: readonly AnyRoute[] = [...systemRoutes, ...authRoutes, ...meRoutes, ...invitationRoutes, ...registryRoutes];
 
 function bearer(c: Context): string | null {
   const header = c.req.header('authorization');

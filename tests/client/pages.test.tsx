@@ -27,6 +27,7 @@ const ME: MeOutput = {
       name: '王小明',
       schoolId: 's1',
       schoolName: '思明区实验小学',
+      schoolRegionId: 'r1',
       grade: '四年级',
       className: '2班',
       stage: 'primary',

@@ -34,7 +34,7 @@ async function template(): Promise<Buffer> {
 /** A new in-memory PGlite database with every migration applied. */
 export async function freshDb(): Promise<Database> {
   const data = await template();
-  const pg = new PGlite({ loadDataDir: new Blob([data]) });
+  const pg = new PGlite({ loadDataDir: new Blob([new Uint8Array(data)]) });
   await pg.waitReady;
   return wrapPglite(pg);
 }

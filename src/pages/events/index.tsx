@@ -10,7 +10,7 @@ import { LoginPrompt } from '../../components/login-prompt';
 import { useLoggedIn } from '../../components/use-session';
 import { useRemote } from '../../components/use-remote';
 import { getMe } from '../../services/me';
-import { listRegions, listSchools, listStations } from '../../services/registry';
+import { listStations } from '../../services/registry';
 import type { ApiResult } from '../../services/request';
 import './index.scss';
 
@@ -28,30 +28,12 @@ export interface EventsData {
   groups: SchoolStations[];
 }
 
-/** Finds the schools' regions: the API lists schools per region (with everything under it), so ask each province. */
-async function findSchoolRegions(schoolIds: string[]): Promise<ApiResult<Map<string, string>>> {
-  const found = new Map<string, string>();
-  const provinces = await listRegions();
-  if (!provinces.ok) return provinces;
-  for (const province of provinces.data.regions) {
-    if (schoolIds.every((id) => found.has(id))) break;
-    const schools = await listSchools(province.id);
-    if (!schools.ok) return schools;
-    for (const school of schools.data.schools) {
-      if (schoolIds.includes(school.id)) found.set(school.id, school.regionId);
-    }
-  }
-  return { ok: true, data: found };
-}
-
-/** Loads the children, finds each school's region and lists that region's stations. */
+/** Loads the children and lists the stations of each child's school region. */
 export async function loadEvents(): Promise<ApiResult<EventsData>> {
   const me = await getMe();
   if (!me.ok) return me;
   const children = me.data.children;
   if (children.length === 0) return { ok: true, data: { children, groups: [] } };
-  const regions = await findSchoolRegions([...new Set(children.map((c) => c.schoolId))]);
-  if (!regions.ok) return regions;
   const groups: SchoolStations[] = [];
   for (const child of children) {
     const existing = groups.find((g) => g.schoolId === child.schoolId);
@@ -59,14 +41,9 @@ export async function loadEvents(): Promise<ApiResult<EventsData>> {
       existing.childNames.push(child.name);
       continue;
     }
-    const regionId = regions.data.get(child.schoolId);
-    let stations: Station[] = [];
-    if (regionId) {
-      const result = await listStations(regionId);
-      if (!result.ok) return result;
-      stations = result.data.stations;
-    }
-    groups.push({ schoolId: child.schoolId, schoolName: child.schoolName, childNames: [child.name], stations });
+    const result = await listStations(child.schoolRegionId);
+    if (!result.ok) return result;
+    groups.push({ schoolId: child.schoolId, schoolName: child.schoolName, childNames: [child.name], stations: result.data.stations });
   }
   return { ok: true, data: { children, groups } };
 }

@@ -1,7 +1,7 @@
 /** Builds the OpenAPI 3 document from the same route specs and zod schemas that validate requests. */
 import { z } from 'zod';
 import { ERRORS } from './errors';
-import type { RouteSpec } from './route';
+import type { AnyRoute } from './route';
 
 type Json = Record<string, unknown>;
 
@@ -24,7 +24,7 @@ function parameters(schema: z.ZodObject<z.ZodRawShape> | undefined, where: 'quer
 }
 
 /** Returns the OpenAPI document describing every route. */
-export function buildOpenApi(routes: readonly RouteSpec<any, any, any, any, any>[], version: string): Json {
+export function buildOpenApi(routes: readonly AnyRoute[], version: string): Json {
   const paths: Record<string, Record<string, Json>> = {};
   for (const r of routes) {
     const errorCodes = new Set<string>(['VALIDATION_FAILED', 'INTERNAL', ...(r.errors ?? [])]);

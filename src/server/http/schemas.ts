@@ -42,7 +42,7 @@ export const RoleGrantSchema = typed<T.RoleGrant>()(
 );
 export const BoundChildSchema = typed<T.BoundChild>()(
   z.object({
-    studentId: z.string(), name: z.string(), schoolId: z.string(), schoolName: z.string(), grade: z.string(), className: z.string(),
+    studentId: z.string(), name: z.string(), schoolId: z.string(), schoolName: z.string(), schoolRegionId: z.string(), grade: z.string(), className: z.string(),
     stage: StageSchema, relation: z.enum(['father', 'mother', 'other']), boundAt: isoDate,
   }),
 );
@@ -57,7 +57,7 @@ export const MeSchema = typed<T.MeOutput>()(
 export const LoginOutputSchema = typed<T.LoginOutput>()(z.object({ token: z.string(), expiresAt: isoDate, me: MeSchema }));
 
 export const UpdateProfileSchema = typed<T.UpdateProfileInput>()(
-  z.object({ displayName: trimmed(1, 20).refine((s) => !/[\u0000-\u001f<>]/.test(s), '称呼不能包含特殊字符') }),
+  z.object({ displayName: trimmed(1, 20).refine((s) => !/[\p{Cc}<>]/u.test(s), '称呼不能包含特殊字符') }),
 );
 export const PrivacyConsentSchema = typed<T.PrivacyConsentInput>()(z.object({ version: trimmed(1, 20) }));
 

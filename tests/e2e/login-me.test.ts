@@ -1,0 +1,78 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, phonePage, shot } from '../helpers/browser';
+import { startTestServer, type TestServer } from '../helpers/server';
+
+const H5 = path.resolve(__dirname, '..', '..', 'dist', 'h5');
+
+/** From the logged-out 我的 page: open the login page, pick a demo identity, and come back to 我的. */
+async function loginFromMe(page: Page, name: string, screenshot?: string): Promise<void> {
+  await page.locator('taro-button-core:visible', { hasText: '去登录' }).click();
+  await page.getByText(name, { exact: true }).waitFor();
+  if (screenshot) await shot(page, screenshot);
+  await page.getByText(name, { exact: true }).click();
+  await page.waitForFunction(() => location.hash.includes('pages/me/index') && !document.querySelector('.xq-login'));
+}
+
+let server: TestServer;
+let browser: Browser;
+const errors: string[] = [];
+
+beforeAll(async () => {
+  if (!fs.existsSync(path.join(H5, 'index.html'))) throw new Error('dist/h5 is missing: run `npm run build:h5` first (npm test does)');
+  server = await startTestServer({ staticDir: H5 });
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+afterEach(() => {
+  expect(errors).toEqual([]);
+  errors.length = 0;
+});
+
+describe('the H5 build, served by the backend, in Chromium', () => {
+  test('a newcomer picks the demo parent in the development login and sees their own 我的 page', async () => {
+    const page = await phonePage(browser, errors);
+    await page.goto(`${server.url}/`);
+    await page.getByText('心理援助热线').first().waitFor();
+    await shot(page, 'e2e-home-logged-out');
+
+    await page.goto(`${server.url}/#/pages/me/index`);
+    await page.getByText('你还没有登录').waitFor();
+    await loginFromMe(page, '张敏', 'e2e-dev-login');
+    await page.getByText('李子涵').waitFor();
+    await page.getByText('李子轩').waitFor();
+    expect(await page.getByText('小店区育英小学').count()).toBeGreaterThan(0);
+    expect(await page.getByText('已同意隐私保护指引').count()).toBe(1);
+    const token = await page.evaluate(() => window.localStorage.getItem('xq_token'));
+    expect(token).toBeTruthy();
+    await shot(page, 'e2e-me-parent');
+  });
+
+  test('staff see their role and scope; the federation account sees no children', async () => {
+    const page = await phonePage(browser, errors);
+    await page.goto(`${server.url}/#/pages/me/index`);
+    await loginFromMe(page, '刘芳');
+    await page.getByText('妇联工作人员', { exact: false }).first().waitFor();
+    expect(await page.getByText('太原市', { exact: false }).count()).toBeGreaterThan(0);
+    await page.getByText('还没有绑定孩子').waitFor();
+    await shot(page, 'e2e-me-federation');
+  });
+
+  test('a user who has not agreed to the privacy guide is asked to, agrees, and 我的 shows the agreed version', async () => {
+    const page = await phonePage(browser, errors);
+    await page.goto(`${server.url}/#/pages/me/index`);
+    await loginFromMe(page, '新用户');
+    await page.getByText('你还没有同意隐私保护指引，请阅读并同意').waitFor();
+    await page.getByText('去查看').click();
+    await page.getByText('我们收集哪些信息、为什么收集', { exact: true }).waitFor();
+    await shot(page, 'e2e-privacy-guide');
+    await page.locator('taro-button-core', { hasText: '同意并继续' }).click();
+    await page.getByText('你已同意此版本').waitFor();
+    await page.goto(`${server.url}/#/pages/me/index`);
+    await page.getByText('已同意隐私保护指引（2026.11', { exact: false }).waitFor();
+  });
+});
