@@ -61,7 +61,7 @@ export default function InvitePage() {
   return (
     <PageShell title='使用邀请码' subtitle='学校、站点和妇联工作人员凭邀请码开通工作身份'>
       <Section title='输入邀请码'>
-        <View className={`xq-invite__field${error ? ' has-error' : ''}`}>
+        <View className={`xq-field${error ? ' has-error' : ''}`}>
           <Input
             value={code}
             placeholder='请输入邀请码，如 ABCD-EFGH'
@@ -73,7 +73,7 @@ export default function InvitePage() {
             }}
           />
         </View>
-        {error ? <Text className='xq-invite__error'>{error.message}</Text> : null}
+        {error ? <Text className='xq-field-error'>{error.message}</Text> : null}
         {error?.code === 'PRIVACY_CONSENT_REQUIRED' ? (
           <Text className='xq-invite__link' onClick={() => void Taro.navigateTo({ url: '/packages/account/privacy/index' })}>
             去阅读并同意隐私保护指引

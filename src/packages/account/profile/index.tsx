@@ -47,7 +47,7 @@ function ProfileForm({ me }: { me: MeOutput }) {
 
   return (
     <Section title='昵称'>
-      <View className={`xq-profile__field${error ? ' has-error' : ''}`}>
+      <View className={`xq-field${error ? ' has-error' : ''}`}>
         <Input
           value={name}
           placeholder='其他家长和老师看到的称呼'
@@ -59,7 +59,7 @@ function ProfileForm({ me }: { me: MeOutput }) {
           }}
         />
       </View>
-      {error ? <Text className='xq-profile__error'>{error}</Text> : null}
+      {error ? <Text className='xq-field-error'>{error}</Text> : null}
       <Text className='xq-profile__tip'>建议使用便于老师识别的称呼，例如“王女士”；请不要填写孩子的姓名、证件号等信息。</Text>
       <Button block type='primary' loading={busy} disabled={busy} onClick={() => void save()}>
         保存
