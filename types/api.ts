@@ -37,6 +37,11 @@ export type ErrorCode =
   | 'WECHAT_LOGIN_FAILED'
   | 'WECHAT_UNAVAILABLE'
   | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'NOT_ENROLLED'
+  | 'LESSONS_INCOMPLETE'
+  | 'SEGMENT_OUT_OF_RANGE'
+  | 'STATEMENT_FROM_FUTURE'
+  | 'IMPLAUSIBLE_PROGRESS'
   | 'INTERNAL';
 
 /** The error envelope: every non-2xx answer has this body. */

@@ -1,3 +1,4 @@
 /** The contract between the mini-program and the backend. Types only. */
 export type * from './domain';
 export type * from './api';
+export type * from './courses';

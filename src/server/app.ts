@@ -1,11 +1,14 @@
 /** The Hono app: middleware, the error envelope, every route, and the OpenAPI document. */
 import { randomUUID } from 'node:crypto';
 import { Hono, type Context } from 'hono';
+import path from 'node:path';
+import { serveStatic } from '@hono/node-server/serve-static';
 import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
 import { z } from 'zod';
 import type { AppDeps } from './deps';
 import type { Caller } from './domain/caller';
+import { CONTENT_DIR } from './domain/learning/content';
 import { buildServices } from './domain/services';
 import { AppError } from './http/errors';
 import { buildOpenApi } from './http/openapi';
@@ -13,6 +16,7 @@ import { mountRoutes, type AnyRoute, type RouteRuntime } from './http/route';
 import { authRoutes } from './routes/auth';
 import { invitationRoutes } from './routes/invitations';
 import { meRoutes } from './routes/me';
+import { courseRoutes } from './routes/courses';
 import { registryRoutes } from './routes/registry';
 import { systemRoutes } from './routes/system';
 import { APP_VERSION } from './version';
@@ -22,7 +26,7 @@ z.config(z.locales.zhCN());
 type Env = { Variables: { requestId: string; caller: Caller | null } };
 
 /** Every route of the API, in documentation order. */
-export const ROUTES: readonly AnyRoute[] = [...systemRoutes, ...authRoutes, ...meRoutes, ...invitationRoutes, ...registryRoutes];
+export const ROUTES: readonly AnyRoute[] = [...systemRoutes, ...authRoutes, ...meRoutes, ...invitationRoutes, ...registryRoutes, ...courseRoutes];
 
 function bearer(c: Context): string | null {
   const header = c.req.header('authorization');
@@ -75,6 +79,16 @@ export function createApp(deps: AppDeps): Hono<Env> {
 
   mountRoutes(app as unknown as Hono, ROUTES, runtime);
   app.get('/api/openapi.json', (c) => c.json(openapi));
+
+  const media = path.relative(process.cwd(), path.join(CONTENT_DIR, 'media')) || '.';
+  app.use('/media/*', async (c, next) => {
+    await next();
+    if (c.res.status === 200 || c.res.status === 206) c.header('Cache-Control', 'public, max-age=86400');
+  });
+  app.use('/media/*', serveStatic({ root: media, rewriteRequestPath: (p) => p.replace(/^\/media/, '') }));
+  app.all('/media/*', () => {
+    throw new AppError('NOT_FOUND', '媒体文件不存在');
+  });
 
   app.all('/api/*', (c) => {
     const path = c.req.path;

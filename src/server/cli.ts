@@ -1,20 +1,26 @@
-/** Operator commands: `migrate` applies pending migrations; `jobs` runs the due jobs once (as the timer trigger does). */
+/** Operator commands: `migrate` applies pending migrations; `jobs` runs the due jobs once (as the timer trigger does); `import-courses` imports the course files. */
+import { importCourses } from './domain/learning/content';
 import { loadConfig } from './env';
 import { runDueJobs } from './jobs';
 import { createLogger } from './log';
 import { openDatabase } from './storage/open';
 import { createWeChatClient } from './wechat/client';
 
-const USAGE = '用法：tsx src/server/cli.ts <migrate|jobs>';
+const USAGE = '用法：tsx src/server/cli.ts <migrate|jobs|import-courses>';
+const COMMANDS = ['migrate', 'jobs', 'import-courses'];
 
 async function main(command: string | undefined): Promise<void> {
-  if (command !== 'migrate' && command !== 'jobs') throw new Error(USAGE);
+  if (!command || !COMMANDS.includes(command)) throw new Error(USAGE);
   const config = loadConfig();
   const db = await openDatabase(config);
   try {
     if (command === 'migrate') {
       const [row] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM schema_migrations');
       process.stdout.write(`数据库已迁移到第 ${row?.n ?? 0} 版\n`);
+      return;
+    }
+    if (command === 'import-courses') {
+      process.stdout.write(`已导入 ${await importCourses(db)} 门课程\n`);
       return;
     }
     const report = await runDueJobs({ db, config, log: createLogger(), clock: () => new Date(), wechat: createWeChatClient(config.wechat) });

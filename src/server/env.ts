@@ -17,6 +17,8 @@ export interface Config {
   bodyLimitBytes: number;
   jobsIntervalSeconds: number;
   privacyVersion: string;
+  /** A lesson counts as complete at this share of its unique duration played. */
+  lessonCompleteRatio: number;
 }
 
 /** A configuration error: the server refuses to start and says why. */
@@ -47,6 +49,7 @@ const EnvSchema = z.object({
   XQ_STATIC_DIR: z.string().optional(),
   XQ_BODY_LIMIT_KB: z.coerce.number().int().min(1).max(10240).default(64),
   XQ_JOBS_INTERVAL_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
+  XQ_LESSON_COMPLETE_RATIO: z.coerce.number().min(0.5).max(1).default(0.9),
 });
 
 /** Reads and validates configuration from an environment (process.env by default). */
@@ -87,6 +90,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     bodyLimitBytes: e.XQ_BODY_LIMIT_KB * 1024,
     jobsIntervalSeconds: e.XQ_JOBS_INTERVAL_SECONDS,
     privacyVersion: PRIVACY_VERSION,
+    lessonCompleteRatio: e.XQ_LESSON_COMPLETE_RATIO,
   };
 }
 

@@ -1,9 +1,12 @@
 /** The domain services of one request, built from storage and the caller. */
+import type { CertificateVerifyOutput } from '../../../types';
 import type { AppDeps } from '../deps';
 import { AppError } from '../http/errors';
 import type { Caller } from './caller';
 import { IdentityService } from './identity';
 import { InvitationService } from './invitations';
+import { CourseService, verifyCertificate } from './learning/courses';
+import { ProgressService } from './learning/progress';
 import { RegistryService } from './registry';
 import { SystemService } from './system';
 
@@ -14,6 +17,9 @@ export interface Services {
   registry: RegistryService;
   /** Invitations need a logged-in caller. */
   invitations(): InvitationService;
+  courses(): CourseService;
+  progress(): ProgressService;
+  certificates: { verify(code: string): Promise<CertificateVerifyOutput> };
 }
 
 /** Builds the services for one request. */
@@ -22,9 +28,14 @@ export function buildServices(deps: AppDeps, caller: Caller | null): Services {
     system: new SystemService(deps),
     identity: new IdentityService(deps),
     registry: new RegistryService(deps, caller),
-    invitations: () => {
-      if (!caller) throw new AppError('UNAUTHENTICATED');
-      return new InvitationService(deps, caller);
-    },
+    invitations: () => new InvitationService(deps, required(caller)),
+    courses: () => new CourseService(deps, required(caller)),
+    progress: () => new ProgressService(deps, required(caller)),
+    certificates: { verify: (code) => verifyCertificate(deps.db, code) },
   };
+}
+
+function required(caller: Caller | null): Caller {
+  if (!caller) throw new AppError('UNAUTHENTICATED');
+  return caller;
 }

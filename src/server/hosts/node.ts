@@ -10,6 +10,7 @@ import type { AppDeps } from '../deps';
 import type { Config } from '../env';
 import { runDueJobs } from '../jobs';
 import { createLogger, type Logger } from '../log';
+import { importCourses } from '../domain/learning/content';
 import { seedDemo } from '../seed/demo';
 import { openDatabase } from '../storage/open';
 import { createWeChatClient, type WeChatClient } from '../wechat/client';
@@ -49,7 +50,10 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const { config } = opts;
   const log = opts.log ?? createLogger();
   const db = opts.db ?? (await openDatabase(config));
-  if (config.seedDemo && (await seedDemo(db, config.privacyVersion))) log.info('demo_seeded');
+  if (config.seedDemo) {
+    if (await seedDemo(db, config.privacyVersion)) log.info('demo_seeded');
+    log.info('courses_imported', { courses: await importCourses(db) });
+  }
   const deps: AppDeps = { db, config, log, clock: opts.clock ?? (() => new Date()), wechat: opts.wechat ?? createWeChatClient(config.wechat) };
   const app = createApp(deps) as unknown as Hono;
   if (config.staticDir) serveH5(app, config.staticDir);

@@ -26,6 +26,11 @@ export const ERRORS: Record<ErrorCode, { status: Status; message: string }> = {
   WECHAT_LOGIN_FAILED: { status: 401, message: '微信登录失败，请重新进入小程序' },
   WECHAT_UNAVAILABLE: { status: 502, message: '微信服务暂时不可用，请稍后重试' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: '请求内容须为 application/json' },
+  NOT_ENROLLED: { status: 403, message: '请先加入该课程再学习' },
+  LESSONS_INCOMPLETE: { status: 409, message: '请先学完本课程的全部课时，再参加测验' },
+  SEGMENT_OUT_OF_RANGE: { status: 400, message: '播放进度超出了课时时长' },
+  STATEMENT_FROM_FUTURE: { status: 400, message: '学习记录的时间不正确，请校准手机时间后重试' },
+  IMPLAUSIBLE_PROGRESS: { status: 400, message: '学习进度与实际学习时间不符，未予记录' },
   INTERNAL: { status: 500, message: '服务器开小差了，请稍后重试' },
 };
 

@@ -106,3 +106,92 @@ export const CreateSchoolSchema = typed<T.CreateSchoolInput>()(
 export const CreateStationSchema = typed<T.CreateStationInput>()(
   z.object({ name: trimmed(2, 60), kind: StationKindSchema, regionId: uuid, schoolId: uuid.nullable(), address: z.string().trim().max(120) }),
 );
+
+export const ModuleSchema = z.enum(['mh_education', 'mh_aid', 'mh_care', 'abnormal_awareness', 'parent_child']);
+const SegmentSchema = z
+  .tuple([z.number().min(0).max(86_400), z.number().min(0).max(86_400)])
+  .refine(([s, e]) => e >= s, '片段的结束时间不能早于开始时间');
+export const LessonProgressSchema = typed<T.LessonProgress>()(
+  z.object({ position: z.number(), creditedSeconds: z.number(), segments: z.array(z.tuple([z.number(), z.number()])), completed: z.boolean(), completedAt: isoDate.nullable() }),
+);
+export const CourseSummarySchema = typed<T.CourseSummary>()(
+  z.object({
+    id: z.string(), slug: z.string(), title: z.string(), summary: z.string(), module: ModuleSchema, stages: z.array(StageSchema),
+    lessonCount: z.number().int(), durationSeconds: z.number().int(), hasQuiz: z.boolean(),
+    mine: z.object({ enrolledAt: isoDate, completedLessons: z.number().int(), completedAt: isoDate.nullable() }).nullable(),
+  }),
+);
+export const CourseListQuerySchema = typed<T.CourseListQuery>()(
+  z.object({ module: ModuleSchema.optional(), stage: StageSchema.optional(), q: z.string().trim().min(1).max(40).optional() }),
+);
+export const CourseListSchema = typed<T.CourseListOutput>()(
+  z.object({ courses: z.array(CourseSummarySchema), myStages: z.array(StageSchema), continueLearning: z.array(CourseSummarySchema) }),
+);
+export const LessonSummarySchema = typed<T.LessonSummary>()(
+  z.object({
+    id: z.string(), slug: z.string(), title: z.string(), kind: z.enum(['article', 'audio', 'video']), durationSeconds: z.number().int(),
+    safetyCard: z.boolean(), progress: LessonProgressSchema.nullable(),
+  }),
+);
+export const CertificateSchema = typed<T.CertificateOutput>()(
+  z.object({ code: z.string(), displayName: z.string(), courseTitle: z.string(), module: ModuleSchema, issuedAt: isoDate }),
+);
+export const CourseDetailSchema = typed<T.CourseDetailOutput>()(
+  z.object({
+    course: CourseSummarySchema,
+    lessons: z.array(LessonSummarySchema),
+    quiz: z.object({ questionCount: z.number().int(), passMark: z.number().int(), attempts: z.number().int(), passed: z.boolean() }).nullable(),
+    certificate: CertificateSchema.nullable(),
+  }),
+);
+export const LessonDetailSchema = typed<T.LessonDetailOutput>()(
+  z.object({ lesson: LessonSummarySchema, courseId: z.string(), courseTitle: z.string(), body: z.array(z.string()), mediaUrl: z.string().nullable(), nextLessonId: z.string().nullable() }),
+);
+export const ProgressInputSchema = typed<T.ProgressInput>()(
+  z.object({
+    statements: z
+      .array(
+        z.object({
+          id: uuid,
+          lessonId: uuid,
+          verb: z.enum(['played', 'read', 'progressed']),
+          segments: z.array(SegmentSchema).max(200),
+          position: z.number().min(0).max(86_400),
+          timestamp: z.string().datetime({ offset: true, message: '时间格式不正确' }),
+        }),
+      )
+      .min(1)
+      .max(100),
+  }),
+);
+export const ProgressOutputSchema = typed<T.ProgressOutput>()(
+  z.object({
+    accepted: z.number().int(), duplicates: z.number().int(),
+    rejected: z.array(z.object({ id: z.string(), code: z.string(), message: z.string() })),
+    lessons: z.array(z.object({ lessonId: z.string(), progress: LessonProgressSchema })),
+  }),
+);
+export const QuizSchema = typed<T.QuizOutput>()(
+  z.object({
+    passMark: z.number().int(), attempts: z.number().int(), passed: z.boolean(),
+    questions: z.array(z.object({ id: z.string(), prompt: z.string(), options: z.array(z.string()) })),
+  }),
+);
+export const QuizSubmitSchema = typed<T.QuizSubmitInput>()(z.object({ answers: z.array(z.number().int().min(0).max(10)).min(1).max(30) }));
+export const QuizResultSchema = typed<T.QuizResultOutput>()(
+  z.object({
+    score: z.number().int(), passMark: z.number().int(), passed: z.boolean(), attempts: z.number().int(),
+    questions: z.array(z.object({ id: z.string(), chosen: z.number().int(), answer: z.number().int(), correct: z.boolean(), explanation: z.string() })),
+    certificate: CertificateSchema.nullable(),
+  }),
+);
+export const CertificateVerifySchema = typed<T.CertificateVerifyOutput>()(z.object({ valid: z.boolean(), certificate: CertificateSchema.nullable() }));
+export const CodeParams = z.object({ code: z.string().max(40).describe('证书编号，如 ABCD-EFGH-JKLM') });
+export const MyLearningSchema = typed<T.MyLearningOutput>()(
+  z.object({
+    inProgress: z.array(CourseSummarySchema),
+    completed: z.array(CourseSummarySchema.extend({ certificate: CertificateSchema.nullable() })),
+    totalSeconds: z.number().int(),
+    completedLessons: z.number().int(),
+  }),
+);

@@ -1,0 +1,76 @@
+/** Course content: the JSON files in src/server/content/courses, imported (upserted by slug) into the database. */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { CourseContent } from '../../../../types';
+import { AppError } from '../../http/errors';
+import { CourseContentSchema, issueList } from './content-schema';
+import { maybeOne, one, type Sql } from '../../storage/db';
+
+/** Where the shipped content lives. */
+export const CONTENT_DIR = path.resolve(__dirname, '..', '..', 'content');
+
+/** Reads and validates every course file; throws naming the file and field that are wrong. */
+export function readCourseFiles(dir: string = path.join(CONTENT_DIR, 'courses')): CourseContent[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => {
+      const parsed = CourseContentSchema.safeParse(JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')));
+      if (!parsed.success) throw new Error(`${f}: ${issueList(parsed.error).join('; ')}`);
+      return parsed.data;
+    });
+}
+
+/** Inserts or updates one course by slug: lessons keep their ids (and parents' progress) by slug; removed lessons retire. */
+export async function upsertCourse(tx: Sql, c: CourseContent): Promise<string> {
+  const slugs = new Set<string>();
+  for (const l of c.lessons) {
+    if (slugs.has(l.slug)) throw new AppError('VALIDATION_FAILED', `课时标识重复：${l.slug}`);
+    slugs.add(l.slug);
+    if (l.kind !== 'article' && !l.media) throw new AppError('VALIDATION_FAILED', `音频、视频课时须有媒体文件：${l.slug}`);
+  }
+  for (const q of c.quiz?.questions ?? []) {
+    if (q.answer >= q.options.length) throw new AppError('VALIDATION_FAILED', `测验答案超出选项范围：${q.prompt}`);
+  }
+  const existing = await maybeOne<{ id: string }>(tx, 'SELECT id FROM courses WHERE slug = $1', [c.slug]);
+  const course = existing
+    ? await one<{ id: string }>(
+        tx,
+        `UPDATE courses SET title = $2, summary = $3, module = $4, stages = $5, quiz_pass_mark = $6, updated_at = now()
+          WHERE id = $1 RETURNING id`,
+        [existing.id, c.title, c.summary, c.module, c.stages, c.quiz?.passMark ?? null],
+      )
+    : await one<{ id: string }>(
+        tx,
+        'INSERT INTO courses (slug, title, summary, module, stages, quiz_pass_mark) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id',
+        [c.slug, c.title, c.summary, c.module, c.stages, c.quiz?.passMark ?? null],
+      );
+  await tx.query('UPDATE lessons SET retired = true, position = position + 1000 WHERE course_id = $1 AND NOT (slug = ANY($2))', [course.id, [...slugs]]);
+  for (const [i, l] of c.lessons.entries()) {
+    await tx.query(
+      `INSERT INTO lessons (course_id, slug, position, title, kind, duration_seconds, media, body)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+       ON CONFLICT (course_id, slug) DO UPDATE SET position = excluded.position, title = excluded.title, kind = excluded.kind,
+         duration_seconds = excluded.duration_seconds, media = excluded.media, body = excluded.body, retired = false`,
+      [course.id, l.slug, i + 1, l.title, l.kind, l.durationSeconds, l.media ?? null, l.body],
+    );
+  }
+  await tx.query('DELETE FROM quiz_questions WHERE course_id = $1', [course.id]);
+  for (const [i, q] of (c.quiz?.questions ?? []).entries()) {
+    await tx.query(
+      'INSERT INTO quiz_questions (course_id, position, prompt, options, answer, explanation) VALUES ($1, $2, $3, $4, $5, $6)',
+      [course.id, i + 1, q.prompt, q.options, q.answer, q.explanation],
+    );
+  }
+  return course.id;
+}
+
+/** Imports every shipped course file in one transaction; returns how many courses were written. */
+export async function importCourses(db: { transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> }, courses: CourseContent[] = readCourseFiles()): Promise<number> {
+  return db.transaction(async (tx) => {
+    for (const c of courses) await upsertCourse(tx, c);
+    return courses.length;
+  });
+}

@@ -1,0 +1,261 @@
+/** The course catalogue, lessons, quizzes, completion and certificates, as one parent sees them. */
+import { randomInt } from 'node:crypto';
+import type {
+  CertificateOutput, CertificateVerifyOutput, CourseContent, CourseDetailOutput, CourseListOutput, CourseListQuery, CourseSummary, LessonDetailOutput,
+  LessonKind, LessonProgress, LessonSummary, MyLearningOutput, PolicyModule, QuizOutput, QuizResultOutput, Segment, Stage,
+} from '../../../../types';
+import type { AppDeps } from '../../deps';
+import { AppError } from '../../http/errors';
+import { iso, isoOrNull, maybeOne, one, type Sql } from '../../storage/db';
+import type { Caller } from '../caller';
+import { requireId } from '../registry';
+import { upsertCourse } from './content';
+
+const SAFETY_MODULES: PolicyModule[] = ['abnormal_awareness', 'mh_aid'];
+const STAGE_ORDER = ['preschool', 'primary', 'junior', 'senior', 'vocational'];
+const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+
+interface CourseRow {
+  id: string; slug: string; title: string; summary: string; module: PolicyModule; stages: Stage[]; quiz_pass_mark: number | null;
+  lesson_count: number; duration_seconds: number; enrolled_at: Date | null; completed_at: Date | null; completed_lessons: number; last_activity_at: Date | null;
+}
+interface LessonRow {
+  id: string; slug: string; title: string; kind: LessonKind; duration_seconds: number; media: string | null; body: string[]; course_id: string; module: PolicyModule;
+  segments: Segment[] | null; credited_seconds: string | number | null; position: string | number | null; completed_at: Date | null;
+}
+
+const COURSE_SQL = `SELECT c.id, c.slug, c.title, c.summary, c.module, c.stages, c.quiz_pass_mark,
+    (SELECT count(*)::int FROM lessons l WHERE l.course_id = c.id AND NOT l.retired) AS lesson_count,
+    (SELECT coalesce(sum(l.duration_seconds), 0)::int FROM lessons l WHERE l.course_id = c.id AND NOT l.retired) AS duration_seconds,
+    e.enrolled_at, e.completed_at, e.last_activity_at,
+    (SELECT count(*)::int FROM lesson_progress p JOIN lessons l ON l.id = p.lesson_id
+      WHERE p.user_id = $1 AND l.course_id = c.id AND NOT l.retired AND p.completed_at IS NOT NULL) AS completed_lessons
+  FROM courses c LEFT JOIN enrollments e ON e.course_id = c.id AND e.user_id = $1
+  WHERE c.published`;
+
+function toSummary(r: CourseRow): CourseSummary {
+  return {
+    id: r.id, slug: r.slug, title: r.title, summary: r.summary, module: r.module, stages: r.stages,
+    lessonCount: r.lesson_count, durationSeconds: r.duration_seconds, hasQuiz: r.quiz_pass_mark !== null,
+    mine: r.enrolled_at ? { enrolledAt: iso(r.enrolled_at), completedLessons: r.completed_lessons, completedAt: isoOrNull(r.completed_at) } : null,
+  };
+}
+
+/** The progress of a lesson from its row (null when never started). */
+export function toProgress(r: Pick<LessonRow, 'segments' | 'credited_seconds' | 'position' | 'completed_at'>): LessonProgress | null {
+  if (r.segments === null) return null;
+  return {
+    position: Number(r.position ?? 0),
+    creditedSeconds: Number(r.credited_seconds ?? 0),
+    segments: r.segments,
+    completed: r.completed_at !== null,
+    completedAt: isoOrNull(r.completed_at),
+  };
+}
+
+function toLesson(r: LessonRow): LessonSummary {
+  return {
+    id: r.id, slug: r.slug, title: r.title, kind: r.kind, durationSeconds: r.duration_seconds,
+    safetyCard: SAFETY_MODULES.includes(r.module), progress: toProgress(r),
+  };
+}
+
+function certificateCode(): string {
+  let s = '';
+  for (let i = 0; i < 12; i++) s += CODE_ALPHABET[randomInt(CODE_ALPHABET.length)];
+  return `${s.slice(0, 4)}-${s.slice(4, 8)}-${s.slice(8)}`;
+}
+
+interface CertRow { code: string; display_name: string; course_title: string; module: PolicyModule; issued_at: Date }
+const toCertificate = (r: CertRow): CertificateOutput => ({ code: r.code, displayName: r.display_name, courseTitle: r.course_title, module: r.module, issuedAt: iso(r.issued_at) });
+
+/** The course service: built per request for a logged-in caller. */
+export class CourseService {
+  constructor(private readonly deps: AppDeps, private readonly caller: Caller) {}
+
+  /** The catalogue, filtered; courses for the caller's children's stages first. */
+  async list(query: CourseListQuery): Promise<CourseListOutput> {
+    const { db } = this.deps;
+    const myStages = (await db.query<{ stage: Stage }>(
+      `SELECT DISTINCT s.stage FROM guardianships g JOIN students s ON s.id = g.student_id WHERE g.user_id = $1 AND g.revoked_at IS NULL`,
+      [this.caller.userId],
+    )).map((r) => r.stage).sort((a, b) => STAGE_ORDER.indexOf(a) - STAGE_ORDER.indexOf(b));
+    const where: string[] = [];
+    const params: unknown[] = [this.caller.userId];
+    if (query.module) { params.push(query.module); where.push(`c.module = $${params.length}`); }
+    if (query.stage) { params.push(query.stage); where.push(`$${params.length} = ANY(c.stages)`); }
+    if (query.q) {
+      params.push(`%${query.q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`);
+      where.push(`(c.title ILIKE $${params.length} OR c.summary ILIKE $${params.length})`);
+    }
+    params.push(myStages);
+    const rows = await db.query<CourseRow>(
+      `${COURSE_SQL} ${where.map((w) => `AND ${w}`).join(' ')}
+       ORDER BY (c.stages && $${params.length}::text[]) DESC,
+                array_position(ARRAY['preschool','primary','junior','senior','vocational'], c.stages[1]),
+                array_position(ARRAY['mh_education','mh_aid','mh_care','abnormal_awareness','parent_child'], c.module), c.title`,
+      params,
+    );
+    const all = await db.query<CourseRow>(`${COURSE_SQL} AND e.enrolled_at IS NOT NULL AND e.completed_at IS NULL ORDER BY e.last_activity_at DESC LIMIT 5`, [this.caller.userId]);
+    return { courses: rows.map(toSummary), myStages, continueLearning: all.map(toSummary) };
+  }
+
+  /** One course with its lessons, quiz state and certificate. */
+  async detail(courseId: string, sql: Sql = this.deps.db): Promise<CourseDetailOutput> {
+    const row = await maybeOne<CourseRow>(sql, `${COURSE_SQL} AND c.id = $2`, [this.caller.userId, requireId(courseId, '课程')]);
+    if (!row) throw new AppError('NOT_FOUND', '课程不存在');
+    const lessons = await sql.query<LessonRow>(
+      `SELECT l.id, l.slug, l.title, l.kind, l.duration_seconds, l.media, l.body, l.course_id, c.module,
+              p.segments, p.credited_seconds, p.position, p.completed_at
+         FROM lessons l JOIN courses c ON c.id = l.course_id
+         LEFT JOIN lesson_progress p ON p.lesson_id = l.id AND p.user_id = $1
+        WHERE l.course_id = $2 AND NOT l.retired ORDER BY l.position`,
+      [this.caller.userId, courseId],
+    );
+    let quiz: CourseDetailOutput['quiz'] = null;
+    if (row.quiz_pass_mark !== null) {
+      const [q] = await sql.query<{ n: number; attempts: number; passed: boolean }>(
+        `SELECT (SELECT count(*)::int FROM quiz_questions WHERE course_id = $2) AS n,
+                (SELECT count(*)::int FROM quiz_attempts WHERE course_id = $2 AND user_id = $1) AS attempts,
+                EXISTS (SELECT 1 FROM quiz_attempts WHERE course_id = $2 AND user_id = $1 AND passed) AS passed`,
+        [this.caller.userId, courseId],
+      );
+      quiz = { questionCount: q.n, passMark: row.quiz_pass_mark, attempts: q.attempts, passed: q.passed };
+    }
+    const cert = await maybeOne<CertRow>(sql, 'SELECT code, display_name, course_title, module, issued_at FROM certificates WHERE user_id = $1 AND course_id = $2', [this.caller.userId, courseId]);
+    return { course: toSummary(row), lessons: lessons.map(toLesson), quiz, certificate: cert ? toCertificate(cert) : null };
+  }
+
+  /** Joins a course (idempotent). */
+  async enroll(courseId: string): Promise<CourseDetailOutput> {
+    const now = this.deps.clock();
+    await this.detail(courseId);
+    await this.deps.db.query(
+      'INSERT INTO enrollments (user_id, course_id, enrolled_at, last_activity_at) VALUES ($1, $2, $3, $3) ON CONFLICT (user_id, course_id) DO NOTHING',
+      [this.caller.userId, courseId, now],
+    );
+    return this.detail(courseId);
+  }
+
+  /** A lesson's content and the caller's progress in it. */
+  async lesson(lessonId: string): Promise<LessonDetailOutput> {
+    const { db } = this.deps;
+    const row = await maybeOne<LessonRow & { course_title: string; lesson_position: number }>(
+      db,
+      `SELECT l.id, l.slug, l.title, l.kind, l.duration_seconds, l.media, l.body, l.course_id, l.position AS lesson_position, c.module, c.title AS course_title,
+              p.segments, p.credited_seconds, p.position, p.completed_at
+         FROM lessons l JOIN courses c ON c.id = l.course_id AND c.published
+         LEFT JOIN lesson_progress p ON p.lesson_id = l.id AND p.user_id = $1
+        WHERE l.id = $2 AND NOT l.retired`,
+      [this.caller.userId, requireId(lessonId, '课时')],
+    );
+    if (!row) throw new AppError('NOT_FOUND', '课时不存在');
+    const next = await maybeOne<{ id: string }>(db, 'SELECT id FROM lessons WHERE course_id = $1 AND position > $2 AND NOT retired ORDER BY position LIMIT 1', [row.course_id, row.lesson_position]);
+    return {
+      lesson: toLesson(row), courseId: row.course_id, courseTitle: row.course_title, body: row.body,
+      mediaUrl: row.media ? `/media/${row.media}` : null, nextLessonId: next?.id ?? null,
+    };
+  }
+
+  /** The quiz of a course, without answers (enrolled parents only). */
+  async quiz(courseId: string): Promise<QuizOutput> {
+    const detail = await this.requireEnrolled(courseId);
+    if (!detail.quiz) throw new AppError('NOT_FOUND', '该课程没有测验');
+    const questions = await this.deps.db.query<{ id: string; prompt: string; options: string[] }>(
+      'SELECT id, prompt, options FROM quiz_questions WHERE course_id = $1 ORDER BY position', [courseId],
+    );
+    return { passMark: detail.quiz.passMark, questions, attempts: detail.quiz.attempts, passed: detail.quiz.passed };
+  }
+
+  /** Grades a quiz attempt; passing it after all lessons completes the course and issues the certificate. */
+  async submitQuiz(courseId: string, answers: number[]): Promise<QuizResultOutput> {
+    const detail = await this.requireEnrolled(courseId);
+    if (!detail.quiz) throw new AppError('NOT_FOUND', '该课程没有测验');
+    if (detail.lessons.some((l) => !l.progress?.completed)) throw new AppError('LESSONS_INCOMPLETE');
+    const questions = await this.deps.db.query<{ id: string; answer: number; explanation: string; options: string[] }>(
+      'SELECT id, answer, explanation, options FROM quiz_questions WHERE course_id = $1 ORDER BY position', [courseId],
+    );
+    if (answers.length !== questions.length) throw new AppError('VALIDATION_FAILED', `请回答全部 ${questions.length} 道题`);
+    if (answers.some((a, i) => a >= questions[i].options.length)) throw new AppError('VALIDATION_FAILED', '选项不存在');
+    const graded = questions.map((q, i) => ({ id: q.id, chosen: answers[i], answer: q.answer, correct: answers[i] === q.answer, explanation: q.explanation }));
+    const score = Math.round((graded.filter((g) => g.correct).length / questions.length) * 100);
+    const passed = score >= detail.quiz.passMark;
+    const now = this.deps.clock();
+    const certificate = await this.deps.db.transaction(async (tx) => {
+      await tx.query('INSERT INTO quiz_attempts (user_id, course_id, answers, score, passed, created_at) VALUES ($1, $2, $3, $4, $5, $6)', [this.caller.userId, courseId, answers, score, passed, now]);
+      return passed ? this.completeIfDone(tx, courseId, now) : null;
+    });
+    return { score, passMark: detail.quiz.passMark, passed, attempts: detail.quiz.attempts + 1, questions: graded, certificate };
+  }
+
+  /** Marks the course complete and issues its certificate when every lesson is complete and the quiz (if any) passed. */
+  async completeIfDone(tx: Sql, courseId: string, now: Date): Promise<CertificateOutput | null> {
+    const state = await one<{ open_lessons: number; needs_quiz: boolean; passed: boolean; completed_at: Date | null }>(
+      tx,
+      `SELECT (SELECT count(*)::int FROM lessons l LEFT JOIN lesson_progress p ON p.lesson_id = l.id AND p.user_id = $1
+                WHERE l.course_id = $2 AND NOT l.retired AND p.completed_at IS NULL) AS open_lessons,
+              (c.quiz_pass_mark IS NOT NULL) AS needs_quiz,
+              EXISTS (SELECT 1 FROM quiz_attempts a WHERE a.user_id = $1 AND a.course_id = $2 AND a.passed) AS passed,
+              e.completed_at
+         FROM courses c JOIN enrollments e ON e.course_id = c.id AND e.user_id = $1 WHERE c.id = $2`,
+      [this.caller.userId, courseId],
+    );
+    if (state.completed_at || state.open_lessons > 0 || (state.needs_quiz && !state.passed)) return null;
+    await tx.query('UPDATE enrollments SET completed_at = $3 WHERE user_id = $1 AND course_id = $2', [this.caller.userId, courseId, now]);
+    const row = await one<CertRow>(
+      tx,
+      `INSERT INTO certificates (code, user_id, course_id, display_name, course_title, module, issued_at)
+       SELECT $3, u.id, c.id, u.display_name, c.title, c.module, $4 FROM users u, courses c WHERE u.id = $1 AND c.id = $2
+       ON CONFLICT (user_id, course_id) DO UPDATE SET code = certificates.code
+       RETURNING code, display_name, course_title, module, issued_at`,
+      [this.caller.userId, courseId, certificateCode(), now],
+    );
+    await tx.query(
+      `INSERT INTO learning_statements (id, user_id, verb, object_type, object_id, result, timestamp, stored_at)
+       VALUES (gen_random_uuid(), $1, 'completed', 'course', $2, $3, $4, $4)`,
+      [this.caller.userId, courseId, JSON.stringify({ completion: true, certificate: row.code }), now],
+    );
+    return toCertificate(row);
+  }
+
+  /** The caller's learning: courses in progress and completed, hours learned. */
+  async myLearning(): Promise<MyLearningOutput> {
+    const { db } = this.deps;
+    const rows = await db.query<CourseRow>(`${COURSE_SQL} AND e.enrolled_at IS NOT NULL ORDER BY e.last_activity_at DESC`, [this.caller.userId]);
+    const certs = await db.query<CertRow & { course_id: string }>('SELECT course_id, code, display_name, course_title, module, issued_at FROM certificates WHERE user_id = $1', [this.caller.userId]);
+    const [totals] = await db.query<{ seconds: string; lessons: number }>(
+      'SELECT coalesce(sum(credited_seconds), 0) AS seconds, count(*) FILTER (WHERE completed_at IS NOT NULL)::int AS lessons FROM lesson_progress WHERE user_id = $1',
+      [this.caller.userId],
+    );
+    const byCourse = new Map(certs.map((c) => [c.course_id, toCertificate(c)]));
+    return {
+      inProgress: rows.filter((r) => !r.completed_at).map(toSummary),
+      completed: rows.filter((r) => r.completed_at).map((r) => ({ ...toSummary(r), certificate: byCourse.get(r.id) ?? null })),
+      totalSeconds: Math.round(Number(totals?.seconds ?? 0)),
+      completedLessons: totals?.lessons ?? 0,
+    };
+  }
+
+  /** Publishes or updates a course from its content (administrators). */
+  async publish(content: CourseContent): Promise<CourseDetailOutput> {
+    this.caller.requireAdmin();
+    const id = await this.deps.db.transaction((tx) => upsertCourse(tx, content));
+    return this.detail(id);
+  }
+
+  private async requireEnrolled(courseId: string): Promise<CourseDetailOutput> {
+    const detail = await this.detail(courseId);
+    if (!detail.course.mine) throw new AppError('NOT_ENROLLED');
+    return detail;
+  }
+}
+
+/** Public verification of a certificate code (no login). */
+export async function verifyCertificate(sql: Sql, code: string): Promise<CertificateVerifyOutput> {
+  const normal = code.toUpperCase().replace(/[^A-Z0-9]/g, '');
+  if (normal.length !== 12) return { valid: false, certificate: null };
+  const row = await maybeOne<CertRow>(sql, 'SELECT code, display_name, course_title, module, issued_at FROM certificates WHERE code = $1', [
+    `${normal.slice(0, 4)}-${normal.slice(4, 8)}-${normal.slice(8)}`,
+  ]);
+  return row ? { valid: true, certificate: toCertificate(row) } : { valid: false, certificate: null };
+}

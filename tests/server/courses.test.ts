@@ -1,0 +1,225 @@
+import { randomUUID } from 'node:crypto';
+import type { CourseContent, ProgressStatementInput } from '../../types';
+import { testApp, type TestApp } from '../helpers/app';
+
+const COURSE: CourseContent = {
+  slug: 'test-anxiety-junior',
+  title: '读懂初中孩子的焦虑',
+  summary: '识别焦虑信号，学会开口和求助。',
+  module: 'abnormal_awareness',
+  stages: ['junior'],
+  lessons: [
+    { slug: 'signs', title: '焦虑的信号', kind: 'video', durationSeconds: 120, media: 'abnormal_awareness.mp4', body: ['睡眠、食欲、情绪的变化持续两周以上，值得留意。'] },
+    { slug: 'talk', title: '怎样开口', kind: 'audio', durationSeconds: 60, media: 'abnormal_awareness.m4a', body: ['先倾听，不评判。'] },
+    { slug: 'help', title: '何时求助', kind: 'article', durationSeconds: 100, body: ['联系学校心理教师；需要时拨打 12356。'] },
+  ],
+  quiz: {
+    passMark: 100,
+    questions: [
+      { prompt: '孩子情绪低落多久需要留意？', options: ['一天', '两周以上', '一小时'], answer: 1, explanation: '持续两周以上的变化需要关注。' },
+      { prompt: '开口时首先应该？', options: ['批评', '倾听', '比较'], answer: 1, explanation: '先倾听，不评判。' },
+    ],
+  },
+};
+
+let t: TestApp;
+let admin: string;
+let parent: string;
+let courseId: string;
+let lessons: { id: string; slug: string }[];
+const now = new Date('2026-11-23T08:00:00Z');
+
+const at = (secondsFromStart: number) => new Date(now.getTime() + secondsFromStart * 1000);
+const statement = (lessonId: string, over: Partial<ProgressStatementInput> = {}): ProgressStatementInput => ({
+  id: randomUUID(), lessonId, verb: 'played', segments: [], position: 0, timestamp: t.deps.clock().toISOString(), ...over,
+});
+const send = (token: string, statements: ProgressStatementInput[]) => t.call('POST', '/api/progress', { token, body: { statements } });
+const lessonId = (slug: string) => lessons.find((l) => l.slug === slug)!.id;
+
+beforeAll(async () => {
+  t = await testApp();
+  t.setNow(now);
+  admin = await t.login('admin');
+  parent = await t.login('parent');
+  const published = await t.call('POST', '/api/admin/courses', { token: admin, body: COURSE });
+  expect(published.status).toBe(201);
+  courseId = published.body.course.id;
+  lessons = published.body.lessons;
+});
+afterAll(() => t.close());
+
+describe('publishing courses', () => {
+  test('only administrators publish; bad content is refused with the field named', async () => {
+    expect((await t.call('POST', '/api/admin/courses', { token: parent, body: COURSE })).status).toBe(403);
+    const bad = await t.call('POST', '/api/admin/courses', { token: admin, body: { ...COURSE, module: 'astrology', lessons: [] } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details.map((d: { path: string }) => d.path).sort()).toEqual(['body.lessons', 'body.module']);
+    const noMedia = await t.call('POST', '/api/admin/courses', { token: admin, body: { ...COURSE, slug: 'x-y', lessons: [{ ...COURSE.lessons[0], media: undefined }] } });
+    expect(noMedia.body.error.message).toBe('音频、视频课时须有媒体文件：signs');
+  });
+
+  test('republishing by slug keeps lesson ids', async () => {
+    const again = await t.call('POST', '/api/admin/courses', { token: admin, body: { ...COURSE, title: '读懂初中孩子的焦虑（修订）' } });
+    expect(again.body.course.id).toBe(courseId);
+    expect(again.body.lessons.map((l: { id: string }) => l.id)).toEqual(lessons.map((l) => l.id));
+    expect(again.body.course.title).toBe('读懂初中孩子的焦虑（修订）');
+  });
+});
+
+describe('the catalogue', () => {
+  test("filters by module, stage and keyword; knows the parent's children's stages", async () => {
+    const res = await t.call('GET', '/api/courses?stage=junior&module=abnormal_awareness', { token: parent });
+    expect(res.status).toBe(200);
+    expect(res.body.myStages).toEqual(['primary', 'junior']);
+    expect(res.body.courses).toEqual([expect.objectContaining({ id: courseId, lessonCount: 3, durationSeconds: 280, hasQuiz: true, mine: null })]);
+    expect((await t.call('GET', '/api/courses?stage=preschool', { token: parent })).body.courses).toEqual([]);
+    expect((await t.call('GET', `/api/courses?q=${encodeURIComponent('焦虑')}`, { token: parent })).body.courses).toHaveLength(1);
+    expect((await t.call('GET', `/api/courses?q=${encodeURIComponent('%')}`, { token: parent })).body.courses).toHaveLength(0);
+    expect((await t.call('GET', '/api/courses?stage=kindergarten', { token: parent })).status).toBe(400);
+  });
+
+  test('a lesson of 心理异常认知 carries the safety card and links to the next lesson', async () => {
+    const res = await t.call('GET', `/api/lessons/${lessonId('signs')}`, { token: parent });
+    expect(res.body).toMatchObject({ courseId, mediaUrl: '/media/abnormal_awareness.mp4', nextLessonId: lessonId('talk'), lesson: { safetyCard: true, progress: null } });
+  });
+});
+
+describe('progress: honest viewers get credit, skippers and forgers do not', () => {
+  test('progress before joining the course is refused per statement', async () => {
+    const res = await send(parent, [statement(lessonId('signs'), { segments: [[0, 10]], position: 10 })]);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ accepted: 0, rejected: [expect.objectContaining({ code: 'NOT_ENROLLED' })] });
+  });
+
+  test('an honest viewer reporting every 15 s completes the video at 90%, and resumes where they left off', async () => {
+    const enrolled = await t.call('POST', `/api/courses/${courseId}/enroll`, { token: parent, body: {} });
+    expect(enrolled.body.course.mine).toMatchObject({ completedLessons: 0, completedAt: null });
+    const video = lessonId('signs');
+    let last;
+    for (let s = 15; s <= 60; s += 15) {
+      t.setNow(at(s));
+      last = await send(parent, [statement(video, { segments: [[s - 15, s]], position: s })]);
+    }
+    expect(last!.body.lessons[0].progress).toMatchObject({ position: 60, creditedSeconds: 60, completed: false, segments: [[0, 60]] });
+    const resume = await t.call('GET', `/api/lessons/${video}`, { token: parent });
+    expect(resume.body.lesson.progress.position).toBe(60);
+    for (let s = 75; s <= 105; s += 15) {
+      t.setNow(at(s));
+      last = await send(parent, [statement(video, { segments: [[s - 15, s]], position: s })]);
+    }
+    expect(last!.body.lessons[0].progress).toMatchObject({ creditedSeconds: 105, completed: false });
+    t.setNow(at(110));
+    last = await send(parent, [statement(video, { segments: [[105, 108]], position: 108 })]);
+    expect(last.body.lessons[0].progress).toMatchObject({ creditedSeconds: 108, completed: true });
+  });
+
+  test('a replayed statement is stored once and credits nothing twice', async () => {
+    const audio = lessonId('talk');
+    t.setNow(at(130));
+    const st = statement(audio, { segments: [[0, 20]], position: 20 });
+    const first = await send(parent, [st]);
+    const again = await send(parent, [st, st]);
+    expect(first.body).toMatchObject({ accepted: 1, duplicates: 0 });
+    expect(again.body).toMatchObject({ accepted: 0, duplicates: 2 });
+    const lesson = await t.call('GET', `/api/lessons/${audio}`, { token: parent });
+    expect(lesson.body.lesson.progress.creditedSeconds).toBe(20);
+  });
+
+  test('overlapping segments are merged; out of range, negative and future statements are refused', async () => {
+    const audio = lessonId('talk');
+    t.setNow(at(160));
+    const merged = await send(parent, [statement(audio, { segments: [[10, 30], [25, 40], [15, 20]], position: 40 })]);
+    expect(merged.body.lessons[0].progress).toMatchObject({ creditedSeconds: 40, segments: [[0, 40]] });
+    const beyond = await send(parent, [statement(audio, { segments: [[40, 90]], position: 90 })]);
+    expect(beyond.body.rejected[0].code).toBe('SEGMENT_OUT_OF_RANGE');
+    const negative = await send(parent, [statement(audio, { segments: [[-5, 10]] })]);
+    expect(negative.status).toBe(400);
+    expect(negative.body.error.code).toBe('VALIDATION_FAILED');
+    const backwards = await send(parent, [statement(audio, { segments: [[20, 10]] })]);
+    expect(backwards.status).toBe(400);
+    const future = await send(parent, [statement(audio, { segments: [[40, 45]], timestamp: at(3600).toISOString() })]);
+    expect(future.body.rejected[0].code).toBe('STATEMENT_FROM_FUTURE');
+    const unknown = await send(parent, [statement('00000000-0000-4000-8000-000000000000', { segments: [[0, 1]] })]);
+    expect(unknown.body.rejected[0].code).toBe('NOT_FOUND');
+  });
+
+  test('a skipper who jumps to the end gets only what they played; a forged full segment is refused', async () => {
+    const other = await t.login('newcomer');
+    await t.call('POST', '/api/me/privacy-consent', { token: other, body: { version: '2026.11' } });
+    t.setNow(at(200));
+    await t.call('POST', `/api/courses/${courseId}/enroll`, { token: other, body: {} });
+    t.setNow(at(210));
+    const skip = await send(other, [statement(lessonId('signs'), { segments: [[0, 3], [117, 120]], position: 120 })]);
+    expect(skip.body.lessons[0].progress).toMatchObject({ creditedSeconds: 6, completed: false });
+    const forged = await send(other, [statement(lessonId('signs'), { segments: [[0, 120]], position: 120 })]);
+    expect(forged.body).toMatchObject({ accepted: 0, rejected: [expect.objectContaining({ code: 'IMPLAUSIBLE_PROGRESS' })] });
+    const detail = await t.call('GET', `/api/courses/${courseId}`, { token: other });
+    expect(detail.body.lessons[0].progress.completed).toBe(false);
+  });
+
+  test('statements queued offline and replayed later in one batch are all credited', async () => {
+    const late = await t.login('psychologist');
+    t.setNow(at(300));
+    await t.call('POST', `/api/courses/${courseId}/enroll`, { token: late, body: {} });
+    const audio = lessonId('talk');
+    const queued = [15, 30, 45, 60].map((s) => statement(audio, { segments: [[s - 15, s]], position: s, timestamp: at(300 + s).toISOString() }));
+    t.setNow(at(900));
+    const res = await send(late, queued);
+    expect(res.body).toMatchObject({ accepted: 4, rejected: [] });
+    expect(res.body.lessons[0].progress).toMatchObject({ creditedSeconds: 60, completed: true });
+  });
+});
+
+describe('articles, the quiz and the certificate', () => {
+  test('an article counts as read only after a plausible reading time', async () => {
+    const article = lessonId('help');
+    t.setNow(at(3000));
+    const read = await send(parent, [statement(article, { verb: 'read' })]);
+    expect(read.body.lessons[0].progress).toMatchObject({ completed: true, creditedSeconds: 100 });
+    const fresh = await t.login('head_teacher');
+    await t.call('POST', `/api/courses/${courseId}/enroll`, { token: fresh, body: {} });
+    const tooFast = await send(fresh, [statement(article, { verb: 'read' })]);
+    expect(tooFast.body.rejected[0].code).toBe('IMPLAUSIBLE_PROGRESS');
+  });
+
+  test('the quiz waits for every lesson; a failed attempt explains; a pass completes the course with a certificate anyone can verify', async () => {
+    const early = await t.call('POST', `/api/courses/${courseId}/quiz`, { token: parent, body: { answers: [1, 1] } });
+    expect(early.status).toBe(409);
+    expect(early.body.error.code).toBe('LESSONS_INCOMPLETE');
+    t.setNow(at(3100));
+    await send(parent, [statement(lessonId('talk'), { segments: [[40, 60]], position: 60 })]);
+
+    const quiz = await t.call('GET', `/api/courses/${courseId}/quiz`, { token: parent });
+    expect(quiz.body.questions).toHaveLength(2);
+    expect(JSON.stringify(quiz.body)).not.toContain('explanation');
+    const wrongCount = await t.call('POST', `/api/courses/${courseId}/quiz`, { token: parent, body: { answers: [1] } });
+    expect(wrongCount.body.error.message).toBe('请回答全部 2 道题');
+    const failed = await t.call('POST', `/api/courses/${courseId}/quiz`, { token: parent, body: { answers: [1, 0] } });
+    expect(failed.body).toMatchObject({ score: 50, passed: false, attempts: 1, certificate: null });
+    expect(failed.body.questions[1]).toMatchObject({ correct: false, answer: 1, explanation: '先倾听，不评判。' });
+    const passed = await t.call('POST', `/api/courses/${courseId}/quiz`, { token: parent, body: { answers: [1, 1] } });
+    expect(passed.body).toMatchObject({ score: 100, passed: true, attempts: 2 });
+    const cert = passed.body.certificate;
+    expect(cert).toMatchObject({ displayName: '张敏', courseTitle: '读懂初中孩子的焦虑（修订）', module: 'abnormal_awareness' });
+    expect(cert.code).toMatch(/^[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}$/);
+
+    const verified = await t.call('GET', `/api/certificates/${cert.code.toLowerCase().replace(/-/g, '')}`);
+    expect(verified.body).toEqual({ valid: true, certificate: cert });
+    expect((await t.call('GET', '/api/certificates/AAAA-BBBB-CCCC')).body).toEqual({ valid: false, certificate: null });
+
+    const learning = await t.call('GET', '/api/me/learning', { token: parent });
+    expect(learning.body.completed).toEqual([expect.objectContaining({ id: courseId, certificate: cert })]);
+    expect(learning.body).toMatchObject({ inProgress: [], completedLessons: 3, totalSeconds: 108 + 60 + 100 });
+    const again = await t.call('POST', `/api/courses/${courseId}/quiz`, { token: parent, body: { answers: [1, 1] } });
+    expect(again.body.certificate).toBeNull();
+    expect((await t.call('GET', `/api/courses/${courseId}`, { token: parent })).body.certificate.code).toBe(cert.code);
+  });
+
+  test('every statement carries the context of the parent’s children’s schools and regions', async () => {
+    const rows = await t.db.query<{ context: { schools: string[]; regions: string[] } }>(
+      "SELECT s.context FROM learning_statements s JOIN users u ON u.id = s.user_id WHERE u.dev_identity = 'parent' AND s.object_type = 'lesson' LIMIT 1",
+    );
+    expect(rows[0].context.schools).toHaveLength(2);
+    expect(rows[0].context.regions).toHaveLength(1);
+  });
+});

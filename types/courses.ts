@@ -1,0 +1,191 @@
+/** Courses, lessons, learning progress, quizzes and certificates (part 1 of the product). Types only. */
+import type { PolicyModule, Stage } from './domain';
+
+/** How a lesson is delivered. */
+export type LessonKind = 'article' | 'audio' | 'video';
+
+/** A played (or read) span of a lesson, in seconds from its start: [start, end). */
+export type Segment = [number, number];
+
+/** A parent's progress in one lesson, as the server computed it from their statements. */
+export interface LessonProgress {
+  /** Where to resume, in seconds (articles: 0). */
+  position: number;
+  /** Unique seconds played (articles: seconds of reading credited). */
+  creditedSeconds: number;
+  /** The merged unique segments played so far. */
+  segments: Segment[];
+  completed: boolean;
+  completedAt: string | null;
+}
+
+/** A lesson in a course's outline. */
+export interface LessonSummary {
+  id: string;
+  slug: string;
+  title: string;
+  kind: LessonKind;
+  durationSeconds: number;
+  /** 心理异常认知 and 心理援助 lessons carry the safety card (hotline, school psychology teacher). */
+  safetyCard: boolean;
+  progress: LessonProgress | null;
+}
+
+/** A course as the catalogue lists it. */
+export interface CourseSummary {
+  id: string;
+  slug: string;
+  title: string;
+  summary: string;
+  module: PolicyModule;
+  stages: Stage[];
+  lessonCount: number;
+  durationSeconds: number;
+  hasQuiz: boolean;
+  /** The caller's state in the course (null when not enrolled). */
+  mine: { enrolledAt: string; completedLessons: number; completedAt: string | null } | null;
+}
+
+/** GET /api/courses */
+export interface CourseListQuery {
+  module?: PolicyModule;
+  stage?: Stage;
+  q?: string;
+}
+
+/** GET /api/courses: the catalogue, the caller's children's stages first. */
+export interface CourseListOutput {
+  courses: CourseSummary[];
+  /** The stages of the caller's bound children (what "for my child" means). */
+  myStages: Stage[];
+  /** Courses the caller started and has not completed, most recent first. */
+  continueLearning: CourseSummary[];
+}
+
+/** GET /api/courses/{id} */
+export interface CourseDetailOutput {
+  course: CourseSummary;
+  lessons: LessonSummary[];
+  quiz: { questionCount: number; passMark: number; attempts: number; passed: boolean } | null;
+  certificate: CertificateOutput | null;
+}
+
+/** GET /api/lessons/{id} */
+export interface LessonDetailOutput {
+  lesson: LessonSummary;
+  courseId: string;
+  courseTitle: string;
+  /** Article text, one paragraph per entry (also the transcript of audio and video lessons). */
+  body: string[];
+  /** The media file's URL (audio and video lessons), served by the backend. */
+  mediaUrl: string | null;
+  /** The lesson after this one in the course, if any. */
+  nextLessonId: string | null;
+}
+
+/** One progress report: a learning statement after xAPI (the actor is the caller; the server adds the context). */
+export interface ProgressStatementInput {
+  /** A UUID the client makes once per statement: a replay of the same id is ignored. */
+  id: string;
+  lessonId: string;
+  /** 'played' (audio/video segments), 'read' (article read to the end), 'progressed' (position only). */
+  verb: 'played' | 'read' | 'progressed';
+  /** Segments played since the last statement (audio/video). */
+  segments: Segment[];
+  /** The player's position when the statement was made. */
+  position: number;
+  /** When the client made the statement (it may be replayed later from the offline queue). */
+  timestamp: string;
+}
+
+/** POST /api/progress */
+export interface ProgressInput {
+  statements: ProgressStatementInput[];
+}
+
+/** POST /api/progress: the resulting progress of each lesson touched. */
+export interface ProgressOutput {
+  accepted: number;
+  duplicates: number;
+  /** Statements refused (the client drops them from its queue): implausible, out of range, not enrolled. */
+  rejected: { id: string; code: string; message: string }[];
+  lessons: { lessonId: string; progress: LessonProgress }[];
+}
+
+/** A quiz question as the parent sees it (without the answer). */
+export interface QuizQuestion {
+  id: string;
+  prompt: string;
+  options: string[];
+}
+
+/** GET /api/courses/{id}/quiz */
+export interface QuizOutput {
+  passMark: number;
+  questions: QuizQuestion[];
+  attempts: number;
+  passed: boolean;
+}
+
+/** POST /api/courses/{id}/quiz */
+export interface QuizSubmitInput {
+  /** The chosen option index for each question, in order. */
+  answers: number[];
+}
+
+/** The result of a quiz attempt, with explanations. */
+export interface QuizResultOutput {
+  score: number;
+  passMark: number;
+  passed: boolean;
+  attempts: number;
+  questions: { id: string; chosen: number; answer: number; correct: boolean; explanation: string }[];
+  /** Issued when this attempt completed the course. */
+  certificate: CertificateOutput | null;
+}
+
+/** A certificate of completion. */
+export interface CertificateOutput {
+  code: string;
+  displayName: string;
+  courseTitle: string;
+  module: PolicyModule;
+  issuedAt: string;
+}
+
+/** GET /api/certificates/{code}: public verification. */
+export interface CertificateVerifyOutput {
+  valid: boolean;
+  certificate: CertificateOutput | null;
+}
+
+/** GET /api/me/learning */
+export interface MyLearningOutput {
+  inProgress: CourseSummary[];
+  completed: (CourseSummary & { certificate: CertificateOutput | null })[];
+  totalSeconds: number;
+  completedLessons: number;
+}
+
+/** The content file format of a course (src/server/content/courses/*.json), also the body of POST /api/admin/courses. */
+export interface CourseContent {
+  slug: string;
+  title: string;
+  summary: string;
+  module: PolicyModule;
+  stages: Stage[];
+  lessons: {
+    slug: string;
+    title: string;
+    kind: LessonKind;
+    /** Seconds (articles: the expected reading time). */
+    durationSeconds: number;
+    /** A file under src/server/content/media (audio and video lessons). */
+    media?: string;
+    body: string[];
+  }[];
+  quiz?: {
+    passMark: number;
+    questions: { prompt: string; options: string[]; answer: number; explanation: string }[];
+  };
+}
