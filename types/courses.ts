@@ -189,3 +189,22 @@ export interface CourseContent {
     questions: { prompt: string; options: string[]; answer: number; explanation: string }[];
   };
 }
+
+/** One statement in xAPI 1.0.3 form, as exported for a learning-record store. */
+export interface XapiStatement {
+  id: string;
+  actor: { objectType: 'Agent'; account: { homePage: string; name: string } };
+  verb: { id: string; display: { 'zh-CN': string } };
+  object: { objectType: 'Activity'; id: string; definition: { type: string } };
+  result?: { completion?: boolean; extensions?: Record<string, unknown> };
+  context?: { extensions: Record<string, unknown> };
+  timestamp: string;
+  stored: string;
+}
+
+/** GET /api/me/statements and GET /api/admin/statements */
+export interface XapiExportOutput {
+  statements: XapiStatement[];
+  /** Pass as `after` to get the next page; null at the end. */
+  more: string | null;
+}

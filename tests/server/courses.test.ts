@@ -223,3 +223,36 @@ describe('articles, the quiz and the certificate', () => {
     expect(rows[0].context.regions).toHaveLength(1);
   });
 });
+
+describe('xAPI export', () => {
+  test("a parent exports their own statements as xAPI, with the video profile's played segments, page by page", async () => {
+    const first = await t.call('GET', '/api/me/statements?limit=3', { token: parent });
+    expect(first.status).toBe(200);
+    expect(first.body.statements).toHaveLength(3);
+    const s = first.body.statements[0];
+    expect(s).toMatchObject({
+      actor: { objectType: 'Agent', account: { homePage: 'https://xinqiao.app' } },
+      verb: { id: 'https://w3id.org/xapi/video/verbs/played' },
+      object: { objectType: 'Activity', id: `https://xinqiao.app/activities/lesson/${lessonId('signs')}` },
+      result: { extensions: { 'https://w3id.org/xapi/video/extensions/played-segments': '0[.]15' } },
+    });
+    let all = [...first.body.statements];
+    let more = first.body.more;
+    while (more) {
+      const page = await t.call('GET', `/api/me/statements?limit=3&after=${more}`, { token: parent });
+      all = all.concat(page.body.statements);
+      more = page.body.more;
+    }
+    expect(new Set(all.map((x) => x.id)).size).toBe(all.length);
+    expect(all.some((x) => x.verb.id === 'http://adlnet.gov/expapi/verbs/completed' && x.result.completion === true)).toBe(true);
+    const mine = new Set(all.map((x) => x.actor.account.name));
+    expect(mine.size).toBe(1);
+  });
+
+  test('the full export is for administrators only', async () => {
+    expect((await t.call('GET', '/api/admin/statements', { token: parent })).status).toBe(403);
+    const res = await t.call('GET', '/api/admin/statements?limit=1000', { token: admin });
+    expect(new Set(res.body.statements.map((x: { actor: { account: { name: string } } }) => x.actor.account.name)).size).toBeGreaterThan(1);
+    expect(JSON.stringify(res.body)).not.toContain('张敏');
+  });
+});

@@ -1,5 +1,5 @@
 /** The domain services of one request, built from storage and the caller. */
-import type { CertificateVerifyOutput } from '../../../types';
+import type { CertificateVerifyOutput, XapiExportOutput } from '../../../types';
 import type { AppDeps } from '../deps';
 import { AppError } from '../http/errors';
 import type { Caller } from './caller';
@@ -7,6 +7,7 @@ import { IdentityService } from './identity';
 import { InvitationService } from './invitations';
 import { CourseService, verifyCertificate } from './learning/courses';
 import { ProgressService } from './learning/progress';
+import { exportStatements } from './learning/xapi';
 import { RegistryService } from './registry';
 import { SystemService } from './system';
 
@@ -20,6 +21,7 @@ export interface Services {
   courses(): CourseService;
   progress(): ProgressService;
   certificates: { verify(code: string): Promise<CertificateVerifyOutput> };
+  statements: { export(opts: { userId: string | null; after: string | null; limit: number }): Promise<XapiExportOutput> };
 }
 
 /** Builds the services for one request. */
@@ -32,6 +34,7 @@ export function buildServices(deps: AppDeps, caller: Caller | null): Services {
     courses: () => new CourseService(deps, required(caller)),
     progress: () => new ProgressService(deps, required(caller)),
     certificates: { verify: (code) => verifyCertificate(deps.db, code) },
+    statements: { export: (opts) => exportStatements(deps.db, opts) },
   };
 }
 

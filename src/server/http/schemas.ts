@@ -195,3 +195,25 @@ export const MyLearningSchema = typed<T.MyLearningOutput>()(
     completedLessons: z.number().int(),
   }),
 );
+
+export const XapiQuery = z.object({
+  after: z.string().max(200).optional().describe('上一页返回的 more'),
+  limit: z.coerce.number().int().min(1).max(1000).default(200).describe('每页条数，默认 200'),
+});
+export const XapiExportSchema = typed<T.XapiExportOutput>()(
+  z.object({
+    statements: z.array(
+      z.object({
+        id: z.string(),
+        actor: z.object({ objectType: z.literal('Agent'), account: z.object({ homePage: z.string(), name: z.string() }) }),
+        verb: z.object({ id: z.string(), display: z.object({ 'zh-CN': z.string() }) }),
+        object: z.object({ objectType: z.literal('Activity'), id: z.string(), definition: z.object({ type: z.string() }) }),
+        result: z.object({ completion: z.boolean().optional(), extensions: z.record(z.string(), z.unknown()).optional() }).optional(),
+        context: z.object({ extensions: z.record(z.string(), z.unknown()) }).optional(),
+        timestamp: z.string(),
+        stored: z.string(),
+      }),
+    ),
+    more: z.string().nullable(),
+  }),
+);

@@ -3,7 +3,7 @@ import { route } from '../http/route';
 import { CourseContentSchema } from '../domain/learning/content-schema';
 import {
   CertificateVerifySchema, CodeParams, CourseDetailSchema, CourseListQuerySchema, CourseListSchema, IdParams, LessonDetailSchema, MyLearningSchema,
-  ProgressInputSchema, ProgressOutputSchema, QuizResultSchema, QuizSchema, QuizSubmitSchema,
+  ProgressInputSchema, ProgressOutputSchema, QuizResultSchema, QuizSchema, QuizSubmitSchema, XapiExportSchema, XapiQuery,
 } from '../http/schemas';
 import { z } from 'zod';
 
@@ -63,6 +63,21 @@ export const courseRoutes = [
     summary: '公开核验证书编号',
     params: CodeParams, response: CertificateVerifySchema,
     handler: ({ params, services }) => services.certificates.verify(params.code),
+  }),
+  route({
+    method: 'get', path: '/api/me/statements', tag: '学习记录', access: 'user',
+    summary: '导出我的学习记录（xAPI 1.0.3 JSON，视频片段按 xAPI 视频规范）',
+    query: XapiQuery, response: XapiExportSchema,
+    handler: ({ query, caller, services }) => services.statements.export({ userId: caller.userId, after: query.after ?? null, limit: query.limit }),
+  }),
+  route({
+    method: 'get', path: '/api/admin/statements', tag: '学习记录', access: 'user',
+    summary: '导出全部学习记录供学习记录库（LRS）导入（平台管理员；身份以不可逆的用户编号表示）',
+    query: XapiQuery, response: XapiExportSchema, errors: ['FORBIDDEN'],
+    handler: ({ query, caller, services }) => {
+      caller.requireAdmin();
+      return services.statements.export({ userId: null, after: query.after ?? null, limit: query.limit });
+    },
   }),
   route({
     method: 'post', path: '/api/admin/courses', tag: '课程管理', access: 'user', status: 201,
