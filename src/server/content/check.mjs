@@ -3,6 +3,7 @@
 // every module × stage pair, quiz answers, text lengths and that media files exist.
 import fs from 'node:fs';
 import path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const dir = path.dirname(fileURLToPath(import.meta.url));
@@ -20,6 +21,19 @@ const slugs = new Set();
 const pairs = new Set();
 const counts = { courses: 0, lessons: 0, article: 0, audio: 0, video: 0, questions: 0, seconds: 0 };
 const mediaUsed = new Set();
+const probed = new Map();
+/** The whole seconds of a media file by ffprobe, or null when ffprobe is not installed. */
+function mediaSeconds(file) {
+  if (!probed.has(file)) {
+    try {
+      const out = execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', path.join(dir, 'media', file)]);
+      probed.set(file, Math.floor(Number(String(out).trim())));
+    } catch {
+      probed.set(file, null);
+    }
+  }
+  return probed.get(file);
+}
 
 for (const f of files) {
   let c;
@@ -65,7 +79,11 @@ for (const f of files) {
     } else {
       if (!isStr(l.media)) err(w, 'audio/video without media');
       else if (!fs.existsSync(path.join(dir, 'media', l.media))) err(w, `media file missing: ${l.media}`);
-      else mediaUsed.add(l.media);
+      else {
+        mediaUsed.add(l.media);
+        const real = mediaSeconds(l.media);
+        if (real !== null && real !== l.durationSeconds) err(w, `durationSeconds ${l.durationSeconds} but ${l.media} lasts ${real}s`);
+      }
     }
     counts.lessons++;
     counts[l.kind] = (counts[l.kind] ?? 0) + 1;
