@@ -23,6 +23,9 @@ import { APP_VERSION } from './version';
 
 z.config(z.locales.zhCN());
 
+/** Only lesson media are served from the media folder (not the script that makes them). */
+const MEDIA_FILE = /^\/media\/[a-z0-9][a-z0-9._-]*\.(mp4|m4a|mp3|aac|wav|webm)$/;
+
 type Env = { Variables: { requestId: string; caller: Caller | null } };
 
 /** Every route of the API, in documentation order. */
@@ -82,6 +85,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
 
   const media = path.relative(process.cwd(), path.join(CONTENT_DIR, 'media')) || '.';
   app.use('/media/*', async (c, next) => {
+    if (!MEDIA_FILE.test(c.req.path)) throw new AppError('NOT_FOUND', '媒体文件不存在');
     await next();
     if (c.res.status === 200 || c.res.status === 206) c.header('Cache-Control', 'public, max-age=86400');
   });

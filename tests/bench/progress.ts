@@ -1,0 +1,136 @@
+/**
+ * Benchmark: progress ingestion. 1,000 simulated parents watch a 10-minute video and send a heartbeat statement every
+ * 15 s of (simulated) play; the backend runs in this Node process behind a real HTTP server on loopback.
+ * Prints sustained statements/s and latency percentiles, on PGlite and (when DATABASE_URL is set) PostgreSQL.
+ */
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { Agent, request } from 'node:http';
+import { startServer } from '../../src/server/hosts/node';
+import { loadConfig } from '../../src/server/env';
+import { silentLogger } from '../../src/server/log';
+import { migrate } from '../../src/server/storage/migrate';
+import { openPglite } from '../../src/server/storage/pglite';
+import { openPostgres } from '../../src/server/storage/pg';
+import { upsertCourse } from '../../src/server/domain/learning/content';
+import { signToken } from '../../src/server/domain/tokens';
+import type { Database } from '../../src/server/storage/db';
+
+const PARENTS = Number(process.env.BENCH_PARENTS ?? 1000);
+const HEARTBEATS = Number(process.env.BENCH_HEARTBEATS ?? 20);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
+
+/** One run's figures. */
+export interface ProgressBenchResult {
+  driver: string;
+  statements: number;
+  seconds: number;
+  perSecond: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+/** Runs the progress benchmark on a database. */
+export async function benchProgress(driver: string, db: Database): Promise<ProgressBenchResult> {
+  await migrate(db);
+  const config = loadConfig({ XQ_STATIC_DIR: '', XQ_SESSION_SECRET: 'b'.repeat(40) });
+  const base = new Date('2026-11-01T00:00:00Z');
+  const { lessonId, tokens } = await db.transaction(async (tx) => {
+    const courseId = await upsertCourse(tx, {
+      slug: `bench-${randomUUID().slice(0, 8)}`, title: '基准测试课程', summary: '基准测试', module: 'mh_education', stages: ['junior'],
+      lessons: [{ slug: 'video', title: '十分钟视频', kind: 'video', durationSeconds: 600, media: 'bench.mp4', body: ['基准'] }],
+    });
+    const [lesson] = await tx.query<{ id: string }>('SELECT id FROM lessons WHERE course_id = $1', [courseId]);
+    const users = await tx.query<{ id: string }>(
+      `INSERT INTO users (display_name) SELECT '家长' || g FROM generate_series(1, $1) g RETURNING id`, [PARENTS],
+    );
+    await tx.query(`INSERT INTO enrollments (user_id, course_id, enrolled_at) SELECT unnest($1::uuid[]), $2, $3`, [users.map((u) => u.id), courseId, base]);
+    const sessions = await tx.query<{ id: string; user_id: string }>(
+      `INSERT INTO auth_sessions (user_id, channel, expires_at) SELECT unnest($1::uuid[]), 'dev', $2 RETURNING id, user_id`,
+      [users.map((u) => u.id), new Date(base.getTime() + 30 * 86_400_000)],
+    );
+    const toks = await Promise.all(sessions.map((s) => signToken(config.sessionSecret, s.user_id, s.id, base, new Date(base.getTime() + 30 * 86_400_000))));
+    return { lessonId: lesson.id, tokens: toks };
+  });
+  const server = await startServer({ config, db, port: 0, log: silentLogger, runJobs: false, clock: () => new Date(base.getTime() + 86_400_000) });
+  const url = new URL(`${server.url}/api/progress`);
+  const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  const post = (token: string, body: string) =>
+    new Promise<number>((resolve, reject) => {
+      const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'content-length': Buffer.byteLength(body) } }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+
+  const jobs: { parent: number; beat: number }[] = [];
+  for (let beat = 1; beat <= HEARTBEATS; beat++) for (let parent = 0; parent < PARENTS; parent++) jobs.push({ parent, beat });
+  const latencies: number[] = [];
+  let next = 0;
+  let failures = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < jobs.length) {
+        const { parent, beat } = jobs[next++];
+        const body = JSON.stringify({
+          statements: [{
+            id: randomUUID(), lessonId, verb: 'played', segments: [[(beat - 1) * 15, beat * 15]], position: beat * 15,
+            timestamp: new Date(base.getTime() + 60_000 + beat * 15_000).toISOString(),
+          }],
+        });
+        const t0 = performance.now();
+        const status = await post(tokens[parent], body);
+        latencies.push(performance.now() - t0);
+        if (status !== 200) failures++;
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  agent.destroy();
+  await server.close();
+  if (failures) throw new Error(`${failures} requests failed`);
+  const [{ credited }] = await db.query<{ credited: string }>('SELECT min(credited_seconds) AS credited FROM lesson_progress WHERE lesson_id = $1', [lessonId]);
+  if (Number(credited) !== HEARTBEATS * 15) throw new Error(`expected ${HEARTBEATS * 15} s credited per parent, got ${credited}`);
+  latencies.sort((a, b) => a - b);
+  return {
+    driver, statements: jobs.length, seconds: Math.round(seconds * 10) / 10, perSecond: Math.round(jobs.length / seconds),
+    p50: Math.round(percentile(latencies, 50) * 10) / 10, p95: Math.round(percentile(latencies, 95) * 10) / 10,
+    p99: Math.round(percentile(latencies, 99) * 10) / 10, max: Math.round(latencies[latencies.length - 1] * 10) / 10,
+  };
+}
+
+/** Opens the databases to compare: PGlite in memory, and PostgreSQL when DATABASE_URL is set (a scratch database). */
+export async function benchDatabases(): Promise<{ name: string; open: () => Promise<Database>; drop: () => Promise<void> }[]> {
+  const list: { name: string; open: () => Promise<Database>; drop: () => Promise<void> }[] = [{ name: 'PGlite (in-process)', open: () => openPglite(null), drop: async () => undefined }];
+  const url = process.env.DATABASE_URL;
+  if (url) {
+    const name = `xq_bench_${process.pid}`;
+    const u = new URL(url);
+    u.pathname = `/${name}`;
+    list.push({
+      name: 'PostgreSQL 15 (pg pool of 10)',
+      open: async () => {
+        const admin = await openPostgres(url, 1);
+        await admin.exec(`DROP DATABASE IF EXISTS ${name}`);
+        await admin.exec(`CREATE DATABASE ${name}`);
+        await admin.close();
+        return openPostgres(u.toString(), 10);
+      },
+      drop: async () => {
+        const admin = await openPostgres(url, 1);
+        await admin.exec(`DROP DATABASE IF EXISTS ${name}`);
+        await admin.close();
+      },
+    });
+  }
+  return list;
+}

@@ -1,0 +1,32 @@
+/** `npm run bench`: runs the benchmarks, prints the figures and writes them to docs/benchmarks.md. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { benchDatabases, benchProgress, type ProgressBenchResult } from './progress';
+
+async function main(): Promise<void> {
+  const results: ProgressBenchResult[] = [];
+  for (const d of await benchDatabases()) {
+    const db = await d.open();
+    try {
+      const r = await benchProgress(d.name, db);
+      results.push(r);
+      console.log(`${r.driver}: ${r.statements} statements in ${r.seconds} s = ${r.perSecond}/s; p50 ${r.p50} ms, p95 ${r.p95} ms, p99 ${r.p99} ms, max ${r.max} ms`);
+    } finally {
+      await db.close();
+      await d.drop();
+    }
+  }
+  const file = path.resolve(__dirname, '..', '..', 'docs', 'benchmarks.md');
+  const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+  const rows = results.map((r) => `| ${r.driver} | ${r.statements} | ${r.seconds} | **${r.perSecond}** | ${r.p50} | ${r.p95} | **${r.p99}** | ${r.max} |`).join('\n');
+  const text = fs.readFileSync(file, 'utf8');
+  const section = `<!-- progress:start -->\nLast run: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine}.\n\n| database | statements | seconds | statements/s | p50 ms | p95 ms | p99 ms | max ms |\n|---|---|---|---|---|---|---|---|\n${rows}\n<!-- progress:end -->`;
+  fs.writeFileSync(file, text.replace(/<!-- progress:start -->[\s\S]*<!-- progress:end -->/, section));
+  console.log(`written to ${path.relative(process.cwd(), file)}`);
+}
+
+main().catch((err: Error) => {
+  console.error(err.message);
+  process.exit(1);
+});
