@@ -9,6 +9,10 @@ export default defineAppConfig({
       root: 'packages/admin',
       pages: ['registry/index', 'invitations/index'],
     },
+    {
+      root: 'packages/course',
+      pages: ['detail/index', 'lesson/index', 'quiz/index', 'certificate/index', 'verify/index', 'learning/index'],
+    },
   ],
   window: {
     backgroundTextStyle: 'light',

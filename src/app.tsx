@@ -1,10 +1,11 @@
 import type { PropsWithChildren } from 'react';
-import { useLaunch } from '@tarojs/taro';
+import { useDidShow, useLaunch } from '@tarojs/taro';
 import dayjs from 'dayjs';
 import { configure as configureIcons } from '@nutui/icons-react-taro/dist/es/icons/configure.js';
 import 'dayjs/locale/zh-cn';
 import '@nutui/icons-react-taro/dist/style_icon.css';
 import { installPrivacyGate } from './services/privacy-gate';
+import { flushProgress, installProgressSync, queuedStatements } from './services/progress';
 import './app.scss';
 
 dayjs.locale('zh-cn');
@@ -12,10 +13,15 @@ dayjs.locale('zh-cn');
 // NutUI icons render an <i> by default, which the mini-program has no template for: use <view> there.
 if (process.env.TARO_ENV !== 'h5') configureIcons({ tag: 'view' });
 
-/** The app shell: installs WeChat's privacy gate at launch and renders the current page. */
+/** The app shell: installs WeChat's privacy gate and the progress queue's retries at launch, and renders the current page. */
 function App({ children }: PropsWithChildren) {
   useLaunch(() => {
     installPrivacyGate();
+    installProgressSync();
+  });
+  // Learning statements queued while offline are sent again each time the app comes to the foreground.
+  useDidShow(() => {
+    if (queuedStatements().length > 0) void flushProgress();
   });
   return children;
 }

@@ -4,7 +4,6 @@ import type { DevIdentitiesOutput, MeOutput } from '../../types';
 import type { ApiResult } from '../../src/services/request';
 import MePage from '../../src/pages/me/index';
 import LoginPage from '../../src/packages/account/login/index';
-import CoursesPage from '../../src/pages/courses/index';
 import { getMe } from '../../src/services/me';
 import { devLogin, listDevIdentities } from '../../src/services/auth';
 import { TOKEN_KEY } from '../../src/services/session';
@@ -116,18 +115,5 @@ describe('登录', () => {
     render(<LoginPage />);
     expect(await screen.findByText('请在微信中打开')).toBeTruthy();
     expect(screen.queryByText('开发环境登录')).toBeNull();
-  });
-});
-
-describe('课程', () => {
-  it('shows the five modules with a description and an honest empty course list', () => {
-    render(<CoursesPage />);
-    for (const name of ['心理健康教育', '心理援助', '心理保健', '心理异常认知', '亲子沟通']) {
-      expect(screen.getAllByText(name).length).toBeGreaterThan(0);
-    }
-    expect(screen.getByText('课程正在编写中')).toBeTruthy();
-    fireEvent.click(screen.getByLabelText('心理援助 · 初中'));
-    expect(screen.getByText('心理援助 · 初中')).toBeTruthy();
-    expect(screen.getByText('立即拨打')).toBeTruthy();
   });
 });

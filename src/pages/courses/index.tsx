@@ -1,74 +1,190 @@
-import { View, Text } from '@tarojs/components';
-import { useState } from 'react';
-import type { PolicyModule, Stage } from '../../../types';
+import Taro from '@tarojs/taro';
+import { View, Text, Input, ScrollView } from '@tarojs/components';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { CourseListOutput, CourseSummary, PolicyModule, Stage } from '../../../types';
 import { MODULE_LABELS, POLICY_MODULES, STAGES, STAGE_LABELS } from '../../shared/labels';
 import { PageShell } from '../../components/page-shell';
 import { Section } from '../../components/section';
 import { SafetyCard } from '../../components/safety-card';
 import { StateView } from '../../components/state-view';
-import { MODULE_DESCRIPTIONS, STAGE_FOCUS } from './modules';
+import { LoginPrompt } from '../../components/login-prompt';
+import { CourseCard } from '../../components/course-card';
+import { useLoggedIn } from '../../components/use-session';
+import { useRemote } from '../../components/use-remote';
+import { listCourses } from '../../services/courses';
+import { MODULE_DESCRIPTIONS } from './modules';
 import './index.scss';
 
 const SAFETY_MODULES: readonly PolicyModule[] = ['mh_aid', 'abnormal_awareness'];
 
-/** 课程: the five policy modules × five stages; the course list itself comes with the catalogue. */
-export default function CoursesPage() {
-  const [stage, setStage] = useState<Stage>('primary');
-  const [module, setModule] = useState<PolicyModule>('mh_education');
+/** The stage filter: one stage, every stage, or the stages of my children. */
+export type StageFilter = Stage | 'all' | 'mine';
+
+/** The detail page of a course. */
+export function courseUrl(id: string): string {
+  return `/packages/course/detail/index?id=${encodeURIComponent(id)}`;
+}
+
+function openCourse(id: string): void {
+  Taro.navigateTo({ url: courseUrl(id) }).catch(() => undefined);
+}
+
+/** The courses the list shows: with 'mine', those fitting any of my children's stages (all when I have none). */
+export function visibleCourses(data: CourseListOutput, stage: StageFilter): CourseSummary[] {
+  if (stage !== 'mine' || data.myStages.length === 0) return data.courses;
+  return data.courses.filter((c) => c.stages.some((s) => data.myStages.includes(s)));
+}
+
+function Chip({ active, label, onClick }: { active: boolean; label: string; onClick: () => void }) {
+  return (
+    <View className={`xq-courses__chip${active ? ' is-active' : ''}`} onClick={onClick} aria-pressed={active} role='button'>
+      <Text>{label}</Text>
+    </View>
+  );
+}
+
+function Catalogue() {
+  const [module, setModule] = useState<PolicyModule | 'all'>('all');
+  const [stage, setStage] = useState<StageFilter>('mine');
+  const [text, setText] = useState('');
+  const [q, setQ] = useState('');
+
+  const loader = useCallback(
+    () => listCourses({ module: module === 'all' ? undefined : module, stage: stage === 'all' || stage === 'mine' ? undefined : stage, q }),
+    [module, stage, q],
+  );
+  const { state, reload, retry } = useRemote(loader);
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    void reload();
+  }, [loader, reload]);
+
+  const data = state.status === 'ready' ? state.data : null;
+  const myStages = data?.myStages ?? [];
+  const filtered = module !== 'all' || (stage !== 'all' && !(stage === 'mine' && myStages.length === 0)) || q !== '';
+  const clearFilters = () => {
+    setModule('all');
+    setStage('all');
+    setText('');
+    setQ('');
+  };
+  const courses = data ? visibleCourses(data, stage) : [];
 
   return (
-    <PageShell title='家庭教育课程' subtitle='按政策模块和孩子学段，找到适合你的课程'>
-      <Section title='课程地图' extra='5 个模块 × 5 个学段'>
-        <View className='xq-courses__matrix' role='grid'>
-          <View className='xq-courses__row xq-courses__row--head' role='row'>
-            <View className='xq-courses__corner'>
-              <Text>模块＼学段</Text>
-            </View>
-            {STAGES.map((s) => (
-              <View key={s} className={`xq-courses__col-head${s === stage ? ' is-active' : ''}`} onClick={() => setStage(s)}>
-                <Text>{STAGE_LABELS[s]}</Text>
-              </View>
-            ))}
-          </View>
-          {POLICY_MODULES.map((m) => (
-            <View key={m} className='xq-courses__row' role='row'>
-              <View className={`xq-courses__row-head${m === module ? ' is-active' : ''}`} onClick={() => setModule(m)}>
-                <Text>{MODULE_LABELS[m]}</Text>
-              </View>
-              {STAGES.map((s) => (
-                <View
-                  key={s}
-                  role='gridcell'
-                  aria-label={`${MODULE_LABELS[m]} · ${STAGE_LABELS[s]}`}
-                  className={`xq-courses__cell${m === module && s === stage ? ' is-active' : ''}`}
-                  onClick={() => {
-                    setModule(m);
-                    setStage(s);
-                  }}
-                >
-                  <Text>待上线</Text>
-                </View>
+    <>
+      <View className='xq-courses__search'>
+        <Input
+          className='xq-courses__search-input'
+          value={text}
+          placeholder='搜索课程，如 情绪、沟通、睡眠'
+          confirmType='search'
+          maxlength={30}
+          onInput={(e) => setText(e.detail.value)}
+          onConfirm={() => setQ(text.trim())}
+        />
+        {q !== '' || text !== '' ? (
+          <Text
+            className='xq-courses__search-clear'
+            onClick={() => {
+              setText('');
+              setQ('');
+            }}
+          >
+            清除
+          </Text>
+        ) : null}
+        <Text className='xq-courses__search-go' onClick={() => setQ(text.trim())}>
+          搜索
+        </Text>
+      </View>
+
+      {data && data.continueLearning.length > 0 ? (
+        <View className='xq-courses__continue'>
+          <Text className='xq-courses__label'>继续学习</Text>
+          <ScrollView scrollX className='xq-courses__strip'>
+            <View className='xq-courses__strip-inner'>
+              {data.continueLearning.map((course) => (
+                <CourseCard key={course.id} compact course={course} onClick={() => openCourse(course.id)} />
               ))}
             </View>
+          </ScrollView>
+        </View>
+      ) : null}
+
+      <View className='xq-courses__filters'>
+        <Text className='xq-courses__label'>模块</Text>
+        <View className='xq-courses__chips'>
+          <Chip active={module === 'all'} label='全部' onClick={() => setModule('all')} />
+          {POLICY_MODULES.map((m) => (
+            <Chip key={m} active={module === m} label={MODULE_LABELS[m]} onClick={() => setModule(m)} />
           ))}
         </View>
-        <Text className='xq-courses__hint'>点选格子查看该模块面向对应学段家长的内容</Text>
-      </Section>
+        <Text className='xq-courses__label'>学段</Text>
+        <View className='xq-courses__chips'>
+          {myStages.length > 0 ? (
+            <Chip active={stage === 'mine'} label={`我的孩子（${myStages.map((s) => STAGE_LABELS[s]).join('、')}）`} onClick={() => setStage('mine')} />
+          ) : null}
+          <Chip active={stage === 'all' || (stage === 'mine' && myStages.length === 0)} label='全部' onClick={() => setStage('all')} />
+          {STAGES.map((s) => (
+            <Chip key={s} active={stage === s} label={STAGE_LABELS[s]} onClick={() => setStage(s)} />
+          ))}
+        </View>
+        {module !== 'all' ? <Text className='xq-courses__desc'>{MODULE_DESCRIPTIONS[module]}</Text> : null}
+      </View>
 
-      <Section title={`${MODULE_LABELS[module]} · ${STAGE_LABELS[stage]}`}>
-        <Text className='xq-courses__desc'>{MODULE_DESCRIPTIONS[module]}</Text>
-        <Text className='xq-courses__focus'>
-          {STAGE_LABELS[stage]}阶段关注：{STAGE_FOCUS[stage]}
-        </Text>
-        <StateView
-          compact
-          status='empty'
-          title='课程正在编写中'
-          description={`「${MODULE_LABELS[module]}」面向${STAGE_LABELS[stage]}家长的课程上线后会出现在这里，学习进度也会自动记录。`}
-        />
-      </Section>
+      {state.status === 'loading' ? <StateView status='loading' compact /> : null}
+      {state.status === 'error' ? <StateView status='error' description={state.error.message} onAction={retry} /> : null}
+      {data ? (
+        courses.length === 0 ? (
+          <StateView
+            status='empty'
+            title={filtered ? '没有找到符合条件的课程' : '课程正在编写中'}
+            description={filtered ? '换个关键词或筛选条件试试。' : '课程上线后会出现在这里。'}
+            actionText={filtered ? '清除筛选' : undefined}
+            onAction={filtered ? clearFilters : undefined}
+          />
+        ) : (
+          <View className='xq-courses__list'>
+            <Text className='xq-courses__count'>
+              {q ? `「${q}」的搜索结果：` : ''}共 {courses.length} 门课程
+            </Text>
+            {courses.map((course) => (
+              <CourseCard key={course.id} course={course} onClick={() => openCourse(course.id)} />
+            ))}
+          </View>
+        )
+      ) : null}
 
-      {SAFETY_MODULES.includes(module) ? <SafetyCard extra='也可以联系孩子学校的心理教师，预约面谈。' /> : null}
+      {module !== 'all' && SAFETY_MODULES.includes(module) ? <SafetyCard extra='也可以联系孩子学校的心理教师，预约面谈。' /> : null}
+    </>
+  );
+}
+
+/** 课程: the catalogue by policy module and child stage, with search and the courses to continue. */
+export default function CoursesPage() {
+  const loggedIn = useLoggedIn();
+  if (!loggedIn) {
+    return (
+      <PageShell title='家庭教育课程' subtitle='按政策模块和孩子学段，找到适合你的课程'>
+        <LoginPrompt title='登录后开始学习' description='登录后可以学习课程、记录进度并获得结业证书。' />
+        <Section title='五大课程模块'>
+          {POLICY_MODULES.map((m) => (
+            <View key={m} className='xq-courses__module'>
+              <Text className='xq-courses__module-name'>{MODULE_LABELS[m]}</Text>
+              <Text className='xq-courses__desc'>{MODULE_DESCRIPTIONS[m]}</Text>
+            </View>
+          ))}
+        </Section>
+      </PageShell>
+    );
+  }
+  return (
+    <PageShell title='家庭教育课程' subtitle='按政策模块和孩子学段，找到适合你的课程'>
+      <Catalogue />
     </PageShell>
   );
 }

@@ -9,6 +9,8 @@ import { Section } from '../../components/section';
 import { useLoggedIn } from '../../components/use-session';
 import { useRemote } from '../../components/use-remote';
 import { getMe } from '../../services/me';
+import { getMyLearning } from '../../services/courses';
+import { CourseCard } from '../../components/course-card';
 import './index.scss';
 
 interface Entry {
@@ -63,6 +65,8 @@ export function greetingFor(hour: number): string {
 export default function IndexPage() {
   const loggedIn = useLoggedIn();
   const { state, retry } = useRemote(getMe, { enabled: loggedIn });
+  const learning = useRemote(getMyLearning, { enabled: loggedIn });
+  const continuing = learning.state.status === 'ready' ? learning.state.data.inProgress[0] : undefined;
   const greeting = greetingFor(new Date().getHours());
   const name = loggedIn && state.status === 'ready' ? state.data.user.displayName : '家长朋友';
 
@@ -82,6 +86,18 @@ export default function IndexPage() {
       </View>
 
       <SafetyCard />
+
+      {continuing ? (
+        <View className='xq-home__continue'>
+          <View className='xq-home__continue-head'>
+            <Text className='xq-home__continue-title'>继续学习</Text>
+            <Text className='xq-home__continue-all' onClick={() => void Taro.navigateTo({ url: '/packages/course/learning/index' })}>
+              我的学习
+            </Text>
+          </View>
+          <CourseCard course={continuing} onClick={() => void Taro.navigateTo({ url: `/packages/course/detail/index?id=${encodeURIComponent(continuing.id)}` })} />
+        </View>
+      ) : null}
 
       {!loggedIn ? <LoginPrompt description='登录后可以绑定孩子、学习家庭教育课程、报名家长学校活动。' /> : null}
 

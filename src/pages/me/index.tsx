@@ -1,7 +1,7 @@
 import Taro from '@tarojs/taro';
 import { View, Text } from '@tarojs/components';
 import { Button, Cell, CellGroup } from '@nutui/nutui-react-taro';
-import { Edit, QrCode, Setting, ShieldCheck } from '@nutui/icons-react-taro';
+import { Articles, Edit, QrCode, Setting, ShieldCheck, Star } from '@nutui/icons-react-taro';
 import dayjs from 'dayjs';
 import { useState, type ReactNode } from 'react';
 import type { MeOutput, RoleGrant } from '../../../types';
@@ -105,6 +105,8 @@ function Profile({ me }: { me: MeOutput }) {
       </View>
 
       <CellGroup>
+        <Cell title={<Entry icon={<Articles size={16} color='#2e8b7a' />} text='我的学习' />} description='学习中的课程、学习时长与结业证书' clickable onClick={() => open('/packages/course/learning/index')} />
+        <Cell title={<Entry icon={<Star size={16} color='#2e8b7a' />} text='证书查验' />} clickable onClick={() => open('/packages/course/verify/index')} />
         <Cell title={<Entry icon={<QrCode size={16} color='#2e8b7a' />} text='邀请码' />} description='学校、站点或妇联工作人员凭邀请码开通身份' clickable onClick={() => open('/packages/account/invite/index')} />
         <Cell title={<Entry icon={<Edit size={16} color='#2e8b7a' />} text='编辑资料' />} clickable onClick={() => open('/packages/account/profile/index')} />
         <Cell title={<Entry icon={<ShieldCheck size={16} color='#2e8b7a' />} text='隐私保护指引' />} clickable onClick={() => open('/packages/account/privacy/index')} />

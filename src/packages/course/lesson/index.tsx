@@ -1,0 +1,386 @@
+import Taro, { useDidHide, useReachBottom, useRouter, useUnload } from '@tarojs/taro';
+import { View, Text, Video } from '@tarojs/components';
+import { Button } from '@nutui/nutui-react-taro';
+import { Checked, PlayDoubleBack, PlayDoubleForward, PlayStart, PlayStop } from '@nutui/icons-react-taro';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { LessonDetailOutput, LessonProgress, ProgressStatementInput, Segment } from '../../../../types';
+import { PageShell } from '../../../components/page-shell';
+import { Section } from '../../../components/section';
+import { SafetyCard } from '../../../components/safety-card';
+import { StateView } from '../../../components/state-view';
+import { LoginPrompt } from '../../../components/login-prompt';
+import { useLoggedIn } from '../../../components/use-session';
+import { useLoadOnce } from '../lib/use-once';
+import { enrollCourse, getLesson, mediaSource } from '../../../services/courses';
+import { makeStatement, reportProgress, type FlushResult } from '../../../services/progress';
+import { initialTracker, takeSegments, trackStop, trackTime, type TrackerState } from '../lib/tracker';
+import { clock, creditedPercent, KIND_LABELS } from '../lib/format';
+import { courseRoutes, go } from '../lib/nav';
+import './index.scss';
+
+/** Milliseconds between two reports while playing. */
+export const REPORT_EVERY_MS = 15_000;
+
+/** Where to resume: the saved position, unless it is at the very end (then from the start). */
+export function resumePosition(progress: LessonProgress | null, duration: number): number {
+  const at = progress?.position ?? 0;
+  return at > 0 && at < duration - 3 ? at : 0;
+}
+
+/** What a report said back, for the page's status line. */
+type SyncState = { kind: 'idle' } | { kind: 'saved' } | { kind: 'queued' } | { kind: 'refused'; message: string };
+
+/**
+ * Tracks the played segments of a player and reports them: every REPORT_EVERY_MS while playing, on pause and end, and when
+ * the page hides or unloads. Each report is a statement of its own (a new id) that goes through the offline queue.
+ */
+function useLessonReporter(data: LessonDetailOutput) {
+  const { lesson, courseId } = data;
+  const [progress, setProgress] = useState<LessonProgress | null>(lesson.progress);
+  const [sync, setSync] = useState<SyncState>({ kind: 'idle' });
+  const [startAt] = useState(() => resumePosition(lesson.progress, lesson.durationSeconds));
+  const tracker = useRef<TrackerState>(initialTracker());
+  const position = useRef(startAt);
+  const reportedPosition = useRef(startAt);
+  const lastReport = useRef(0);
+  const alive = useRef(true);
+  useEffect(() => {
+    lastReport.current = Date.now();
+    return () => {
+      alive.current = false;
+    };
+  }, []);
+
+  const apply = useCallback(
+    (result: FlushResult, statement: ProgressStatementInput) => {
+      if (!alive.current) return;
+      const mine = result.lessons.find((l) => l.lessonId === lesson.id);
+      if (mine) setProgress(mine.progress);
+      const refused = result.rejected.find((r) => r.statement.id === statement.id);
+      if (refused) setSync({ kind: 'refused', message: refused.error.message });
+      else if (result.pending > 0 && result.error) setSync({ kind: 'queued' });
+      else setSync({ kind: 'saved' });
+    },
+    [lesson.id],
+  );
+
+  /** Sends one statement; when the server says the parent has not joined the course, joins and sends it again. */
+  const send = useCallback(
+    async (verb: ProgressStatementInput['verb'], segments: Segment[]) => {
+      const statement = makeStatement({ lessonId: lesson.id, verb, segments, position: Math.round(position.current * 100) / 100 });
+      reportedPosition.current = position.current;
+      lastReport.current = Date.now();
+      let result = await reportProgress(statement);
+      if (result.rejected.some((r) => r.statement.id === statement.id && r.error.code === 'NOT_ENROLLED')) {
+        const joined = await enrollCourse(courseId);
+        if (joined.ok) result = await reportProgress(statement);
+      }
+      apply(result, statement);
+      return result;
+    },
+    [apply, courseId, lesson.id],
+  );
+
+  /** Reports what was played since the last report (or, with nothing new, the position when it moved). */
+  const report = useCallback(
+    (stop: boolean) => {
+      const taken = takeSegments(stop ? trackStop(tracker.current) : tracker.current);
+      tracker.current = taken.state;
+      if (taken.segments.length > 0) void send('played', taken.segments);
+      else if (Math.abs(position.current - reportedPosition.current) >= 1) void send('progressed', []);
+    },
+    [send],
+  );
+
+  const onTime = useCallback(
+    (time: number) => {
+      tracker.current = trackTime(tracker.current, time);
+      position.current = time;
+      if (Date.now() - lastReport.current >= REPORT_EVERY_MS) report(false);
+    },
+    [report],
+  );
+  const onStop = useCallback(() => report(true), [report]);
+
+  useDidHide(() => report(true));
+  useUnload(() => report(true));
+
+  return { progress, sync, send, onTime, onStop, startAt };
+}
+
+function SyncLine({ sync, progress, duration }: { sync: SyncState; progress: LessonProgress | null; duration: number }) {
+  const percent = progress ? creditedPercent(progress.creditedSeconds, duration) : 0;
+  return (
+    <View className='xq-lesson__sync'>
+      <View className='xq-lesson__sync-bar'>
+        <View className={`xq-lesson__sync-fill${progress?.completed ? ' is-done' : ''}`} style={{ width: `${percent}%` }} />
+      </View>
+      <View className='xq-lesson__sync-row'>
+        {progress?.completed ? (
+          <View className='xq-lesson__done'>
+            <Checked size={14} color='#3a9a62' />
+            <Text className='xq-lesson__done-text'>本课时已完成</Text>
+          </View>
+        ) : (
+          <Text className='xq-lesson__sync-text'>已计入学习 {percent}%</Text>
+        )}
+        <Text className={`xq-lesson__sync-state${sync.kind === 'refused' ? ' is-error' : ''}`}>
+          {sync.kind === 'saved' ? '进度已保存' : sync.kind === 'queued' ? '网络不可用，进度将在联网后自动同步' : sync.kind === 'refused' ? sync.message : ''}
+        </Text>
+      </View>
+    </View>
+  );
+}
+
+function VideoPlayer({ data, reporter }: { data: LessonDetailOutput; reporter: ReturnType<typeof useLessonReporter> }) {
+  return (
+    <Video
+      id='xq-lesson-video'
+      className='xq-lesson__video'
+      src={mediaSource(data.mediaUrl ?? '')}
+      initialTime={reporter.startAt}
+      controls
+      showCenterPlayBtn
+      enablePlayGesture
+      onTimeUpdate={(e) => reporter.onTime(e.detail.currentTime)}
+      onPause={reporter.onStop}
+      onEnded={reporter.onStop}
+      onError={() => Taro.showToast({ title: '视频加载失败，请稍后重试', icon: 'none' })}
+    />
+  );
+}
+
+function AudioPlayer({ data, reporter }: { data: LessonDetailOutput; reporter: ReturnType<typeof useLessonReporter> }) {
+  const ctx = useRef<Taro.InnerAudioContext | null>(null);
+  const [playing, setPlaying] = useState(false);
+  const [current, setCurrent] = useState(reporter.startAt);
+  const [duration, setDuration] = useState(data.lesson.durationSeconds);
+  const resumed = useRef(reporter.startAt <= 0);
+  const { onTime, onStop, startAt } = reporter;
+
+  useEffect(() => {
+    const audio = Taro.createInnerAudioContext();
+    ctx.current = audio;
+    audio.src = mediaSource(data.mediaUrl ?? '');
+    audio.startTime = startAt;
+    audio.onPlay(() => {
+      setPlaying(true);
+      if (!resumed.current) {
+        resumed.current = true;
+        if (audio.currentTime < startAt - 1) audio.seek(startAt);
+      }
+    });
+    audio.onPause(() => {
+      setPlaying(false);
+      onStop();
+    });
+    audio.onStop(() => {
+      setPlaying(false);
+      onStop();
+    });
+    audio.onEnded(() => {
+      setPlaying(false);
+      onStop();
+    });
+    audio.onTimeUpdate(() => {
+      const t = audio.currentTime;
+      if (Number.isFinite(audio.duration) && audio.duration > 0) setDuration(audio.duration);
+      setCurrent(t);
+      onTime(t);
+    });
+    audio.onError(() => {
+      setPlaying(false);
+      Taro.showToast({ title: '音频加载失败，请稍后重试', icon: 'none' });
+    });
+    return () => {
+      audio.destroy();
+      ctx.current = null;
+    };
+  }, [data.mediaUrl, onStop, onTime, startAt]);
+
+  const toggle = () => {
+    const audio = ctx.current;
+    if (!audio) return;
+    if (playing) audio.pause();
+    else audio.play();
+  };
+  const skip = (delta: number) => {
+    const audio = ctx.current;
+    if (!audio) return;
+    const to = Math.max(0, Math.min(duration - 1, current + delta));
+    audio.seek(to);
+    setCurrent(to);
+  };
+  const percent = duration > 0 ? Math.min(100, (current / duration) * 100) : 0;
+
+  return (
+    <View className='xq-lesson__audio'>
+      <Text className='xq-lesson__audio-title'>{data.lesson.title}</Text>
+      <View className='xq-lesson__audio-bar'>
+        <View className='xq-lesson__audio-fill' style={{ width: `${percent}%` }} />
+      </View>
+      <View className='xq-lesson__audio-times'>
+        <Text>{clock(current)}</Text>
+        <Text>{clock(duration)}</Text>
+      </View>
+      <View className='xq-lesson__audio-controls'>
+        <View className='xq-lesson__audio-skip' onClick={() => skip(-15)} aria-label='后退15秒'>
+          <PlayDoubleBack size={22} color='#22695c' />
+          <Text className='xq-lesson__audio-skip-text'>15秒</Text>
+        </View>
+        <View className='xq-lesson__audio-play' onClick={toggle} aria-label={playing ? '暂停' : '播放'}>
+          {playing ? <PlayStop size={30} color='#ffffff' /> : <PlayStart size={30} color='#ffffff' />}
+        </View>
+        <View className='xq-lesson__audio-skip' onClick={() => skip(15)} aria-label='前进15秒'>
+          <PlayDoubleForward size={22} color='#22695c' />
+          <Text className='xq-lesson__audio-skip-text'>15秒</Text>
+        </View>
+      </View>
+    </View>
+  );
+}
+
+const SENTINEL_ID = 'xq-article-end';
+
+/** Calls `onEnd` once the bottom of the article has been on screen (IntersectionObserver, else the page reaching bottom). */
+function useReadToEnd(onEnd: () => void, enabled: boolean) {
+  const latest = useRef(onEnd);
+  useEffect(() => {
+    latest.current = onEnd;
+  });
+  useReachBottom(() => {
+    if (enabled) latest.current();
+  });
+  useEffect(() => {
+    if (!enabled) return undefined;
+    let stop: (() => void) | undefined;
+    const timer = setTimeout(() => {
+      if (process.env.TARO_ENV === 'h5') {
+        const node = typeof document !== 'undefined' ? document.getElementById(SENTINEL_ID) : null;
+        if (!node || typeof IntersectionObserver === 'undefined') return;
+        const observer = new IntersectionObserver((entries) => {
+          if (entries.some((e) => e.isIntersecting)) latest.current();
+        });
+        observer.observe(node);
+        stop = () => observer.disconnect();
+      } else {
+        const page = Taro.getCurrentInstance().page;
+        if (!page) return;
+        const observer = Taro.createIntersectionObserver(page as never);
+        observer.relativeToViewport({ bottom: 0 }).observe(`#${SENTINEL_ID}`, (res) => {
+          if ((res.intersectionRatio ?? 0) > 0) latest.current();
+        });
+        stop = () => observer.disconnect();
+      }
+    }, 300);
+    return () => {
+      clearTimeout(timer);
+      stop?.();
+    };
+  }, [enabled]);
+}
+
+function Lesson({ data }: { data: LessonDetailOutput }) {
+  const { lesson } = data;
+  const reporter = useLessonReporter(data);
+  const { progress, sync, send } = reporter;
+  const readSent = useRef(false);
+  const [readBusy, setReadBusy] = useState(false);
+
+  const markRead = useCallback(async () => {
+    if (readSent.current) return;
+    readSent.current = true;
+    setReadBusy(true);
+    const result = await send('read', []);
+    setReadBusy(false);
+    // Refused (read too fast): allow another try after more reading.
+    if (result.rejected.length > 0) readSent.current = false;
+  }, [send]);
+
+  const isArticle = lesson.kind === 'article';
+  useReadToEnd(() => void markRead(), isArticle && !(progress?.completed ?? false));
+
+  const goNext = () => {
+    if (data.nextLessonId) Taro.redirectTo({ url: courseRoutes.lesson(data.nextLessonId) }).catch(() => undefined);
+    else Taro.redirectTo({ url: courseRoutes.detail(data.courseId) }).catch(() => undefined);
+  };
+
+  return (
+    <PageShell
+      footer={
+        <View className='xq-lesson__footer'>
+          <Button className='xq-lesson__back' fill='outline' type='primary' onClick={() => Taro.redirectTo({ url: courseRoutes.detail(data.courseId) }).catch(() => go(courseRoutes.detail(data.courseId)))}>
+            课程目录
+          </Button>
+          <Button className='xq-lesson__next' type='primary' onClick={goNext}>
+            {data.nextLessonId ? '下一课' : '完成，返回课程'}
+          </Button>
+        </View>
+      }
+    >
+      <View className='xq-lesson__head'>
+        <Text className='xq-lesson__course'>{data.courseTitle}</Text>
+        <Text className='xq-lesson__title'>{lesson.title}</Text>
+        <Text className='xq-lesson__meta'>
+          {KIND_LABELS[lesson.kind]} · {clock(lesson.durationSeconds)}
+          {reporter.startAt > 0 && !isArticle ? ` · 从 ${clock(reporter.startAt)} 继续` : ''}
+        </Text>
+      </View>
+
+      {lesson.kind === 'video' && data.mediaUrl ? <VideoPlayer data={data} reporter={reporter} /> : null}
+      {lesson.kind === 'audio' && data.mediaUrl ? <AudioPlayer data={data} reporter={reporter} /> : null}
+
+      <SyncLine sync={sync} progress={progress} duration={lesson.durationSeconds} />
+
+      {lesson.safetyCard ? <SafetyCard extra='也可以联系孩子学校的心理教师，预约面谈。' /> : null}
+
+      <Section title={isArticle ? '正文' : '文稿'}>
+        {data.body.map((paragraph, index) => (
+          <Text key={index} className='xq-lesson__para'>
+            {paragraph}
+          </Text>
+        ))}
+        {isArticle ? (
+          <View id={SENTINEL_ID} className='xq-lesson__end'>
+            {progress?.completed ? (
+              <Text className='xq-lesson__end-text'>已读完本课时</Text>
+            ) : readBusy ? (
+              <Text className='xq-lesson__end-text'>正在记录…</Text>
+            ) : sync.kind === 'refused' ? (
+              <Button size='small' type='primary' fill='outline' onClick={() => void markRead()}>
+                我已读完
+              </Button>
+            ) : (
+              <Text className='xq-lesson__end-text'>— 全文完 —</Text>
+            )}
+          </View>
+        ) : null}
+      </Section>
+    </PageShell>
+  );
+}
+
+/** 课时: the player (video, audio) or the article, with progress reports, resume, the safety card and the next lesson. */
+export default function LessonPage() {
+  const { params } = useRouter();
+  const id = params.id ?? '';
+  const loggedIn = useLoggedIn();
+  const loader = useCallback(() => getLesson(id), [id]);
+  const { state, retry } = useLoadOnce(loader, loggedIn && id !== '');
+  const shown = state.status === 'ready' ? state.data : null;
+  useEffect(() => {
+    if (shown) Taro.setNavigationBarTitle({ title: shown.lesson.title }).catch(() => undefined);
+  }, [shown]);
+
+  if (!loggedIn) {
+    return (
+      <PageShell title='课时学习'>
+        <LoginPrompt title='登录后学习' description='登录后可以学习课时并记录进度。' />
+      </PageShell>
+    );
+  }
+  if (id === '') return <StateView status='error' title='没有找到这个课时' description='链接缺少课时编号。' />;
+  if (shown) return <Lesson key={shown.lesson.id} data={shown} />;
+  if (state.status === 'error') return <StateView status='error' description={state.error.message} onAction={retry} />;
+  return <StateView status='loading' />;
+}
