@@ -38,3 +38,28 @@ export async function freshDb(): Promise<Database> {
   await pg.waitReady;
   return wrapPglite(pg);
 }
+
+/** A scratch PostgreSQL database on the server at DATABASE_URL (migrated), dropped on close; null when DATABASE_URL is unset. */
+export async function scratchPostgres(poolSize = 4): Promise<Database | null> {
+  const url = process.env.DATABASE_URL;
+  if (!url) return null;
+  const { openPostgres } = await import('../../src/server/storage/pg');
+  const name = `xq_test_${process.pid}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
+  const admin = await openPostgres(url, 1);
+  await admin.exec(`CREATE DATABASE ${name}`);
+  await admin.close();
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  const db = await openPostgres(u.toString(), poolSize);
+  await migrate(db);
+  const close = db.close.bind(db);
+  return {
+    ...db,
+    close: async () => {
+      await close();
+      const again = await openPostgres(url, 1);
+      await again.exec(`DROP DATABASE ${name}`);
+      await again.close();
+    },
+  };
+}

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CourseContent, ProgressStatementInput } from '../../types';
 import { testApp, type TestApp } from '../helpers/app';
+import { scratchPostgres } from '../helpers/db';
 
 const COURSE: CourseContent = {
   slug: 'test-anxiety-junior',
@@ -256,3 +257,41 @@ describe('xAPI export', () => {
     expect(JSON.stringify(res.body)).not.toContain('张敏');
   });
 });
+
+describe('concurrent reports (on PostgreSQL when DATABASE_URL is set: PGlite runs one transaction at a time)', () => {
+  test('three requests for the same lesson at once all count: no segment is lost to a race', async () => {
+    const pg = await scratchPostgres(8);
+    const main = t;
+    if (pg) {
+      t = await testApp({ db: pg });
+      t.setNow(now);
+      const published = await t.call('POST', '/api/admin/courses', { token: await t.login('admin'), body: COURSE });
+      courseId = published.body.course.id;
+      lessons = published.body.lessons;
+    }
+    try {
+      await concurrentReports();
+    } finally {
+      if (pg) {
+        await pg.close();
+        t = main;
+      }
+    }
+  });
+});
+
+async function concurrentReports(): Promise<void> {
+  {
+    const tok = await t.login('leader');
+    t.setNow(at(5000));
+    await t.call('POST', `/api/courses/${courseId}/enroll`, { token: tok, body: {} });
+    t.setNow(at(5200));
+    const video = lessonId('signs');
+    const results = await Promise.all(
+      [[0, 20], [40, 60], [80, 100]].map((seg, i) => send(tok, [statement(video, { segments: [seg as [number, number]], position: seg[1], timestamp: at(5030 + i * 30).toISOString() })])),
+    );
+    expect(results.every((r) => r.body.accepted === 1)).toBe(true);
+    const lesson = await t.call('GET', `/api/lessons/${video}`, { token: tok });
+    expect(lesson.body.lesson.progress).toMatchObject({ creditedSeconds: 60, segments: [[0, 20], [40, 60], [80, 100]] });
+  }
+}

@@ -1,34 +1,10 @@
 import type { Database } from '../../src/server/storage/db';
 import { migrate, readMigrations, splitStatements } from '../../src/server/storage/migrate';
-import { openPostgres } from '../../src/server/storage/pg';
-import { freshDb } from '../helpers/db';
+import { freshDb, scratchPostgres } from '../helpers/db';
 
 const drivers: [string, () => Promise<Database>][] = [['PGlite', freshDb]];
-const url = process.env.DATABASE_URL;
-if (url) {
-  drivers.push([
-    'PostgreSQL',
-    async () => {
-      const admin = await openPostgres(url, 1);
-      const name = `xq_test_${process.pid}_${Date.now()}`;
-      await admin.exec(`CREATE DATABASE ${name}`);
-      await admin.close();
-      const u = new URL(url);
-      u.pathname = `/${name}`;
-      const db = await openPostgres(u.toString(), 4);
-      await migrate(db);
-      const close = db.close.bind(db);
-      return {
-        ...db,
-        close: async () => {
-          await close();
-          const again = await openPostgres(url, 1);
-          await again.exec(`DROP DATABASE ${name}`);
-          await again.close();
-        },
-      };
-    },
-  ]);
+if (process.env.DATABASE_URL) {
+  drivers.push(['PostgreSQL', async () => (await scratchPostgres()) as Database]);
 } else {
   test.todo('the storage suite also runs against PostgreSQL when DATABASE_URL is set (.ci/run sets it)');
 }

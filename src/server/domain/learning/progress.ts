@@ -81,8 +81,10 @@ export class ProgressService {
 
   private readonly cache = new Map<string, LessonState | null>();
 
+  /** Loads a lesson and the caller's progress in it, holding a per-(parent, lesson) lock until the transaction ends, so that two requests never merge from the same stale segments. */
   private async lessonState(tx: Sql, lessonId: string): Promise<LessonState | null> {
     if (this.cache.has(lessonId)) return this.cache.get(lessonId) ?? null;
+    await tx.query("SELECT pg_advisory_xact_lock(hashtextextended($1 || ':' || $2, 0))", [this.caller.userId, lessonId]);
     const row = await maybeOne<LessonState>(
       tx,
       `SELECT l.id, l.course_id, l.kind, l.duration_seconds, e.enrolled_at,
