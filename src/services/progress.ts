@@ -10,6 +10,8 @@ import { isLoggedIn, onAuthChanged } from './session';
 
 /** Storage key of the queue of statements not yet accepted by the server. */
 export const PROGRESS_QUEUE_KEY = 'xq_progress_queue';
+/** Event fired on Taro.eventCenter after each flush that sent something, with its FlushResult. */
+export const PROGRESS_FLUSHED_EVENT = 'xq:progress-flushed';
 /** Statements per request. */
 export const PROGRESS_BATCH = 20;
 /** The queue keeps at most this many statements (the oldest are dropped beyond it). */
@@ -159,9 +161,23 @@ async function flushNow(): Promise<FlushResult> {
 
 let chain: Promise<unknown> = Promise.resolve();
 
+async function flushAndTell(): Promise<FlushResult> {
+  const result = await flushNow();
+  if (result.lessons.length > 0 || result.rejected.length > 0) Taro.eventCenter.trigger(PROGRESS_FLUSHED_EVENT, result);
+  return result;
+}
+
+/** Subscribes to the results of flushes (including retries in the background); returns the unsubscribe function. */
+export function onProgressFlushed(listener: (result: FlushResult) => void): () => void {
+  Taro.eventCenter.on(PROGRESS_FLUSHED_EVENT, listener);
+  return () => {
+    Taro.eventCenter.off(PROGRESS_FLUSHED_EVENT, listener);
+  };
+}
+
 /** Sends the queued statements in order; flushes never overlap (a call waits for the one before it). */
 export function flushProgress(): Promise<FlushResult> {
-  const next = chain.then(flushNow, flushNow);
+  const next = chain.then(flushAndTell, flushAndTell);
   chain = next.catch(() => undefined);
   return next;
 }

@@ -8,6 +8,7 @@ import {
   flushProgress,
   makeStatement,
   newStatementId,
+  onProgressFlushed,
   queuedStatements,
   reportProgress,
 } from '../../src/services/progress';
@@ -162,5 +163,18 @@ describe('the offline progress queue', () => {
     mockedRequest.mockImplementation(async (_path, options) => accepted((options?.body as ProgressInput).statements) as never);
     await Promise.all([flushProgress(), flushProgress(), flushProgress()]);
     expect(sentBatches()).toEqual([[a]]);
+  });
+
+  it('tells listeners (the lesson page) what a later flush sent', async () => {
+    const a = played('l1', 0, 10);
+    enqueueStatement(a);
+    const seen: string[] = [];
+    const off = onProgressFlushed((result) => seen.push(...result.lessons.map((l) => l.lessonId)));
+    mockedRequest.mockImplementation(async (_path, options) => accepted((options?.body as ProgressInput).statements) as never);
+    await flushProgress();
+    off();
+    enqueueStatement(played('l2', 0, 10));
+    await flushProgress();
+    expect(seen).toEqual(['l1']);
   });
 });

@@ -13,19 +13,21 @@ import { getMyLearning } from '../../../services/courses';
 import { courseRoutes, go } from '../lib/nav';
 import './index.scss';
 
-/** Hours learned with one decimal (0.1 h = 6 minutes). */
-export function hoursText(seconds: number): string {
-  return (Math.round((seconds / 3600) * 10) / 10).toFixed(1);
+/** Time learned: whole minutes under an hour, else hours with one decimal. */
+export function learnedTime(seconds: number): { value: string; unit: '分钟' | '小时' } {
+  if (seconds < 3600) return { value: String(Math.round(seconds / 60)), unit: '分钟' };
+  return { value: (Math.round((seconds / 3600) * 10) / 10).toFixed(1), unit: '小时' };
 }
 
 function Learning({ data }: { data: MyLearningOutput }) {
   const empty = data.inProgress.length === 0 && data.completed.length === 0;
+  const learned = learnedTime(data.totalSeconds);
   return (
     <>
       <View className='xq-learning__stats'>
         <View className='xq-learning__stat'>
-          <Text className='xq-learning__stat-value'>{hoursText(data.totalSeconds)}</Text>
-          <Text className='xq-learning__stat-label'>学习时长（小时）</Text>
+          <Text className='xq-learning__stat-value'>{learned.value}</Text>
+          <Text className='xq-learning__stat-label'>学习时长（{learned.unit}）</Text>
         </View>
         <View className='xq-learning__stat'>
           <Text className='xq-learning__stat-value'>{data.completedLessons}</Text>

@@ -12,7 +12,7 @@ import { LoginPrompt } from '../../../components/login-prompt';
 import { useLoggedIn } from '../../../components/use-session';
 import { useLoadOnce } from '../lib/use-once';
 import { enrollCourse, getLesson, mediaSource } from '../../../services/courses';
-import { makeStatement, reportProgress, type FlushResult } from '../../../services/progress';
+import { makeStatement, onProgressFlushed, reportProgress, type FlushResult } from '../../../services/progress';
 import { initialTracker, takeSegments, trackStop, trackTime, type TrackerState } from '../lib/tracker';
 import { clock, creditedPercent, KIND_LABELS } from '../lib/format';
 import { courseRoutes, go } from '../lib/nav';
@@ -61,6 +61,18 @@ function useLessonReporter(data: LessonDetailOutput) {
       else if (result.pending > 0 && result.error) setSync({ kind: 'queued' });
       else setSync({ kind: 'saved' });
     },
+    [lesson.id],
+  );
+
+  // Statements queued offline and sent later (network back, app shown again) update the page too.
+  useEffect(
+    () =>
+      onProgressFlushed((result) => {
+        const mine = result.lessons.find((l) => l.lessonId === lesson.id);
+        if (!mine || !alive.current) return;
+        setProgress(mine.progress);
+        if (result.pending === 0) setSync((prev) => (prev.kind === 'queued' ? { kind: 'saved' } : prev));
+      }),
     [lesson.id],
   );
 
@@ -134,19 +146,21 @@ function SyncLine({ sync, progress, duration }: { sync: SyncState; progress: Les
 
 function VideoPlayer({ data, reporter }: { data: LessonDetailOutput; reporter: ReturnType<typeof useLessonReporter> }) {
   return (
-    <Video
-      id='xq-lesson-video'
-      className='xq-lesson__video'
-      src={mediaSource(data.mediaUrl ?? '')}
-      initialTime={reporter.startAt}
-      controls
-      showCenterPlayBtn
-      enablePlayGesture
-      onTimeUpdate={(e) => reporter.onTime(e.detail.currentTime)}
-      onPause={reporter.onStop}
-      onEnded={reporter.onStop}
-      onError={() => Taro.showToast({ title: '视频加载失败，请稍后重试', icon: 'none' })}
-    />
+    <View className='xq-lesson__video-box'>
+      <Video
+        id='xq-lesson-video'
+        className='xq-lesson__video'
+        src={mediaSource(data.mediaUrl ?? '')}
+        initialTime={reporter.startAt}
+        controls
+        showCenterPlayBtn
+        enablePlayGesture
+        onTimeUpdate={(e) => reporter.onTime(e.detail.currentTime)}
+        onPause={reporter.onStop}
+        onEnded={reporter.onStop}
+        onError={() => Taro.showToast({ title: '视频加载失败，请稍后重试', icon: 'none' })}
+      />
+    </View>
   );
 }
 
@@ -280,36 +294,77 @@ function useReadToEnd(onEnd: () => void, enabled: boolean) {
   }, [enabled]);
 }
 
+/** Back to the course's outline: the page below when it is that outline, else the outline replaces this page. */
+function backToCourse(courseId: string): void {
+  const pages = Taro.getCurrentPages();
+  const below = pages.length >= 2 ? pages[pages.length - 2] : undefined;
+  const where = below as { route?: string; path?: string } | undefined;
+  // Lessons are opened from their course's outline, so an outline just below is this course's.
+  if (`${where?.route ?? ''} ${where?.path ?? ''}`.includes('packages/course/detail/index')) {
+    Taro.navigateBack().catch(() => go(courseRoutes.detail(courseId)));
+  } else {
+    Taro.redirectTo({ url: courseRoutes.detail(courseId) }).catch(() => go(courseRoutes.detail(courseId)));
+  }
+}
+
+/** Seconds an article must be open before reaching its end counts as reading it (the server has a similar floor). */
+export function minReadSeconds(durationSeconds: number): number {
+  return Math.min(60, Math.ceil(durationSeconds * 0.25));
+}
+
 function Lesson({ data }: { data: LessonDetailOutput }) {
   const { lesson } = data;
   const reporter = useLessonReporter(data);
   const { progress, sync, send } = reporter;
   const readSent = useRef(false);
-  const [readBusy, setReadBusy] = useState(false);
+  const openedAt = useRef(0);
+  const waitTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const [readState, setReadState] = useState<'idle' | 'waiting' | 'sending'>('idle');
+  useEffect(() => {
+    openedAt.current = Date.now();
+    return () => {
+      if (waitTimer.current) clearTimeout(waitTimer.current);
+    };
+  }, []);
 
   const markRead = useCallback(async () => {
     if (readSent.current) return;
     readSent.current = true;
-    setReadBusy(true);
+    setReadState('sending');
     const result = await send('read', []);
-    setReadBusy(false);
+    setReadState('idle');
     // Refused (read too fast): allow another try after more reading.
     if (result.rejected.length > 0) readSent.current = false;
   }, [send]);
 
+  /** The end of the article is on screen: it counts once the article has been open long enough to be read. */
+  const reachedEnd = useCallback(() => {
+    if (readSent.current || waitTimer.current) return;
+    const wait = minReadSeconds(lesson.durationSeconds) * 1000 - (Date.now() - openedAt.current);
+    if (wait <= 0) {
+      void markRead();
+      return;
+    }
+    setReadState('waiting');
+    waitTimer.current = setTimeout(() => {
+      waitTimer.current = null;
+      void markRead();
+    }, wait);
+  }, [lesson.durationSeconds, markRead]);
+
   const isArticle = lesson.kind === 'article';
-  useReadToEnd(() => void markRead(), isArticle && !(progress?.completed ?? false));
+  useReadToEnd(reachedEnd, isArticle && !(progress?.completed ?? false));
 
   const goNext = () => {
     if (data.nextLessonId) Taro.redirectTo({ url: courseRoutes.lesson(data.nextLessonId) }).catch(() => undefined);
-    else Taro.redirectTo({ url: courseRoutes.detail(data.courseId) }).catch(() => undefined);
+    else backToCourse(data.courseId);
   };
 
   return (
     <PageShell
       footer={
         <View className='xq-lesson__footer'>
-          <Button className='xq-lesson__back' fill='outline' type='primary' onClick={() => Taro.redirectTo({ url: courseRoutes.detail(data.courseId) }).catch(() => go(courseRoutes.detail(data.courseId)))}>
+          <Button className='xq-lesson__back' fill='outline' type='primary' onClick={() => backToCourse(data.courseId)}>
             课程目录
           </Button>
           <Button className='xq-lesson__next' type='primary' onClick={goNext}>
@@ -344,8 +399,10 @@ function Lesson({ data }: { data: LessonDetailOutput }) {
           <View id={SENTINEL_ID} className='xq-lesson__end'>
             {progress?.completed ? (
               <Text className='xq-lesson__end-text'>已读完本课时</Text>
-            ) : readBusy ? (
+            ) : readState === 'sending' ? (
               <Text className='xq-lesson__end-text'>正在记录…</Text>
+            ) : readState === 'waiting' ? (
+              <Text className='xq-lesson__end-text'>已读到结尾，请再细读片刻，稍后自动记为已读</Text>
             ) : sync.kind === 'refused' ? (
               <Button size='small' type='primary' fill='outline' onClick={() => void markRead()}>
                 我已读完
