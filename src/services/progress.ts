@@ -10,7 +10,7 @@ import { isLoggedIn, onAuthChanged } from './session';
 
 /** Storage key of the queue of statements not yet accepted by the server. */
 export const PROGRESS_QUEUE_KEY = 'xq_progress_queue';
-/** Event fired on Taro.eventCenter after each flush that sent something, with its FlushResult. */
+/** Event fired on Taro.eventCenter after each flush that sent something (also retries in the background), with its FlushResult. */
 export const PROGRESS_FLUSHED_EVENT = 'xq:progress-flushed';
 /** Statements per request. */
 export const PROGRESS_BATCH = 20;
@@ -28,6 +28,8 @@ export interface FlushResult {
   rejected: { statement: ProgressStatementInput; error: ApiError }[];
   /** Statements still queued (to be retried). */
   pending: number;
+  /** Statements the server answered for in this flush (accepted, duplicate or refused). */
+  sent: number;
   /** The error that stopped the flush (the statements stay queued), or null. */
   error: ApiError | null;
 }
@@ -118,7 +120,7 @@ function noteRejected(result: FlushResult, sent: ProgressStatementInput[], outpu
 }
 
 async function flushNow(): Promise<FlushResult> {
-  const result: FlushResult = { lessons: [], rejected: [], pending: 0, error: null };
+  const result: FlushResult = { lessons: [], rejected: [], pending: 0, sent: 0, error: null };
   if (!isLoggedIn()) {
     result.pending = queuedStatements().length;
     return result;
@@ -128,6 +130,7 @@ async function flushNow(): Promise<FlushResult> {
     if (batch.length === 0) break;
     const answer = await post(batch);
     if (answer.ok) {
+      result.sent += batch.length;
       mergeLessons(result.lessons, answer.data.lessons);
       noteRejected(result, batch, answer.data);
       removeFromQueue(new Set(batch.map((s) => s.id)));
@@ -142,6 +145,7 @@ async function flushNow(): Promise<FlushResult> {
     for (const statement of batch) {
       const single = batch.length === 1 ? answer : await post([statement]);
       if (single.ok) {
+        result.sent += 1;
         mergeLessons(result.lessons, single.data.lessons);
         noteRejected(result, [statement], single.data);
       } else if (isRetryable(single.error)) {
@@ -149,6 +153,7 @@ async function flushNow(): Promise<FlushResult> {
         stopped = true;
         break;
       } else {
+        result.sent += 1;
         result.rejected.push({ statement, error: single.error });
       }
       removeFromQueue(new Set([statement.id]));
@@ -163,7 +168,7 @@ let chain: Promise<unknown> = Promise.resolve();
 
 async function flushAndTell(): Promise<FlushResult> {
   const result = await flushNow();
-  if (result.lessons.length > 0 || result.rejected.length > 0) Taro.eventCenter.trigger(PROGRESS_FLUSHED_EVENT, result);
+  if (result.sent > 0) Taro.eventCenter.trigger(PROGRESS_FLUSHED_EVENT, result);
   return result;
 }
 

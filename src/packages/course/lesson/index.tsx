@@ -68,10 +68,10 @@ function useLessonReporter(data: LessonDetailOutput) {
   useEffect(
     () =>
       onProgressFlushed((result) => {
+        if (!alive.current) return;
         const mine = result.lessons.find((l) => l.lessonId === lesson.id);
-        if (!mine || !alive.current) return;
-        setProgress(mine.progress);
-        if (result.pending === 0) setSync((prev) => (prev.kind === 'queued' ? { kind: 'saved' } : prev));
+        if (mine) setProgress(mine.progress);
+        if (result.pending === 0 && !result.error) setSync((prev) => (prev.kind === 'queued' ? { kind: 'saved' } : prev));
       }),
     [lesson.id],
   );
