@@ -159,6 +159,8 @@ async function renderPage(route: string): Promise<SimComponent> {
   const page = simulate.render(id);
   g.getCurrentPages = () => [page];
   page.attach(document.createElement('parent-wrapper'));
+  // React renders asynchronously: wait until the page shows something (under load 50 ms were not always enough).
+  for (let waited = 0; waited < 3000 && page.dom.textContent.trim() === ''; waited += 50) await simulate.sleep(50);
   await simulate.sleep(50);
   return page;
 }
