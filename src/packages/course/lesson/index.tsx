@@ -113,11 +113,15 @@ function useLessonReporter(data: LessonDetailOutput) {
     [report],
   );
   const onStop = useCallback(() => report(true), [report]);
+  /** Playback starts: the segment opens where the player stands (the first time update may come a fraction of a second later). */
+  const onPlay = useCallback(() => {
+    if (!tracker.current.open) tracker.current = trackTime(tracker.current, position.current);
+  }, []);
 
   useDidHide(() => report(true));
   useUnload(() => report(true));
 
-  return { progress, sync, send, onTime, onStop, startAt };
+  return { progress, sync, send, onTime, onStop, onPlay, startAt };
 }
 
 function SyncLine({ sync, progress, duration }: { sync: SyncState; progress: LessonProgress | null; duration: number }) {
@@ -155,6 +159,7 @@ function VideoPlayer({ data, reporter }: { data: LessonDetailOutput; reporter: R
         controls
         showCenterPlayBtn
         enablePlayGesture
+        onPlay={reporter.onPlay}
         onTimeUpdate={(e) => reporter.onTime(e.detail.currentTime)}
         onPause={reporter.onStop}
         onEnded={reporter.onStop}
@@ -170,7 +175,7 @@ function AudioPlayer({ data, reporter }: { data: LessonDetailOutput; reporter: R
   const [current, setCurrent] = useState(reporter.startAt);
   const [duration, setDuration] = useState(data.lesson.durationSeconds);
   const resumed = useRef(reporter.startAt <= 0);
-  const { onTime, onStop, startAt } = reporter;
+  const { onTime, onStop, onPlay, startAt } = reporter;
 
   useEffect(() => {
     const audio = Taro.createInnerAudioContext();
@@ -183,6 +188,7 @@ function AudioPlayer({ data, reporter }: { data: LessonDetailOutput; reporter: R
         resumed.current = true;
         if (audio.currentTime < startAt - 1) audio.seek(startAt);
       }
+      onPlay();
     });
     audio.onPause(() => {
       setPlaying(false);
@@ -210,7 +216,7 @@ function AudioPlayer({ data, reporter }: { data: LessonDetailOutput; reporter: R
       audio.destroy();
       ctx.current = null;
     };
-  }, [data.mediaUrl, onStop, onTime, startAt]);
+  }, [data.mediaUrl, onPlay, onStop, onTime, startAt]);
 
   const toggle = () => {
     const audio = ctx.current;
