@@ -195,4 +195,21 @@ describe('compiled weapp pages', () => {
     await simulate.sleep(20);
     expect(calls.some((c) => c.name === 'navigateTo' && String((c.args[0] as { url: string }).url).includes('packages/account/login/index'))).toBe(true);
   });
+
+  it('课程 renders the logged-out catalogue with the five modules', async () => {
+    const page = await renderPage('pages/courses/index');
+    const text = page.dom.textContent;
+    expect(text).toContain('登录后开始学习');
+    for (const name of ['心理健康教育', '心理援助', '心理保健', '心理异常认知', '亲子沟通']) expect(text).toContain(name);
+  });
+
+  it('the course subpackage renders: 证书查验 asks for a code before calling the API', async () => {
+    const page = await renderPage('packages/course/verify/index');
+    expect(page.dom.textContent).toContain('输入结业证书上的验证码');
+    calls.length = 0;
+    find(page, '.xq-verify__go', '查验').dispatchEvent('tap');
+    await simulate.sleep(50);
+    expect(page.dom.textContent).toContain('请输入证书验证码');
+    expect(calls.some((c) => c.name === 'request')).toBe(false);
+  });
 });
