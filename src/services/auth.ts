@@ -1,11 +1,13 @@
 /** Logging in and out: the WeChat login, the development login and the session token. */
 import Taro from '@tarojs/taro';
 import type { DevIdentitiesOutput, DevLoginInput, LoginInput, LoginOutput } from '../../types';
+import { claimProgressQueue } from './progress';
 import { request, withoutData, type ApiResult } from './request';
 import { clearPendingPrivacyVersion, clearToken, getPendingPrivacyVersion, setToken } from './session';
 
 async function afterLogin(result: ApiResult<LoginOutput>): Promise<ApiResult<LoginOutput>> {
   if (!result.ok) return result;
+  claimProgressQueue(result.data.me.user.id);
   setToken(result.data.token);
   const pending = getPendingPrivacyVersion();
   if (pending !== null) {

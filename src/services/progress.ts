@@ -10,6 +10,8 @@ import { isLoggedIn, onAuthChanged } from './session';
 
 /** Storage key of the queue of statements not yet accepted by the server. */
 export const PROGRESS_QUEUE_KEY = 'xq_progress_queue';
+/** Storage key of the user the queued statements belong to. */
+export const PROGRESS_OWNER_KEY = 'xq_progress_owner';
 /** Event fired on Taro.eventCenter after each flush that sent something (also retries in the background), with its FlushResult. */
 export const PROGRESS_FLUSHED_EVENT = 'xq:progress-flushed';
 /** Statements per request. */
@@ -80,6 +82,21 @@ function saveQueue(queue: ProgressStatementInput[]): void {
   } catch {
     // Storage full or unavailable: the statements live on in memory only until the next successful send.
   }
+}
+
+function storedOwner(): unknown {
+  try {
+    return Taro.getStorageSync(PROGRESS_OWNER_KEY);
+  } catch {
+    return null;
+  }
+}
+
+/** Ties the queue to the user logging in: statements another user queued on this device are discarded, never sent under this user's name. */
+export function claimProgressQueue(userId: string): void {
+  if (storedOwner() === userId) return;
+  saveQueue([]);
+  Taro.setStorageSync(PROGRESS_OWNER_KEY, userId);
 }
 
 /** Adds a statement at the end of the queue (an id already queued is not added twice). */

@@ -4,6 +4,7 @@ import { request, type ApiResult } from '../../src/services/request';
 import {
   PROGRESS_BATCH,
   PROGRESS_QUEUE_KEY,
+  claimProgressQueue,
   enqueueStatement,
   flushProgress,
   makeStatement,
@@ -176,5 +177,17 @@ describe('the offline progress queue', () => {
     enqueueStatement(played('l2', 0, 10));
     await flushProgress();
     expect(seen).toEqual(['l1']);
+  });
+});
+
+describe('the queue belongs to one user', () => {
+  it('keeps its statements when the same user logs in again, and drops them when someone else logs in on the device', () => {
+    claimProgressQueue('user-a');
+    enqueueStatement(played('l1', 0, 15));
+    enqueueStatement(played('l1', 15, 30));
+    claimProgressQueue('user-a');
+    expect(queuedStatements()).toHaveLength(2);
+    claimProgressQueue('user-b');
+    expect(queuedStatements()).toEqual([]);
   });
 });

@@ -1,19 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, phonePage, shot } from '../helpers/browser';
+import type { Browser } from 'playwright-core';
+import { launchBrowser, loginFromMe, phonePage, shot } from '../helpers/browser';
 import { startTestServer, type TestServer } from '../helpers/server';
 
 const H5 = path.resolve(__dirname, '..', '..', 'dist', 'h5');
-
-/** From the logged-out 我的 page: open the login page, pick a demo identity, and come back to 我的. */
-async function loginFromMe(page: Page, name: string, screenshot?: string): Promise<void> {
-  await page.locator('taro-button-core:visible', { hasText: '去登录' }).click();
-  await page.getByText(name, { exact: true }).waitFor();
-  if (screenshot) await shot(page, screenshot);
-  await page.getByText(name, { exact: true }).click();
-  await page.waitForFunction(() => location.hash.includes('pages/me/index') && !document.querySelector('.xq-login'));
-}
 
 let server: TestServer;
 let browser: Browser;

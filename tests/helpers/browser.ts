@@ -9,6 +9,7 @@ export const ARTIFACTS = path.resolve(__dirname, '..', 'artifacts');
 const FLAGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--autoplay-policy=no-user-gesture-required', '--mute-audio',
 ];
 
 /** Launches headless Chromium. */
@@ -35,4 +36,23 @@ export async function shot(page: Page, name: string): Promise<string> {
   const file = path.join(ARTIFACTS, `${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
   return file;
+}
+
+/** From the logged-out 我的 page: open the login page, pick a demo identity, and come back to 我的. */
+export async function loginFromMe(page: Page, name: string, screenshot?: string): Promise<void> {
+  await page.locator('taro-button-core:visible', { hasText: '去登录' }).click();
+  await page.getByText(name, { exact: true }).waitFor();
+  if (screenshot) await shot(page, screenshot);
+  await page.getByText(name, { exact: true }).click();
+  await page.waitForFunction(() => location.hash.includes('pages/me/index') && !document.querySelector('.xq-login'));
+}
+
+/** Calls the API from the page with the page's own session token (what the app itself would send). */
+export async function apiFromPage<T>(page: Page, path: string): Promise<T> {
+  return page.evaluate(async (p) => {
+    const raw = localStorage.getItem('xq_token');
+    const token = raw ? (JSON.parse(raw) as { data: string }).data : '';
+    const res = await fetch(p, { headers: { authorization: `Bearer ${token}` } });
+    return (await res.json()) as T;
+  }, path);
 }

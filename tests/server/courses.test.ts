@@ -121,7 +121,7 @@ describe('progress: honest viewers get credit, skippers and forgers do not', () 
     const first = await send(parent, [st]);
     const again = await send(parent, [st, st]);
     expect(first.body).toMatchObject({ accepted: 1, duplicates: 0 });
-    expect(again.body).toMatchObject({ accepted: 0, duplicates: 2 });
+    expect(again.body).toMatchObject({ accepted: 0, duplicates: 2, lessons: [{ lessonId: audio, progress: { creditedSeconds: 20 } }] });
     const lesson = await t.call('GET', `/api/lessons/${audio}`, { token: parent });
     expect(lesson.body.lesson.progress.creditedSeconds).toBe(20);
   });

@@ -51,6 +51,8 @@ export class ProgressService {
         );
         if (inserted.length === 0) {
           duplicates++;
+          const current = toProgress(l);
+          if (current) touched.set(l.id, current);
           continue;
         }
         accepted++;
