@@ -33,6 +33,7 @@ export async function shot(page: Page, name: string): Promise<string> {
   await page
     .waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity), undefined, { timeout: 3000 })
     .catch(() => undefined);
+  await page.waitForTimeout(400);
   const file = path.join(ARTIFACTS, `${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
   return file;
