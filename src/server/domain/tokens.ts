@@ -1,9 +1,21 @@
 /** Signed, expiring session tokens (JWT, HS256). The token carries only the user id and the session id. */
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import { SignJWT, errors, jwtVerify } from 'jose';
 import { AppError } from '../http/errors';
 
 const ISSUER = 'xinqiao';
 const AUDIENCE = 'xinqiao-api';
+const keys = new Map<string, KeyObject>();
+
+/** The HMAC key of a secret, made once (importing it on every token check costs CPU on the hot path). */
+function keyOf(secret: string): KeyObject {
+  let key = keys.get(secret);
+  if (!key) {
+    key = createSecretKey(Buffer.from(secret, 'utf8'));
+    keys.set(secret, key);
+  }
+  return key;
+}
 
 /** Signs a token for a session. */
 export async function signToken(secret: string, userId: string, sessionId: string, now: Date, expiresAt: Date): Promise<string> {
@@ -14,13 +26,13 @@ export async function signToken(secret: string, userId: string, sessionId: strin
     .setAudience(AUDIENCE)
     .setIssuedAt(Math.floor(now.getTime() / 1000))
     .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
-    .sign(new TextEncoder().encode(secret));
+    .sign(keyOf(secret));
 }
 
 /** Verifies a token at a given time; throws TOKEN_EXPIRED or TOKEN_INVALID. */
 export async function verifyToken(secret: string, token: string, now: Date): Promise<{ userId: string; sessionId: string }> {
   try {
-    const { payload } = await jwtVerify(token, new TextEncoder().encode(secret), {
+    const { payload } = await jwtVerify(token, keyOf(secret), {
       issuer: ISSUER,
       audience: AUDIENCE,
       algorithms: ['HS256'],
