@@ -1,31 +1,11 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { CourseDetailOutput, LessonDetailOutput } from '../../types';
 import { readCourseFiles } from '../../src/server/domain/learning/content';
-import { apiFromPage, launchBrowser, loginFromMe, phonePage, shot } from '../helpers/browser';
-import { startTestServer, type TestServer } from '../helpers/server';
+import { apiFromPage, loginFromMe, shot } from '../helpers/browser';
+import { h5Suite } from '../helpers/h5';
 
-const H5 = path.resolve(__dirname, '..', '..', 'dist', 'h5');
 const CONTENT = readCourseFiles();
-
-let server: TestServer;
-let browser: Browser;
-const errors: string[] = [];
-
-beforeAll(async () => {
-  if (!fs.existsSync(path.join(H5, 'index.html'))) throw new Error('dist/h5 is missing: run `npm run build:h5` first (npm test does)');
-  server = await startTestServer({ staticDir: H5 });
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-afterEach(() => {
-  expect(errors).toEqual([]);
-  errors.length = 0;
-});
+const app = h5Suite();
 
 const lessonOf = (page: Page, id: string) => apiFromPage<LessonDetailOutput>(page, `/api/lessons/${id}`);
 const courseOf = (page: Page, id: string) => apiFromPage<CourseDetailOutput>(page, `/api/courses/${id}`);
@@ -75,12 +55,12 @@ async function playVideo(page: Page, rate = 2): Promise<void> {
 
 describe('家庭教育课程 in Chromium', () => {
   test('a parent finds a course for their child, resumes a video where they left it, completes every lesson and the quiz, and the certificate verifies', async () => {
-    const page = await phonePage(browser, errors);
+    const page = await app.page();
     await page.addInitScript(CURRENT_VIDEO);
-    await page.goto(`${server.url}/#/pages/me/index`);
+    await page.goto(`${app.url()}/#/pages/me/index`);
     await loginFromMe(page, '张敏');
 
-    await page.goto(`${server.url}/#/pages/courses/index`);
+    await page.goto(`${app.url()}/#/pages/courses/index`);
     const first = CONTENT.find((c) => c.stages.includes('primary') && c.module === 'mh_education')!;
     await page.getByText(first.title).first().waitFor();
     await shot(page, 'e2e-courses-catalogue');
@@ -147,8 +127,8 @@ describe('家庭教育课程 in Chromium', () => {
     await page.locator('.taro_page:visible').getByText(code).first().waitFor();
     await shot(page, 'e2e-certificate');
 
-    const stranger = await phonePage(browser, errors);
-    await stranger.goto(`${server.url}/#/packages/course/verify/index`);
+    const stranger = await app.page();
+    await stranger.goto(`${app.url()}/#/packages/course/verify/index`);
     await stranger.locator('input:visible').fill(code.toLowerCase());
     await stranger.locator('taro-button-core:visible', { hasText: '查验' }).click();
     await stranger.getByText('证书有效').waitFor();
@@ -157,16 +137,16 @@ describe('家庭教育课程 in Chromium', () => {
   }, 300_000);
 
   test('a skipper who jumps to the end of a video gets no completion', async () => {
-    const page = await phonePage(browser, errors);
+    const page = await app.page();
     await page.addInitScript(CURRENT_VIDEO);
-    await page.goto(`${server.url}/#/pages/me/index`);
+    await page.goto(`${app.url()}/#/pages/me/index`);
     await loginFromMe(page, '王静');
     const course = CONTENT.find((c) => c.module === 'parent_child' && c.stages.includes('junior'))!;
     const courseId = (await apiFromPage<{ courses: { id: string; slug: string }[] }>(page, '/api/courses')).courses.find((c) => c.slug === course.slug)!.id;
-    await page.goto(`${server.url}/#/packages/course/detail/index?id=${courseId}`);
+    await page.goto(`${app.url()}/#/packages/course/detail/index?id=${courseId}`);
     await page.locator('taro-button-core', { hasText: '开始学习' }).click();
     const video = (await courseOf(page, courseId)).lessons.find((l) => l.kind === 'video')!;
-    await page.goto(`${server.url}/#/packages/course/lesson/index?id=${video.id}`);
+    await page.goto(`${app.url()}/#/packages/course/lesson/index?id=${video.id}`);
     await playVideo(page, 1);
     await page.waitForTimeout(1500);
     await page.evaluate(() => {

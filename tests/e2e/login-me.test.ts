@@ -1,37 +1,16 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, loginFromMe, phonePage, shot } from '../helpers/browser';
-import { startTestServer, type TestServer } from '../helpers/server';
+import { loginFromMe, shot } from '../helpers/browser';
+import { h5Suite } from '../helpers/h5';
 
-const H5 = path.resolve(__dirname, '..', '..', 'dist', 'h5');
-
-let server: TestServer;
-let browser: Browser;
-const errors: string[] = [];
-
-beforeAll(async () => {
-  if (!fs.existsSync(path.join(H5, 'index.html'))) throw new Error('dist/h5 is missing: run `npm run build:h5` first (npm test does)');
-  server = await startTestServer({ staticDir: H5 });
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-afterEach(() => {
-  expect(errors).toEqual([]);
-  errors.length = 0;
-});
+const app = h5Suite();
 
 describe('the H5 build, served by the backend, in Chromium', () => {
   test('a newcomer picks the demo parent in the development login and sees their own 我的 page', async () => {
-    const page = await phonePage(browser, errors);
-    await page.goto(`${server.url}/`);
+    const page = await app.page();
+    await page.goto(`${app.url()}/`);
     await page.getByText('心理援助热线').first().waitFor();
     await shot(page, 'e2e-home-logged-out');
 
-    await page.goto(`${server.url}/#/pages/me/index`);
+    await page.goto(`${app.url()}/#/pages/me/index`);
     await page.getByText('你还没有登录').waitFor();
     await loginFromMe(page, '张敏', 'e2e-dev-login');
     await page.getByText('李子涵').waitFor();
@@ -44,8 +23,8 @@ describe('the H5 build, served by the backend, in Chromium', () => {
   });
 
   test('staff see their role and scope; the federation account sees no children', async () => {
-    const page = await phonePage(browser, errors);
-    await page.goto(`${server.url}/#/pages/me/index`);
+    const page = await app.page();
+    await page.goto(`${app.url()}/#/pages/me/index`);
     await loginFromMe(page, '刘芳');
     await page.getByText('妇联工作人员', { exact: false }).first().waitFor();
     expect(await page.getByText('太原市', { exact: false }).count()).toBeGreaterThan(0);
@@ -54,8 +33,8 @@ describe('the H5 build, served by the backend, in Chromium', () => {
   });
 
   test('a user who has not agreed to the privacy guide is asked to, agrees, and 我的 shows the agreed version', async () => {
-    const page = await phonePage(browser, errors);
-    await page.goto(`${server.url}/#/pages/me/index`);
+    const page = await app.page();
+    await page.goto(`${app.url()}/#/pages/me/index`);
     await loginFromMe(page, '新用户');
     await page.getByText('你还没有同意隐私保护指引，请阅读并同意').waitFor();
     await page.getByText('去查看').click();
@@ -63,7 +42,7 @@ describe('the H5 build, served by the backend, in Chromium', () => {
     await shot(page, 'e2e-privacy-guide');
     await page.locator('taro-button-core', { hasText: '同意并继续' }).click();
     await page.getByText('你已同意此版本').waitFor();
-    await page.goto(`${server.url}/#/pages/me/index`);
+    await page.goto(`${app.url()}/#/pages/me/index`);
     await page.getByText('已同意隐私保护指引（2026.11', { exact: false }).waitFor();
   });
 });
