@@ -1,10 +1,9 @@
 /** Operator commands: `migrate` applies pending migrations; `jobs` runs the due jobs once (as the timer trigger does); `import-courses` imports the course files. */
+import { createDeps } from './deps';
 import { importCourses } from './domain/learning/content';
 import { loadConfig } from './env';
 import { runDueJobs } from './jobs';
-import { createLogger } from './log';
 import { openDatabase } from './storage/open';
-import { createWeChatClient } from './wechat/client';
 
 const USAGE = '用法：tsx src/server/cli.ts <migrate|jobs|import-courses>';
 const COMMANDS = ['migrate', 'jobs', 'import-courses'];
@@ -23,7 +22,7 @@ async function main(command: string | undefined): Promise<void> {
       process.stdout.write(`已导入 ${await importCourses(db)} 门课程\n`);
       return;
     }
-    const report = await runDueJobs({ db, config, log: createLogger(), clock: () => new Date(), wechat: createWeChatClient(config.wechat) });
+    const report = await runDueJobs(createDeps(config, db));
     process.stdout.write(`${JSON.stringify(report)}\n`);
   } finally {
     await db.close();

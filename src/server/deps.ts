@@ -1,8 +1,8 @@
 /** What the app is built from: storage, configuration, WeChat, a clock and a logger. */
 import type { Config } from './env';
 import type { Database } from './storage/db';
-import type { WeChatClient } from './wechat/client';
-import type { Logger } from './log';
+import { createLogger, type Logger } from './log';
+import { createWeChatClient, type WeChatClient } from './wechat/client';
 
 /** The dependencies of the app and its domain services. */
 export interface AppDeps {
@@ -12,4 +12,15 @@ export interface AppDeps {
   /** The current time; tests move it. */
   clock: () => Date;
   log: Logger;
+}
+
+/** The production dependencies on a database: real clock, JSON logs, WeChat at the configured base URL. */
+export function createDeps(config: Config, db: Database, overrides: Partial<Omit<AppDeps, 'config' | 'db'>> = {}): AppDeps {
+  return {
+    db,
+    config,
+    log: overrides.log ?? createLogger(),
+    clock: overrides.clock ?? (() => new Date()),
+    wechat: overrides.wechat ?? createWeChatClient(config.wechat),
+  };
 }

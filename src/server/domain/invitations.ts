@@ -1,16 +1,16 @@
 /** Invitation codes that grant a staff role on a scope: created by those who may grant it, redeemed once. */
-import { createHash, randomInt } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { CreateInvitationInput, CreateInvitationOutput, InvitationSummary, MeOutput, ScopeType, StaffRole } from '../../../types';
 import { ROLE_SCOPE } from '../../shared/labels';
 import type { AppDeps } from '../deps';
 import { AppError } from '../http/errors';
 import { maybeOne, one, iso, type Sql } from '../storage/db';
 import { checkAttempts, recordFailure } from './attempts';
+import { normaliseCode, randomCode } from './codes';
 import type { Caller } from './caller';
 import { IdentityService } from './identity';
 import { regionWithin, requireId } from './registry';
 
-const ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 const CODE_LENGTH = 8;
 const MAX_FAILURES = 10;
 const FAILURE_WINDOW_MINUTES = 60;
@@ -20,19 +20,8 @@ interface InvitationRow {
   created_at: Date; expires_at: Date; used_at: Date | null; revoked_at: Date | null; scope_name: string | null;
 }
 
-/** Normalises what a person typed (spaces, dashes, lower case) into a code. */
-export function normaliseCode(input: string): string {
-  return input.toUpperCase().replace(/[^A-Z0-9]/g, '');
-}
-
 function hashCode(code: string): string {
   return createHash('sha256').update(`xinqiao-invitation:${code}`).digest('hex');
-}
-
-function newCode(): string {
-  let code = '';
-  for (let i = 0; i < CODE_LENGTH; i++) code += ALPHABET[randomInt(ALPHABET.length)];
-  return code;
 }
 
 /** The invitation service: built per request. */
@@ -49,16 +38,16 @@ export class InvitationService {
     return this.deps.db.transaction(async (tx) => {
       if (input.scopeId) await this.requireScope(tx, input.scopeType, input.scopeId);
       await this.requireMayGrant(tx, input.role, input.scopeType, input.scopeId);
-      const code = newCode();
+      const code = randomCode(CODE_LENGTH);
       const expiresAt = new Date(now.getTime() + input.expiresInDays * 86_400_000);
       const row = await one<{ id: string }>(
         tx,
         `INSERT INTO invitations (code_hash, role, scope_type, scope_id, note, created_by, created_at, expires_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-        [hashCode(code), input.role, input.scopeType, input.scopeId, input.note ?? null, this.caller.userId, now, expiresAt],
+        [hashCode(normaliseCode(code)), input.role, input.scopeType, input.scopeId, input.note ?? null, this.caller.userId, now, expiresAt],
       );
       const [invitation] = await this.load(tx, 'i.id = $1', [row.id]);
-      return { code: `${code.slice(0, 4)}-${code.slice(4)}`, invitation };
+      return { code, invitation };
     });
   }
 

@@ -6,14 +6,14 @@ import { serve, type ServerType } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
 import type { Hono } from 'hono';
 import { createApp } from '../app';
-import type { AppDeps } from '../deps';
+import { createDeps, type AppDeps } from '../deps';
 import type { Config } from '../env';
 import { runDueJobs } from '../jobs';
 import { createLogger, type Logger } from '../log';
 import { importCourses } from '../domain/learning/content';
 import { seedDemo } from '../seed/demo';
 import { openDatabase } from '../storage/open';
-import { createWeChatClient, type WeChatClient } from '../wechat/client';
+import type { WeChatClient } from '../wechat/client';
 import type { Database } from '../storage/db';
 
 /** A running server. */
@@ -54,7 +54,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     if (await seedDemo(db, config.privacyVersion)) log.info('demo_seeded');
     log.info('courses_imported', { courses: await importCourses(db) });
   }
-  const deps: AppDeps = { db, config, log, clock: opts.clock ?? (() => new Date()), wechat: opts.wechat ?? createWeChatClient(config.wechat) };
+  const deps = createDeps(config, db, { log, clock: opts.clock, wechat: opts.wechat });
   const app = createApp(deps) as unknown as Hono;
   if (config.staticDir) serveH5(app, config.staticDir);
   const server: ServerType = await new Promise((resolve) => {

@@ -1,7 +1,6 @@
 /** Tencent SCF / CloudBase entry: a web function (HTTP on port 9000) and an event function for the timer trigger. */
 import { loadConfig } from '../env';
-import { createWeChatClient } from '../wechat/client';
-import { createLogger } from '../log';
+import { createDeps } from '../deps';
 import { openDatabase } from '../storage/open';
 import { runDueJobs } from '../jobs';
 import { startServer } from './node';
@@ -11,7 +10,7 @@ export async function main_handler(): Promise<Record<string, number>> {
   const config = loadConfig();
   const db = await openDatabase(config);
   try {
-    return await runDueJobs({ db, config, log: createLogger(), clock: () => new Date(), wechat: createWeChatClient(config.wechat) });
+    return await runDueJobs(createDeps(config, db));
   } finally {
     await db.close();
   }

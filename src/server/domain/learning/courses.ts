@@ -1,5 +1,4 @@
 /** The course catalogue, lessons, quizzes, completion and certificates, as one parent sees them. */
-import { randomInt } from 'node:crypto';
 import type {
   CertificateOutput, CertificateVerifyOutput, CourseContent, CourseDetailOutput, CourseListOutput, CourseListQuery, CourseSummary, LessonDetailOutput,
   LessonKind, LessonProgress, LessonSummary, MyLearningOutput, PolicyModule, QuizOutput, QuizResultOutput, Segment, Stage,
@@ -8,12 +7,12 @@ import type { AppDeps } from '../../deps';
 import { AppError } from '../../http/errors';
 import { iso, isoOrNull, maybeOne, one, type Sql } from '../../storage/db';
 import type { Caller } from '../caller';
+import { groupCode, normaliseCode, randomCode } from '../codes';
 import { requireId } from '../registry';
 import { upsertCourse } from './content';
 
 const SAFETY_MODULES: PolicyModule[] = ['abnormal_awareness', 'mh_aid'];
 const STAGE_ORDER = ['preschool', 'primary', 'junior', 'senior', 'vocational'];
-const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 
 interface CourseRow {
   id: string; slug: string; title: string; summary: string; module: PolicyModule; stages: Stage[]; quiz_pass_mark: number | null;
@@ -58,12 +57,6 @@ function toLesson(r: LessonRow): LessonSummary {
     id: r.id, slug: r.slug, title: r.title, kind: r.kind, durationSeconds: r.duration_seconds,
     safetyCard: SAFETY_MODULES.includes(r.module), progress: toProgress(r),
   };
-}
-
-function certificateCode(): string {
-  let s = '';
-  for (let i = 0; i < 12; i++) s += CODE_ALPHABET[randomInt(CODE_ALPHABET.length)];
-  return `${s.slice(0, 4)}-${s.slice(4, 8)}-${s.slice(8)}`;
 }
 
 interface CertRow { code: string; display_name: string; course_title: string; module: PolicyModule; issued_at: Date }
@@ -208,7 +201,7 @@ export class CourseService {
        SELECT $3, u.id, c.id, u.display_name, c.title, c.module, $4 FROM users u, courses c WHERE u.id = $1 AND c.id = $2
        ON CONFLICT (user_id, course_id) DO UPDATE SET code = certificates.code
        RETURNING code, display_name, course_title, module, issued_at`,
-      [this.caller.userId, courseId, certificateCode(), now],
+      [this.caller.userId, courseId, randomCode(12), now],
     );
     await tx.query(
       `INSERT INTO learning_statements (id, user_id, verb, object_type, object_id, result, timestamp, stored_at)
@@ -252,10 +245,8 @@ export class CourseService {
 
 /** Public verification of a certificate code (no login). */
 export async function verifyCertificate(sql: Sql, code: string): Promise<CertificateVerifyOutput> {
-  const normal = code.toUpperCase().replace(/[^A-Z0-9]/g, '');
+  const normal = normaliseCode(code);
   if (normal.length !== 12) return { valid: false, certificate: null };
-  const row = await maybeOne<CertRow>(sql, 'SELECT code, display_name, course_title, module, issued_at FROM certificates WHERE code = $1', [
-    `${normal.slice(0, 4)}-${normal.slice(4, 8)}-${normal.slice(8)}`,
-  ]);
+  const row = await maybeOne<CertRow>(sql, 'SELECT code, display_name, course_title, module, issued_at FROM certificates WHERE code = $1', [groupCode(normal)]);
   return row ? { valid: true, certificate: toCertificate(row) } : { valid: false, certificate: null };
 }
