@@ -11,10 +11,10 @@ import { loadConfig } from '../../src/server/env';
 import { silentLogger } from '../../src/server/log';
 import { migrate } from '../../src/server/storage/migrate';
 import { openPglite } from '../../src/server/storage/pglite';
-import { openPostgres } from '../../src/server/storage/pg';
 import { upsertCourse } from '../../src/server/domain/learning/content';
 import { signToken } from '../../src/server/domain/tokens';
 import type { Database } from '../../src/server/storage/db';
+import { scratchPostgres } from '../helpers/db';
 
 const PARENTS = Number(process.env.BENCH_PARENTS ?? 1000);
 const HEARTBEATS = Number(process.env.BENCH_HEARTBEATS ?? 20);
@@ -108,29 +108,9 @@ export async function benchProgress(driver: string, db: Database): Promise<Progr
   };
 }
 
-/** Opens the databases to compare: PGlite in memory, and PostgreSQL when DATABASE_URL is set (a scratch database). */
-export async function benchDatabases(): Promise<{ name: string; open: () => Promise<Database>; drop: () => Promise<void> }[]> {
-  const list: { name: string; open: () => Promise<Database>; drop: () => Promise<void> }[] = [{ name: 'PGlite (in-process)', open: () => openPglite(null), drop: async () => undefined }];
-  const url = process.env.DATABASE_URL;
-  if (url) {
-    const name = `xq_bench_${process.pid}`;
-    const u = new URL(url);
-    u.pathname = `/${name}`;
-    list.push({
-      name: 'PostgreSQL 15 (pg pool of 10)',
-      open: async () => {
-        const admin = await openPostgres(url, 1);
-        await admin.exec(`DROP DATABASE IF EXISTS ${name}`);
-        await admin.exec(`CREATE DATABASE ${name}`);
-        await admin.close();
-        return openPostgres(u.toString(), 10);
-      },
-      drop: async () => {
-        const admin = await openPostgres(url, 1);
-        await admin.exec(`DROP DATABASE IF EXISTS ${name}`);
-        await admin.close();
-      },
-    });
-  }
+/** The databases to compare: PGlite in memory, and a scratch PostgreSQL database (dropped on close) when DATABASE_URL is set. */
+export function benchDatabases(): { name: string; open: () => Promise<Database> }[] {
+  const list = [{ name: 'PGlite (in-process)', open: () => openPglite(null) }];
+  if (process.env.DATABASE_URL) list.push({ name: 'PostgreSQL 15 (pg pool of 10)', open: async () => (await scratchPostgres(10)) as Database });
   return list;
 }

@@ -6,7 +6,7 @@ import { benchDatabases, benchProgress, type ProgressBenchResult } from './progr
 
 async function main(): Promise<void> {
   const results: ProgressBenchResult[] = [];
-  for (const d of await benchDatabases()) {
+  for (const d of benchDatabases()) {
     const db = await d.open();
     try {
       const r = await benchProgress(d.name, db);
@@ -14,7 +14,6 @@ async function main(): Promise<void> {
       console.log(`${r.driver}: ${r.statements} statements in ${r.seconds} s = ${r.perSecond}/s; p50 ${r.p50} ms, p95 ${r.p95} ms, p99 ${r.p99} ms, max ${r.max} ms`);
     } finally {
       await db.close();
-      await d.drop();
     }
   }
   const file = path.resolve(__dirname, '..', '..', 'docs', 'benchmarks.md');
