@@ -2,3 +2,4 @@
 export type * from './domain';
 export type * from './api';
 export type * from './courses';
+export type * from './events';

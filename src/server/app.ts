@@ -17,6 +17,7 @@ import { authRoutes } from './routes/auth';
 import { invitationRoutes } from './routes/invitations';
 import { meRoutes } from './routes/me';
 import { courseRoutes } from './routes/courses';
+import { eventRoutes } from './routes/events';
 import { registryRoutes } from './routes/registry';
 import { systemRoutes } from './routes/system';
 import { APP_VERSION } from './version';
@@ -29,7 +30,12 @@ const MEDIA_FILE = /^\/media\/[a-z0-9][a-z0-9._-]*\.(mp4|m4a|mp3|aac|wav|webm)$/
 type Env = { Variables: { requestId: string; caller: Caller | null } };
 
 /** Every route of the API, in documentation order. */
-export const ROUTES: readonly AnyRoute[] = [...systemRoutes, ...authRoutes, ...meRoutes, ...invitationRoutes, ...registryRoutes, ...courseRoutes];
+export const ROUTES: readonly AnyRoute[] = [...systemRoutes, ...authRoutes, ...meRoutes, ...invitationRoutes, ...registryRoutes, ...courseRoutes, ...eventRoutes];
+
+/** A regular expression matching the concrete paths of an OpenAPI-style route path. */
+function pathPattern(routePath: string): RegExp {
+  return new RegExp(`^${routePath.replace(/\{\w+\}/g, '[^/]+')}$`);
+}
 
 function bearer(c: Context): string | null {
   const header = c.req.header('authorization');
@@ -42,7 +48,7 @@ function bearer(c: Context): string | null {
 export function createApp(deps: AppDeps): Hono<Env> {
   const app = new Hono<Env>();
   const openapi = buildOpenApi(ROUTES, APP_VERSION);
-  const patterns = ROUTES.map((r) => ({ method: r.method.toUpperCase(), re: new RegExp(`^${r.path.replace(/\{\w+\}/g, '[^/]+')}$`) }));
+  const patterns = ROUTES.map((r) => ({ method: r.method.toUpperCase(), re: pathPattern(r.path) }));
 
   app.use('*', async (c, next) => {
     const requestId = randomUUID();
@@ -59,7 +65,17 @@ export function createApp(deps: AppDeps): Hono<Env> {
     c.header('Cache-Control', 'no-store');
     await next();
   });
-  app.use('/api/*', bodyLimit({ maxSize: deps.config.bodyLimitBytes, onError: () => { throw new AppError('BODY_TOO_LARGE'); } }));
+  const tooLarge = (): never => {
+    throw new AppError('BODY_TOO_LARGE');
+  };
+  const defaultLimit = bodyLimit({ maxSize: deps.config.bodyLimitBytes, onError: tooLarge });
+  const largeBodies = ROUTES.filter((r) => r.maxBodyBytes).map((r) => ({
+    method: r.method.toUpperCase(), re: pathPattern(r.path), limit: bodyLimit({ maxSize: r.maxBodyBytes as number, onError: tooLarge }),
+  }));
+  app.use('/api/*', (c, next) => {
+    const large = largeBodies.find((l) => l.method === c.req.method && l.re.test(c.req.path));
+    return (large?.limit ?? defaultLimit)(c, next);
+  });
 
   const runtime: RouteRuntime = {
     async caller(c, required) {

@@ -19,6 +19,8 @@ export interface Config {
   privacyVersion: string;
   /** A lesson counts as complete at this share of its unique duration played. */
   lessonCompleteRatio: number;
+  /** 家长学校 sessions: subscribe-message template ids, reminder lead time, how long a waitlist offer is held. */
+  events: { templates: { signup_result: string; event_reminder: string; event_cancelled: string }; reminderHours: number; offerHours: number };
 }
 
 /** A configuration error: the server refuses to start and says why. */
@@ -50,6 +52,11 @@ const EnvSchema = z.object({
   XQ_BODY_LIMIT_KB: z.coerce.number().int().min(1).max(10240).default(64),
   XQ_JOBS_INTERVAL_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
   XQ_LESSON_COMPLETE_RATIO: z.coerce.number().min(0.5).max(1).default(0.9),
+  WECHAT_TMPL_SIGNUP_RESULT: z.string().min(1).default('dev-tmpl-signup-result'),
+  WECHAT_TMPL_EVENT_REMINDER: z.string().min(1).default('dev-tmpl-event-reminder'),
+  WECHAT_TMPL_EVENT_CANCELLED: z.string().min(1).default('dev-tmpl-event-cancelled'),
+  XQ_EVENT_REMINDER_HOURS: z.coerce.number().int().min(1).max(72).default(24),
+  XQ_WAITLIST_OFFER_HOURS: z.coerce.number().int().min(1).max(72).default(12),
 });
 
 /** Reads and validates configuration from an environment (process.env by default). */
@@ -91,6 +98,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     jobsIntervalSeconds: e.XQ_JOBS_INTERVAL_SECONDS,
     privacyVersion: PRIVACY_VERSION,
     lessonCompleteRatio: e.XQ_LESSON_COMPLETE_RATIO,
+    events: {
+      templates: { signup_result: e.WECHAT_TMPL_SIGNUP_RESULT, event_reminder: e.WECHAT_TMPL_EVENT_REMINDER, event_cancelled: e.WECHAT_TMPL_EVENT_CANCELLED },
+      reminderHours: e.XQ_EVENT_REMINDER_HOURS,
+      offerHours: e.XQ_WAITLIST_OFFER_HOURS,
+    },
   };
 }
 

@@ -1,5 +1,7 @@
 /** The one entry for timed work: a timer trigger in the cloud, an interval locally, a direct call in tests. */
 import type { AppDeps } from './deps';
+import { expireOffers } from './domain/events/waitlist';
+import { sendDueMessages } from './domain/messages/outbox';
 
 /** What one run did: rows touched per job. */
 export type JobReport = Record<string, number>;
@@ -23,6 +25,10 @@ export const JOBS: Record<string, Job> = {
     const rows = await db.query<{ id: string }>('DELETE FROM failed_attempts WHERE at < $1 RETURNING id', [new Date(now.getTime() - DAY)]);
     return rows.length;
   },
+  /** Expires waitlist offers not confirmed in time and offers the seats to the next parents. */
+  expireWaitlistOffers: (deps, now) => expireOffers(deps, now),
+  /** Sends due subscribe messages from the outbox (retries with backoff). */
+  sendMessages: (deps, now) => sendDueMessages(deps, now),
 };
 
 /** Runs every job that is due at `now`; a failing job is logged and the others still run. */

@@ -40,8 +40,8 @@ export function testConfig(env: Record<string, string> = {}, wechatBase = 'http:
 export async function testApp(opts: TestAppOptions = {}): Promise<TestApp> {
   const config = testConfig(opts.env, opts.wechatBase);
   const db = opts.db ?? (await freshDb());
-  if (opts.seed ?? true) await seedDemo(db, config.privacyVersion);
   let now = new Date('2026-11-23T08:00:00Z');
+  if (opts.seed ?? true) await seedDemo(db, config.privacyVersion, now);
   const deps: AppDeps = { db, config, log: opts.log ?? silentLogger, clock: () => now, wechat: createWeChatClient(config.wechat) };
   const app = createApp(deps);
   const call: TestApp['call'] = async (method, path, o = {}) => {

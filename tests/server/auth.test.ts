@@ -106,7 +106,7 @@ describe('tokens', () => {
 describe('development login', () => {
   test('lists the demo identities, one per role, and logs in as one', async () => {
     const list = await t.call('GET', '/api/auth/dev-identities');
-    expect(list.body.identities.map((i: { key: string }) => i.key)).toEqual(['parent', 'psychologist', 'head_teacher', 'leader', 'station', 'federation', 'admin', 'newcomer']);
+    expect(list.body.identities.map((i: { key: string }) => i.key)).toEqual(['parent', 'psychologist', 'head_teacher', 'leader', 'station', 'federation', 'admin', 'newcomer', 'parent2', 'parent3']);
     const token = await t.login('federation');
     const me = await t.call('GET', '/api/me', { token });
     expect(me.body.roles).toEqual([expect.objectContaining({ role: 'federation_staff', scopeType: 'region', scopeName: '太原市' })]);

@@ -33,6 +33,8 @@ export interface RouteSpec<B = unknown, Q = unknown, P = unknown, R = unknown, A
   params?: z.ZodObject<z.ZodRawShape> & z.ZodType<P>;
   response: z.ZodType<R>;
   status?: 200 | 201;
+  /** A larger request-body limit than the app's default (file uploads). */
+  maxBodyBytes?: number;
   /** Extra error codes worth documenting for this route. */
   errors?: AppError['code'][];
   handler: (input: HandlerInput<B, Q, P, A>) => Promise<R | Response>;

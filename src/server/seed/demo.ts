@@ -1,4 +1,5 @@
 /** Demo data for npm start: a province with cities, districts, schools, stations, and one account per role. */
+import { randomBytes } from 'node:crypto';
 import type { GuardianRelation, RegionLevel, Stage, StaffRole, StationKind } from '../../../types';
 import type { Database, Sql } from '../storage/db';
 import { one } from '../storage/db';
@@ -64,10 +65,37 @@ export const DEMO_ACCOUNTS: AccountSeed[] = [
   { key: 'federation', name: '刘芳', consent: true, roles: [{ role: 'federation_staff', region: '140100' }], description: '太原市妇联工作人员（查看太原市的覆盖与参与）' },
   { key: 'admin', name: '平台管理员', consent: true, roles: [{ role: 'admin' }], description: '维护地区、学校、站点名录，邀请工作人员' },
   { key: 'newcomer', name: '新用户', consent: false, roles: [], description: '刚进入小程序的家长：尚未同意隐私保护指引，未绑定孩子' },
+  {
+    key: 'parent2', name: '王芳', consent: true, roles: [], description: '家长：育英小学三年级学生的母亲',
+    children: [{ name: '赵小雨', school: 'yuying', grade: '三年级', className: '1班', stage: 'primary', relation: 'mother' }],
+  },
+  {
+    key: 'parent3', name: '刘洋', consent: true, roles: [], description: '家长：第二实验中学初一学生的父亲',
+    children: [{ name: '刘一鸣', school: 'shiyan2', grade: '初一', className: '5班', stage: 'junior', relation: 'father' }],
+  },
 ];
 
-/** Seeds the demo data once; returns false when it was already there. */
-export async function seedDemo(db: Database, privacyVersion: string): Promise<boolean> {
+/** Demo sessions, relative to the day the demo is seeded. */
+const EVENTS = [
+  {
+    station: 'wucheng', by: 'station', days: 3, hour: 19, hours: 1.5, capacity: 30, mentalHealth: true, topic: '心理健康教育',
+    title: '青春期孩子的情绪与压力：家长怎么识别、怎么谈', speaker: '山西省心理卫生协会 李红（国家二级心理咨询师）',
+    description: '青春期孩子情绪起伏大，哪些是正常的成长烦恼，哪些是需要重视的信号？讲座结合案例讲解焦虑、抑郁的早期表现，以及家长如何开口谈、何时求助学校心理教师和专业机构。现场可匿名提问。',
+  },
+  {
+    school: 'yuying', by: 'leader', days: 7, hour: 15, hours: 2, capacity: 40, mentalHealth: false, topic: '亲子沟通',
+    title: '小学高年级亲子沟通工作坊', speaker: '育英小学心理教师 王静',
+    description: '通过情景演练，练习“先听完再说”“描述而不评判”等沟通方法，帮助家长和即将进入青春期的孩子建立信任。请携带孩子近期的一件小事作为练习素材。',
+  },
+  {
+    station: 'liuxiang', days: 10, hour: 20, hours: 1, capacity: 200, mentalHealth: true, topic: '心理健康教育', online: true,
+    title: '线上讲座：孩子沉迷手机怎么办', speaker: '太原市家庭教育讲师团 孟洁',
+    description: '不靠没收和争吵，和孩子一起制定用手机的约定；识别手机背后的孤独、逃避和压力。',
+  },
+];
+
+/** Seeds the demo data once (sessions dated from `now`); returns false when it was already there. */
+export async function seedDemo(db: Database, privacyVersion: string, now: Date = new Date()): Promise<boolean> {
   return db.transaction(async (tx) => {
     const done = await tx.query("SELECT 1 FROM app_meta WHERE key = 'demo_seeded' FOR UPDATE");
     if (done.length) return false;
@@ -100,6 +128,25 @@ export async function seedDemo(db: Database, privacyVersion: string): Promise<bo
         );
         await tx.query('INSERT INTO guardianships (student_id, user_id, relation) VALUES ($1, $2, $3)', [student.id, user.id, c.relation]);
       }
+    }
+    const day = new Date(now);
+    day.setUTCHours(0, 0, 0, 0);
+    for (const e of EVENTS) {
+      const starts = new Date(day.getTime() + e.days * 86_400_000 + (e.hour - 8) * 3_600_000);
+      const ends = new Date(starts.getTime() + e.hours * 3_600_000);
+      const station = e.station ? STATIONS.find((st) => st.key === e.station) : undefined;
+      const school = e.school ? SCHOOLS.find((sc) => sc.key === e.school) : undefined;
+      await tx.query(
+        `INSERT INTO events (station_id, school_id, region_id, title, description, topic, mental_health, speaker, starts_at, ends_at, mode, address, online_url,
+                             capacity, signup_deadline, checkin_secret, created_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, (SELECT id FROM users WHERE dev_identity = $17))`,
+        [
+          e.station ? stations.get(e.station) : null, e.school ? schools.get(e.school) : null, regions.get((station ?? school)?.region ?? ''),
+          e.title, e.description, e.topic, e.mentalHealth, e.speaker, starts, ends, e.online ? 'online' : 'onsite',
+          e.online ? '' : station?.address ?? '太原市小店区育英路 18 号 育英小学报告厅', e.online ? 'https://meeting.example.cn/xinqiao-demo' : null,
+          e.capacity, new Date(starts.getTime() - 3_600_000), randomBytes(32).toString('base64url'), e.by ?? 'admin',
+        ],
+      );
     }
     await tx.query("INSERT INTO app_meta (key, value) VALUES ('demo_seeded', 'true')");
     return true;
