@@ -1,11 +1,12 @@
 /**
  * Benchmark: progress ingestion. 1,000 simulated parents watch a 10-minute video and send a heartbeat statement every
- * 15 s of (simulated) play; the backend runs in this Node process behind a real HTTP server on loopback.
+ * 15 s of (simulated) play; the backend runs in this Node process behind a real HTTP server on loopback, the load
+ * generator (load.ts) in a child process.
  * Prints sustained statements/s and latency percentiles, on PGlite and (when DATABASE_URL is set) PostgreSQL.
  */
+import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
-import { Agent, request } from 'node:http';
+import path from 'node:path';
 import { startServer } from '../../src/server/hosts/node';
 import { loadConfig } from '../../src/server/env';
 import { silentLogger } from '../../src/server/log';
@@ -15,6 +16,7 @@ import { upsertCourse } from '../../src/server/domain/learning/content';
 import { signToken } from '../../src/server/domain/tokens';
 import type { Database } from '../../src/server/storage/db';
 import { scratchPostgres } from '../helpers/db';
+import type { LoadPlan, LoadReport } from './load';
 
 const PARENTS = Number(process.env.BENCH_PARENTS ?? 1000);
 const HEARTBEATS = Number(process.env.BENCH_HEARTBEATS ?? 20);
@@ -36,8 +38,22 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-/** Runs the progress benchmark on a database. */
-export async function benchProgress(driver: string, db: Database): Promise<ProgressBenchResult> {
+/** Runs the load generator (load.ts) in a child process, so that it does not share the server's event loop. */
+function loadFromChild(plan: LoadPlan): Promise<LoadReport> {
+  return new Promise((resolve, reject) => {
+    const child = fork(path.join(__dirname, 'load.ts'), [], { execArgv: ['--import', 'tsx', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])] });
+    let report: LoadReport | null = null;
+    child.once('message', (m) => {
+      report = m as LoadReport;
+    });
+    child.once('error', reject);
+    child.once('exit', (code) => (report ? resolve(report) : reject(new Error(`load generator exited with ${code}`))));
+    child.send(plan);
+  });
+}
+
+/** Runs the progress benchmark on a database; batch > 1 sends that many heartbeats per request (a separate, labelled row). */
+export async function benchProgress(driver: string, db: Database, batch = 1): Promise<ProgressBenchResult> {
   await migrate(db);
   const config = loadConfig({ XQ_STATIC_DIR: '', XQ_SESSION_SECRET: 'b'.repeat(40) });
   const base = new Date('2026-11-01T00:00:00Z');
@@ -59,58 +75,30 @@ export async function benchProgress(driver: string, db: Database): Promise<Progr
     return { lessonId: lesson.id, tokens: toks };
   });
   const server = await startServer({ config, db, port: 0, log: silentLogger, runJobs: false, clock: () => new Date(base.getTime() + 86_400_000) });
-  const url = new URL(`${server.url}/api/progress`);
-  const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-  const post = (token: string, body: string) =>
-    new Promise<number>((resolve, reject) => {
-      const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'content-length': Buffer.byteLength(body) } }, (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      });
-      req.on('error', reject);
-      req.end(body);
-    });
-
-  const jobs: { parent: number; beat: number }[] = [];
-  for (let beat = 1; beat <= HEARTBEATS; beat++) for (let parent = 0; parent < PARENTS; parent++) jobs.push({ parent, beat });
-  const latencies: number[] = [];
-  let next = 0;
-  let failures = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < jobs.length) {
-        const { parent, beat } = jobs[next++];
-        const body = JSON.stringify({
-          statements: [{
-            id: randomUUID(), lessonId, verb: 'played', segments: [[(beat - 1) * 15, beat * 15]], position: beat * 15,
-            timestamp: new Date(base.getTime() + 60_000 + beat * 15_000).toISOString(),
-          }],
-        });
-        const t0 = performance.now();
-        const status = await post(tokens[parent], body);
-        latencies.push(performance.now() - t0);
-        if (status !== 200) failures++;
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  agent.destroy();
+  const report = await loadFromChild({
+    url: `${server.url}/api/progress`, lessonId, tokens, heartbeats: HEARTBEATS, batch, concurrency: CONCURRENCY, base: base.getTime(),
+  });
   await server.close();
+  const { latencies, failures, seconds } = report;
+  const statements = PARENTS * HEARTBEATS;
   if (failures) throw new Error(`${failures} requests failed`);
   const [{ credited }] = await db.query<{ credited: string }>('SELECT min(credited_seconds) AS credited FROM lesson_progress WHERE lesson_id = $1', [lessonId]);
   if (Number(credited) !== HEARTBEATS * 15) throw new Error(`expected ${HEARTBEATS * 15} s credited per parent, got ${credited}`);
   latencies.sort((a, b) => a - b);
   return {
-    driver, statements: jobs.length, seconds: Math.round(seconds * 10) / 10, perSecond: Math.round(jobs.length / seconds),
+    driver, statements, seconds: Math.round(seconds * 10) / 10, perSecond: Math.round(statements / seconds),
     p50: Math.round(percentile(latencies, 50) * 10) / 10, p95: Math.round(percentile(latencies, 95) * 10) / 10,
     p99: Math.round(percentile(latencies, 99) * 10) / 10, max: Math.round(latencies[latencies.length - 1] * 10) / 10,
   };
 }
 
-/** The databases to compare: PGlite in memory, and a scratch PostgreSQL database (dropped on close) when DATABASE_URL is set. */
-export function benchDatabases(): { name: string; open: () => Promise<Database> }[] {
-  const list = [{ name: 'PGlite (in-process)', open: () => openPglite(null) }];
-  if (process.env.DATABASE_URL) list.push({ name: 'PostgreSQL 15 (pg pool of 10)', open: async () => (await scratchPostgres(10)) as Database });
+/** The runs to compare: PGlite in memory, and a scratch PostgreSQL database (dropped on close) when DATABASE_URL is set, plus a batched PostgreSQL row. */
+export function benchDatabases(): { name: string; batch: number; open: () => Promise<Database> }[] {
+  const list = [{ name: 'PGlite (in-process)', batch: 1, open: () => openPglite(null) }];
+  if (process.env.DATABASE_URL) {
+    const postgres = async () => (await scratchPostgres(10)) as Database;
+    list.push({ name: 'PostgreSQL 15 (pg pool of 10)', batch: 1, open: postgres });
+    list.push({ name: 'PostgreSQL 15, *10 heartbeats per request* (batched; not the target workload)', batch: 10, open: postgres });
+  }
   return list;
 }

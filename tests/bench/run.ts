@@ -9,7 +9,7 @@ async function main(): Promise<void> {
   for (const d of benchDatabases()) {
     const db = await d.open();
     try {
-      const r = await benchProgress(d.name, db);
+      const r = await benchProgress(d.name, db, d.batch);
       results.push(r);
       console.log(`${r.driver}: ${r.statements} statements in ${r.seconds} s = ${r.perSecond}/s; p50 ${r.p50} ms, p95 ${r.p95} ms, p99 ${r.p99} ms, max ${r.max} ms`);
     } finally {

@@ -258,6 +258,28 @@ describe('xAPI export', () => {
   });
 });
 
+describe('a course without a quiz', () => {
+  test('completes, with a certificate, when its last lesson is completed by progress alone', async () => {
+    const noQuiz: CourseContent = { ...COURSE, slug: 'no-quiz-junior', title: '没有测验的课程', quiz: undefined, lessons: [COURSE.lessons[1]] };
+    const published = await t.call('POST', '/api/admin/courses', { token: admin, body: noQuiz });
+    const id = published.body.course.id;
+    const audio = published.body.lessons[0].id;
+    const tok = await t.login('station');
+    t.setNow(at(7000));
+    await t.call('POST', `/api/courses/${id}/enroll`, { token: tok, body: {} });
+    t.setNow(at(7060));
+    const res = await send(tok, [statement(audio, { segments: [[0, 60]], position: 60 })]);
+    expect(res.body.lessons[0].progress).toMatchObject({ creditedSeconds: 60, completed: true });
+    const detail = await t.call('GET', `/api/courses/${id}`, { token: tok });
+    expect(detail.body.course.mine.completedAt).not.toBeNull();
+    expect(detail.body.certificate).toMatchObject({ courseTitle: '没有测验的课程' });
+    const again = await send(tok, [statement(audio, { segments: [[0, 60]], position: 60 })]);
+    expect(again.body.accepted).toBe(1);
+    const certs = await t.db.query('SELECT 1 FROM certificates c JOIN users u ON u.id = c.user_id WHERE u.dev_identity = $1 AND c.course_id = $2', ['station', id]);
+    expect(certs).toHaveLength(1);
+  });
+});
+
 describe('concurrent reports (on PostgreSQL when DATABASE_URL is set: PGlite runs one transaction at a time)', () => {
   test('three requests for the same lesson at once all count: no segment is lost to a race', async () => {
     const pg = await scratchPostgres(8);

@@ -22,27 +22,31 @@ interface GrantRow {
   scope_name: string | null;
 }
 
-/** Loads a user's active grants with the names of their scopes. */
-export async function loadGrants(sql: Sql, userId: string): Promise<(Grant & { scopeName: string })[]> {
-  const rows = await sql.query<GrantRow>(
-    `SELECT g.id, g.role, g.scope_type, g.scope_id, g.created_at,
-            coalesce(s.name, st.name, r.name) AS scope_name
-       FROM role_grants g
+/** Role grants (g) with the names of their scopes, shared by loadGrants and authenticate (session and grants in one query). */
+const GRANTS_JOIN = `role_grants g
        LEFT JOIN schools s ON g.scope_type = 'school' AND s.id = g.scope_id
        LEFT JOIN stations st ON g.scope_type = 'station' AND st.id = g.scope_id
-       LEFT JOIN regions r ON g.scope_type = 'region' AND r.id = g.scope_id
-      WHERE g.user_id = $1 AND g.revoked_at IS NULL
-      ORDER BY g.created_at, g.id`,
-    [userId],
-  );
-  return rows.map((r) => ({
+       LEFT JOIN regions r ON g.scope_type = 'region' AND r.id = g.scope_id`;
+const GRANT_COLUMNS = 'g.id, g.role, g.scope_type, g.scope_id, g.created_at, coalesce(s.name, st.name, r.name) AS scope_name';
+
+function toGrant(r: GrantRow): Grant & { scopeName: string } {
+  return {
     id: r.id,
     role: r.role,
     scopeType: r.scope_type,
     scopeId: r.scope_id,
     createdAt: iso(r.created_at),
     scopeName: r.scope_type === 'platform' ? '全平台' : (r.scope_name ?? '（已删除）'),
-  }));
+  };
+}
+
+/** Loads a user's active grants with the names of their scopes. */
+export async function loadGrants(sql: Sql, userId: string): Promise<(Grant & { scopeName: string })[]> {
+  const rows = await sql.query<GrantRow>(
+    `SELECT ${GRANT_COLUMNS} FROM ${GRANTS_JOIN} WHERE g.user_id = $1 AND g.revoked_at IS NULL ORDER BY g.created_at, g.id`,
+    [userId],
+  );
+  return rows.map(toGrant);
 }
 
 /** The identity service: built per request. */
@@ -96,14 +100,17 @@ export class IdentityService {
     const now = this.deps.clock();
     const { userId, sessionId } = await verifyToken(this.deps.config.sessionSecret, token, now);
     if (!isUuid(userId) || !isUuid(sessionId)) throw new AppError('TOKEN_INVALID');
-    const session = await maybeOne<{ expires_at: Date; revoked_at: Date | null }>(
-      this.deps.db,
-      'SELECT expires_at, revoked_at FROM auth_sessions WHERE id = $1 AND user_id = $2',
+    const rows = await this.deps.db.query<{ expires_at: Date; revoked_at: Date | null } & Partial<GrantRow>>(
+      `SELECT a.expires_at, a.revoked_at, ${GRANT_COLUMNS}
+         FROM auth_sessions a LEFT JOIN (${GRANTS_JOIN}) ON g.user_id = a.user_id AND g.revoked_at IS NULL
+        WHERE a.id = $1 AND a.user_id = $2
+        ORDER BY g.created_at, g.id`,
       [sessionId, userId],
     );
+    const session = rows[0];
     if (!session || session.revoked_at) throw new AppError('TOKEN_INVALID');
     if (new Date(session.expires_at).getTime() <= now.getTime()) throw new AppError('TOKEN_EXPIRED');
-    return new Caller(userId, sessionId, await loadGrants(this.deps.db, userId));
+    return new Caller(userId, sessionId, rows.filter((r): r is typeof r & GrantRow => r.id != null).map(toGrant));
   }
 
   /** The caller's own profile, roles, bound children and privacy state. */

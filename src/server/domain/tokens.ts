@@ -1,17 +1,17 @@
 /** Signed, expiring session tokens (JWT, HS256). The token carries only the user id and the session id. */
-import { createSecretKey, type KeyObject } from 'node:crypto';
+import { webcrypto } from 'node:crypto';
 import { SignJWT, errors, jwtVerify } from 'jose';
 import { AppError } from '../http/errors';
 
 const ISSUER = 'xinqiao';
 const AUDIENCE = 'xinqiao-api';
-const keys = new Map<string, KeyObject>();
+const keys = new Map<string, Promise<webcrypto.CryptoKey>>();
 
-/** The HMAC key of a secret, made once (importing it on every token check costs CPU on the hot path). */
-function keyOf(secret: string): KeyObject {
+/** The HMAC key of a secret, imported once as a CryptoKey (jose re-imports a secret KeyObject or raw bytes on every call). */
+function keyOf(secret: string): Promise<webcrypto.CryptoKey> {
   let key = keys.get(secret);
   if (!key) {
-    key = createSecretKey(Buffer.from(secret, 'utf8'));
+    key = webcrypto.subtle.importKey('raw', Buffer.from(secret, 'utf8'), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
     keys.set(secret, key);
   }
   return key;
@@ -26,13 +26,13 @@ export async function signToken(secret: string, userId: string, sessionId: strin
     .setAudience(AUDIENCE)
     .setIssuedAt(Math.floor(now.getTime() / 1000))
     .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
-    .sign(keyOf(secret));
+    .sign(await keyOf(secret));
 }
 
 /** Verifies a token at a given time; throws TOKEN_EXPIRED or TOKEN_INVALID. */
 export async function verifyToken(secret: string, token: string, now: Date): Promise<{ userId: string; sessionId: string }> {
   try {
-    const { payload } = await jwtVerify(token, keyOf(secret), {
+    const { payload } = await jwtVerify(token, await keyOf(secret), {
       issuer: ISSUER,
       audience: AUDIENCE,
       algorithms: ['HS256'],

@@ -1,6 +1,21 @@
 /** The server driver: a pool of connections to a real PostgreSQL (when DATABASE_URL is set). */
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Database, Sql } from './db';
+
+/** At most this many distinct query texts are prepared; any beyond run unnamed (parsed and planned every time). */
+const MAX_PREPARED = 500;
+const names = new Map<string, string>();
+
+/** A stable name for a parameterised query, so that each connection parses and plans it once (a prepared statement); undefined once the cap is reached. */
+function statementName(text: string): string | undefined {
+  let name = names.get(text);
+  if (!name && names.size < MAX_PREPARED) {
+    name = `xq_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
+    names.set(text, name);
+  }
+  return name;
+}
 
 /** Opens a connection pool to PostgreSQL at the given URL. */
 export async function openPostgres(url: string, max = 10): Promise<Database> {
@@ -12,7 +27,7 @@ export async function openPostgres(url: string, max = 10): Promise<Database> {
   client.release();
   const run = (q: pg.Pool | pg.PoolClient): Sql => ({
     async query<T>(text: string, params?: readonly unknown[]) {
-      const res = await q.query(text, params ? [...params] : undefined);
+      const res = params ? await q.query({ name: statementName(text), text, values: [...params] }) : await q.query(text);
       return res.rows as T[];
     },
   });

@@ -5,7 +5,7 @@ import type {
 } from '../../../../types';
 import type { AppDeps } from '../../deps';
 import { AppError } from '../../http/errors';
-import { iso, isoOrNull, maybeOne, one, type Sql } from '../../storage/db';
+import { iso, isoOrNull, maybeOne, type Sql } from '../../storage/db';
 import type { Caller } from '../caller';
 import { groupCode, normaliseCode, randomCode } from '../codes';
 import { requireId } from '../registry';
@@ -181,34 +181,10 @@ export class CourseService {
     return { score, passMark: detail.quiz.passMark, passed, attempts: detail.quiz.attempts + 1, questions: graded, certificate };
   }
 
-  /** Marks the course complete and issues its certificate when every lesson is complete and the quiz (if any) passed. */
+  /** Marks the course complete and issues its certificate when every lesson is complete and the quiz (if any) passed (xq_complete_course, migration 003). */
   async completeIfDone(tx: Sql, courseId: string, now: Date): Promise<CertificateOutput | null> {
-    const state = await one<{ open_lessons: number; needs_quiz: boolean; passed: boolean; completed_at: Date | null }>(
-      tx,
-      `SELECT (SELECT count(*)::int FROM lessons l LEFT JOIN lesson_progress p ON p.lesson_id = l.id AND p.user_id = $1
-                WHERE l.course_id = $2 AND NOT l.retired AND p.completed_at IS NULL) AS open_lessons,
-              (c.quiz_pass_mark IS NOT NULL) AS needs_quiz,
-              EXISTS (SELECT 1 FROM quiz_attempts a WHERE a.user_id = $1 AND a.course_id = $2 AND a.passed) AS passed,
-              e.completed_at
-         FROM courses c JOIN enrollments e ON e.course_id = c.id AND e.user_id = $1 WHERE c.id = $2`,
-      [this.caller.userId, courseId],
-    );
-    if (state.completed_at || state.open_lessons > 0 || (state.needs_quiz && !state.passed)) return null;
-    await tx.query('UPDATE enrollments SET completed_at = $3 WHERE user_id = $1 AND course_id = $2', [this.caller.userId, courseId, now]);
-    const row = await one<CertRow>(
-      tx,
-      `INSERT INTO certificates (code, user_id, course_id, display_name, course_title, module, issued_at)
-       SELECT $3, u.id, c.id, u.display_name, c.title, c.module, $4 FROM users u, courses c WHERE u.id = $1 AND c.id = $2
-       ON CONFLICT (user_id, course_id) DO UPDATE SET code = certificates.code
-       RETURNING code, display_name, course_title, module, issued_at`,
-      [this.caller.userId, courseId, randomCode(12), now],
-    );
-    await tx.query(
-      `INSERT INTO learning_statements (id, user_id, verb, object_type, object_id, result, timestamp, stored_at)
-       VALUES (gen_random_uuid(), $1, 'completed', 'course', $2, $3, $4, $4)`,
-      [this.caller.userId, courseId, JSON.stringify({ completion: true, certificate: row.code }), now],
-    );
-    return toCertificate(row);
+    const row = await maybeOne<CertRow>(tx, 'SELECT * FROM xq_complete_course($1, $2, $3, $4)', [this.caller.userId, courseId, now, randomCode(12)]);
+    return row ? toCertificate(row) : null;
   }
 
   /** The caller's learning: courses in progress and completed, hours learned. */
