@@ -13,6 +13,10 @@ export default defineAppConfig({
       root: 'packages/course',
       pages: ['detail/index', 'lesson/index', 'quiz/index', 'certificate/index', 'verify/index', 'learning/index'],
     },
+    {
+      root: 'packages/events',
+      pages: ['detail/index', 'manage/index', 'edit/index', 'roster/index'],
+    },
   ],
   window: {
     backgroundTextStyle: 'light',

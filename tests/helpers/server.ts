@@ -3,20 +3,24 @@ import { startServer } from '../../src/server/hosts/node';
 import { silentLogger } from '../../src/server/log';
 import { testConfig } from './app';
 import { freshDb } from './db';
+import type { Database } from '../../src/server/storage/db';
 
 /** A running test backend. */
 export interface TestServer {
   url: string;
+  /** The server's database (to check what a user cannot see, e.g. the outbox). */
+  db: Database;
   close(): Promise<void>;
 }
 
 /** Starts the backend; `staticDir` serves an H5 build as `npm start` does. */
-export async function startTestServer(opts: { staticDir?: string; wechatBase?: string } = {}): Promise<TestServer> {
+export async function startTestServer(opts: { staticDir?: string; wechatBase?: string; clock?: () => Date } = {}): Promise<TestServer> {
   const config = testConfig({ XQ_SEED_DEMO: '1', XQ_STATIC_DIR: opts.staticDir ?? '' }, opts.wechatBase);
   const db = await freshDb();
-  const server = await startServer({ config, db, port: 0, log: silentLogger, runJobs: false });
+  const server = await startServer({ config, db, port: 0, log: silentLogger, runJobs: false, clock: opts.clock });
   return {
     url: server.url,
+    db,
     async close() {
       await server.close();
       await db.close();

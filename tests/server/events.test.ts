@@ -313,7 +313,7 @@ describe('a sign-up rush', () => {
     test(`${kind}: 2,000 parents for 100 seats → exactly 100 seats and 1,900 waitlisted, nobody twice`, async () => {
       const db = kind === 'postgres' ? await scratchPostgres(10) : undefined;
       if (kind === 'postgres' && !db) return;
-      const rush = await testApp({ db, seed: true });
+      const rush = await testApp({ db: db ?? undefined, seed: true });
       try {
         const station = await rush.login('station');
         const [school] = await rush.db.query<{ id: string }>('SELECT id FROM schools LIMIT 1');

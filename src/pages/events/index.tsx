@@ -1,112 +1,113 @@
+import Taro from '@tarojs/taro';
 import { View, Text } from '@tarojs/components';
-import { Location, Store } from '@nutui/icons-react-taro';
-import type { BoundChild, Station } from '../../../types';
-import { STATION_KIND_LABELS } from '../../shared/labels';
-import { Pill } from '../../components/pill';
+import { Input } from '@nutui/nutui-react-taro';
+import { Right } from '@nutui/icons-react-taro';
+import { useCallback, useState } from 'react';
+import type { DutyStatus, EventListQuery, EventSummary } from '../../../types';
+import { EventCard } from '../../components/event-card';
 import { PageShell } from '../../components/page-shell';
-import { Section } from '../../components/section';
 import { StateView } from '../../components/state-view';
 import { LoginPrompt } from '../../components/login-prompt';
 import { useLoggedIn } from '../../components/use-session';
 import { useRemote } from '../../components/use-remote';
 import { getMe } from '../../services/me';
-import { listStations } from '../../services/registry';
+import { getManage, listEvents } from '../../services/events';
 import type { ApiResult } from '../../services/request';
 import './index.scss';
 
-/** The stations near one of the children's schools. */
-export interface SchoolStations {
-  schoolId: string;
-  schoolName: string;
-  childNames: string[];
-  stations: Station[];
-}
+/** Roles that publish and run sessions. */
+const HOST_ROLES = new Set(['station_staff', 'school_leader', 'school_psychologist', 'admin']);
 
-/** The page's data: the children, and the stations of each child's school region. */
+/** The page's data: the sessions of the chosen scope, whether the caller has children, and (for staff) their stations' duties. */
 export interface EventsData {
-  children: BoundChild[];
-  groups: SchoolStations[];
+  events: EventSummary[];
+  hasChildren: boolean;
+  staff: { duties: DutyStatus[] } | null;
 }
 
-/** Loads the children and lists the stations of each child's school region. */
-export async function loadEvents(): Promise<ApiResult<EventsData>> {
+/** Loads the sessions for a scope and filter, and the staff summary when the caller hosts sessions. */
+export async function loadEvents(query: EventListQuery): Promise<ApiResult<EventsData>> {
   const me = await getMe();
   if (!me.ok) return me;
-  const children = me.data.children;
-  if (children.length === 0) return { ok: true, data: { children, groups: [] } };
-  const groups: SchoolStations[] = [];
-  for (const child of children) {
-    const existing = groups.find((g) => g.schoolId === child.schoolId);
-    if (existing) {
-      existing.childNames.push(child.name);
-      continue;
-    }
-    const result = await listStations(child.schoolRegionId);
-    if (!result.ok) return result;
-    groups.push({ schoolId: child.schoolId, schoolName: child.schoolName, childNames: [child.name], stations: result.data.stations });
+  const list = await listEvents(query);
+  if (!list.ok) return list;
+  let staff: EventsData['staff'] = null;
+  if (me.data.roles.some((r) => HOST_ROLES.has(r.role))) {
+    const manage = await getManage();
+    if (manage.ok) staff = { duties: manage.data.duties };
   }
-  return { ok: true, data: { children, groups } };
+  return { ok: true, data: { events: list.data.events, hasChildren: me.data.children.length > 0, staff } };
 }
 
-function StationCard({ station }: { station: Station }) {
+const SCOPES: { key: NonNullable<EventListQuery['scope']>; label: string }[] = [
+  { key: 'nearby', label: '孩子学校附近' },
+  { key: 'all', label: '全部活动' },
+  { key: 'mine', label: '我的报名' },
+];
+
+function StaffBanner({ duties }: { duties: DutyStatus[] }) {
+  const pending = duties.filter((d) => d.status !== 'done');
+  const urgent = pending.some((d) => d.urgent);
   return (
-    <View className='xq-events__station'>
-      <View className='xq-events__station-icon'>
-        <Store size={20} color='#2e8b7a' />
+    <View className={`xq-events__staff${urgent ? ' is-urgent' : ''}`} onClick={() => void Taro.navigateTo({ url: '/packages/events/manage/index' })} aria-label='活动管理'>
+      <View className='xq-events__staff-text'>
+        <Text className='xq-events__staff-title'>活动管理</Text>
+        <Text className='xq-events__staff-sub'>
+          {duties.length === 0
+            ? '发布活动、查看报名名单、现场签到'
+            : pending.length === 0
+              ? `本年度心理健康教育活动：已完成（${duties.length} 个站点）`
+              : `本年度心理健康教育活动：${pending.length} 个站点未完成，距年底 ${pending[0]?.daysLeft ?? 0} 天`}
+        </Text>
       </View>
-      <View className='xq-events__station-body'>
-        <View className='xq-events__station-head'>
-          <Pill tone={station.kind === 'parent_school' ? 'primary' : 'warning'}>
-            {STATION_KIND_LABELS[station.kind]}
-          </Pill>
-        </View>
-        <Text className='xq-events__station-name'>{station.name}</Text>
-        {station.address ? (
-          <View className='xq-events__station-address'>
-            <Location size={12} color='#98a29e' />
-            <Text>{station.address}</Text>
-          </View>
-        ) : null}
-      </View>
+      <Right size={16} color={urgent ? '#d9534f' : '#2e8b7a'} />
     </View>
   );
 }
 
-/** 活动: the 家长学校 and 家庭教育指导服务站点 of the child's school region; sessions come with sign-up. */
+/** 活动: 家长学校 sessions near the children's schools, with filters, "my sign-ups", and the staff entry. */
 export default function EventsPage() {
   const loggedIn = useLoggedIn();
-  const { state, retry } = useRemote(loadEvents, { enabled: loggedIn });
+  const [scope, setScope] = useState<NonNullable<EventListQuery['scope']>>('nearby');
+  const [mentalHealth, setMentalHealth] = useState(false);
+  const [q, setQ] = useState('');
+  const [search, setSearch] = useState('');
+  const loader = useCallback(() => loadEvents({ scope, mentalHealth, q: search }), [scope, mentalHealth, search]);
+  const { state, retry } = useRemote(loader, { enabled: loggedIn });
+  const open = (id: string) => void Taro.navigateTo({ url: `/packages/events/detail/index?id=${encodeURIComponent(id)}` });
+
+  const emptyText =
+    scope === 'mine'
+      ? { title: '还没有报名活动', description: '在“孩子学校附近”或“全部活动”中选择感兴趣的活动报名。' }
+      : scope === 'nearby' && state.status === 'ready' && !state.data.hasChildren
+        ? { title: '还没有绑定孩子', description: '绑定孩子后，这里会先列出孩子学校和所在区县站点的活动；也可以查看“全部活动”。' }
+        : { title: '暂无可报名的活动', description: '站点和学校发布心理健康教育等家长学校活动后，会出现在这里。' };
 
   return (
     <PageShell title='家长学校活动' subtitle='家长学校与家庭教育指导服务站点每年至少面向家长开展一次心理健康教育'>
-      {!loggedIn ? <LoginPrompt title='登录后查看身边的站点' description='登录并绑定孩子后，这里会列出孩子学校所在地区的家长学校和指导站点。' /> : null}
+      {!loggedIn ? <LoginPrompt title='登录后报名活动' description='登录并绑定孩子后，这里会列出孩子学校和附近站点的家长学校活动，可在线报名、签到。' /> : null}
+      {loggedIn && state.status === 'ready' && state.data.staff ? <StaffBanner duties={state.data.staff.duties} /> : null}
+      {loggedIn ? (
+        <View className='xq-events__filters'>
+          <View className='xq-events__scopes'>
+            {SCOPES.map((s) => (
+              <Text key={s.key} className={`xq-events__scope${scope === s.key ? ' is-active' : ''}`} onClick={() => setScope(s.key)}>
+                {s.label}
+              </Text>
+            ))}
+          </View>
+          <View className='xq-events__search'>
+            <Input value={q} placeholder='搜索活动、主讲人、站点' maxLength={40} clearable onChange={(v: string) => setQ(v)} onConfirm={() => setSearch(q)} onClear={() => setSearch('')} />
+            <Text className={`xq-events__toggle${mentalHealth ? ' is-active' : ''}`} onClick={() => setMentalHealth(!mentalHealth)}>
+              只看心理健康教育
+            </Text>
+          </View>
+        </View>
+      ) : null}
       {loggedIn && state.status === 'loading' ? <StateView status='loading' /> : null}
       {loggedIn && state.status === 'error' ? <StateView status='error' description={state.error.message} onAction={retry} /> : null}
-      {loggedIn && state.status === 'ready' && state.data.children.length === 0 ? (
-        <Section title='身边的站点'>
-          <StateView compact status='empty' title='还没有绑定孩子' description='绑定孩子后，这里会显示孩子学校所在地区的家长学校和家庭教育指导服务站点。绑定码由孩子的学校发放。' />
-        </Section>
-      ) : null}
-      {loggedIn && state.status === 'ready'
-        ? state.data.groups.map((group) => (
-            <Section key={group.schoolId} title={group.schoolName} extra={`${group.childNames.join('、')}的学校`}>
-              <Text className='xq-events__caption'>所在地区的站点（{group.stations.length} 个）</Text>
-              {group.stations.length === 0 ? (
-                <StateView compact status='empty' title='该地区还没有登记的站点' description='站点登记后会出现在这里。' />
-              ) : (
-                group.stations.map((station) => <StationCard key={station.id} station={station} />)
-              )}
-            </Section>
-          ))
-        : null}
-      <Section title='近期活动'>
-        <StateView
-          compact
-          status='empty'
-          title='暂无可报名的活动'
-          description='站点发布心理健康教育等家长学校活动后，你可以在这里报名、查看时间地点并签到。活动报名功能即将开放。'
-        />
-      </Section>
+      {loggedIn && state.status === 'ready' && state.data.events.length === 0 ? <StateView status='empty' title={emptyText.title} description={emptyText.description} /> : null}
+      {loggedIn && state.status === 'ready' ? state.data.events.map((e) => <EventCard key={e.id} event={e} onOpen={() => open(e.id)} />) : null}
     </PageShell>
   );
 }
