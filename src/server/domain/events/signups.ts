@@ -21,7 +21,7 @@ export class SignupService {
   async signup(eventId: string, input: SignupInput): Promise<SignupOutput> {
     const now = this.deps.clock();
     await new IdentityService(this.deps).requireConsent(this.caller);
-    return this.deps.db.transaction(async (tx) => {
+    const seat = await this.deps.db.transaction(async (tx) => {
       const r = await loadEvent(tx, eventId, this.caller.userId, true);
       if (r.status === 'cancelled') throw new AppError('EVENT_CANCELLED');
       if (now >= new Date(r.signup_deadline) || now >= new Date(r.ends_at)) throw new AppError('SIGNUP_CLOSED');
@@ -31,24 +31,24 @@ export class SignupService {
       if (active) throw new AppError('ALREADY_SIGNED_UP');
       await recordGrants(tx, this.caller.userId, input.acceptedTemplates, now);
       const need = input.companion ? 2 : 1;
-      const seat = r.waitlist_length === 0 && r.seats_taken + need <= r.capacity;
+      const free = r.waitlist_length === 0 && r.seats_taken + need <= r.capacity;
       const [row] = await tx.query<{ id: string }>(
         `INSERT INTO event_signups (event_id, user_id, companion, status, ticket_code, created_at, waitlisted_at, confirmed_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-        [eventId, this.caller.userId, input.companion, seat ? 'confirmed' : 'waitlisted', randomCode(12), now, seat ? null : now, seat ? now : null],
+        [eventId, this.caller.userId, input.companion, free ? 'confirmed' : 'waitlisted', randomCode(12), now, free ? null : now, free ? now : null],
       );
       const signupId = (row as { id: string }).id;
-      if (seat) await this.confirmMessages(tx, r, signupId, now, '报名成功');
-      const event = await new EventService(this.deps, this.caller).detail(eventId, tx);
-      const message = seat ? '报名成功' : `名额已满，已为您登记候补（第 ${event.signup?.waitlistPosition ?? r.waitlist_length + 1} 位）`;
-      return { event, message };
+      if (free) await this.confirmMessages(tx, r, signupId, now, '报名成功');
+      return free;
     });
+    const event = await new EventService(this.deps, this.caller).detail(eventId);
+    return { event, message: seat ? '报名成功' : `名额已满，已为您登记候补（第 ${event.signup?.waitlistPosition ?? '?'} 位）` };
   }
 
   /** Cancels the caller's sign-up (a seat, an offer or a place on the waitlist); a freed seat goes to the waitlist. */
   async cancel(eventId: string): Promise<SignupOutput> {
     const now = this.deps.clock();
-    return this.deps.db.transaction(async (tx) => {
+    await this.deps.db.transaction(async (tx) => {
       const r = await loadEvent(tx, eventId, this.caller.userId, true);
       if (r.status === 'cancelled') throw new AppError('EVENT_CANCELLED');
       if (now >= new Date(r.starts_at)) throw new AppError('CONFLICT', '活动已开始，不能再取消报名');
@@ -60,14 +60,14 @@ export class SignupService {
       if (!s) throw new AppError('NOT_SIGNED_UP');
       await withdraw(tx, `reminder:${s.id}`);
       await promoteWaitlist(tx, this.deps, eventId, now);
-      return { event: await new EventService(this.deps, this.caller).detail(eventId, tx), message: '已取消报名' };
     });
+    return { event: await new EventService(this.deps, this.caller).detail(eventId), message: '已取消报名' };
   }
 
   /** Confirms a waitlist offer before it expires; the seat becomes the caller's. */
   async confirmOffer(eventId: string): Promise<SignupOutput> {
     const now = this.deps.clock();
-    return this.deps.db.transaction(async (tx) => {
+    await this.deps.db.transaction(async (tx) => {
       const r = await loadEvent(tx, eventId, this.caller.userId, true);
       if (r.status === 'cancelled') throw new AppError('EVENT_CANCELLED');
       const [s] = await tx.query<{ id: string }>(
@@ -76,8 +76,8 @@ export class SignupService {
       );
       if (!s) throw new AppError('NO_OFFER');
       await this.confirmMessages(tx, r, s.id, now, null);
-      return { event: await new EventService(this.deps, this.caller).detail(eventId, tx), message: '已确认，名额已为您保留' };
     });
+    return { event: await new EventService(this.deps, this.caller).detail(eventId), message: '已确认，名额已为您保留' };
   }
 
   /** Queues the confirmation (when given) and the reminder before the start, for the templates the parent subscribed to. */
