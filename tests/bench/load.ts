@@ -16,6 +16,8 @@ export interface LoadPlan {
   /** Heartbeats per request: 1 in the headline row; more only in the row labelled as batched. */
   batch: number;
   concurrency: number;
+  /** Requests per second in an open loop (each request sent on schedule, latency counted from that moment); null for the closed loop of `concurrency` requests in flight. */
+  rate: number | null;
   /** Milliseconds since the epoch of the parents' enrolment. */
   base: number;
 }
@@ -25,6 +27,8 @@ export interface LoadReport {
   latencies: number[];
   failures: number;
   seconds: number;
+  /** CPU milliseconds the load generator used while sending. */
+  cpuMs: number;
 }
 
 async function run(plan: LoadPlan): Promise<LoadReport> {
@@ -44,28 +48,40 @@ async function run(plan: LoadPlan): Promise<LoadReport> {
   const latencies: number[] = [];
   let next = 0;
   let failures = 0;
+  const send = async ({ parent, first }: { parent: number; first: number }, t0: number) => {
+    const beats = Array.from({ length: Math.min(plan.batch, plan.heartbeats - first + 1) }, (_, i) => first + i);
+    const body = JSON.stringify({
+      statements: beats.map((beat) => ({
+        id: randomUUID(), lessonId: plan.lessonId, verb: 'played', segments: [[(beat - 1) * 15, beat * 15]], position: beat * 15,
+        timestamp: new Date(plan.base + 60_000 + beat * 15_000).toISOString(),
+      })),
+    });
+    const status = await post(plan.tokens[parent], body);
+    latencies.push(performance.now() - t0);
+    if (status !== 200) failures++;
+  };
+  const cpu = process.cpuUsage();
   const started = performance.now();
-  await Promise.all(
-    Array.from({ length: plan.concurrency }, async () => {
-      while (next < jobs.length) {
-        const { parent, first } = jobs[next++];
-        const beats = Array.from({ length: Math.min(plan.batch, plan.heartbeats - first + 1) }, (_, i) => first + i);
-        const body = JSON.stringify({
-          statements: beats.map((beat) => ({
-            id: randomUUID(), lessonId: plan.lessonId, verb: 'played', segments: [[(beat - 1) * 15, beat * 15]], position: beat * 15,
-            timestamp: new Date(plan.base + 60_000 + beat * 15_000).toISOString(),
-          })),
-        });
-        const t0 = performance.now();
-        const status = await post(plan.tokens[parent], body);
-        latencies.push(performance.now() - t0);
-        if (status !== 200) failures++;
-      }
-    }),
-  );
+  if (plan.rate) {
+    const sent: Promise<void>[] = [];
+    for (const [i, job] of jobs.entries()) {
+      const due = started + (i * 1000) / plan.rate;
+      const wait = due - performance.now();
+      if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+      sent.push(send(job, due));
+    }
+    await Promise.all(sent);
+  } else {
+    await Promise.all(
+      Array.from({ length: plan.concurrency }, async () => {
+        while (next < jobs.length) await send(jobs[next++], performance.now());
+      }),
+    );
+  }
   const seconds = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
   agent.destroy();
-  return { latencies, failures, seconds };
+  return { latencies, failures, seconds, cpuMs: (used.user + used.system) / 1000 };
 }
 
 process.once('message', (plan: LoadPlan) => {

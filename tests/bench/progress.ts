@@ -16,6 +16,7 @@ import { upsertCourse } from '../../src/server/domain/learning/content';
 import { signToken } from '../../src/server/domain/tokens';
 import type { Database } from '../../src/server/storage/db';
 import { scratchPostgres } from '../helpers/db';
+import { cpuBetween, cpuSnapshot } from './cpu';
 import type { LoadPlan, LoadReport } from './load';
 
 const PARENTS = Number(process.env.BENCH_PARENTS ?? 1000);
@@ -32,6 +33,8 @@ export interface ProgressBenchResult {
   p95: number;
   p99: number;
   max: number;
+  /** CPU milliseconds per statement while the load ran: the server process (with PGlite inside it), PostgreSQL's processes, the load generator, and anything else on the machine. */
+  cpu: { server: number; postgres: number; load: number; other: number };
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -52,8 +55,14 @@ function loadFromChild(plan: LoadPlan): Promise<LoadReport> {
   });
 }
 
-/** Runs the progress benchmark on a database; batch > 1 sends that many heartbeats per request (a separate, labelled row). */
-export async function benchProgress(driver: string, db: Database, batch = 1): Promise<ProgressBenchResult> {
+/** How a run sends its load: heartbeats per request (1 in the headline row), and an open-loop rate (null: closed loop, CONCURRENCY in flight). */
+export interface LoadShape {
+  batch: number;
+  rate: number | null;
+}
+
+/** Runs the progress benchmark on a database. */
+export async function benchProgress(driver: string, db: Database, shape: LoadShape = { batch: 1, rate: null }): Promise<ProgressBenchResult> {
   await migrate(db);
   const config = loadConfig({ XQ_STATIC_DIR: '', XQ_SESSION_SECRET: 'b'.repeat(40) });
   const base = new Date('2026-11-01T00:00:00Z');
@@ -75,12 +84,15 @@ export async function benchProgress(driver: string, db: Database, batch = 1): Pr
     return { lessonId: lesson.id, tokens: toks };
   });
   const server = await startServer({ config, db, port: 0, log: silentLogger, runJobs: false, clock: () => new Date(base.getTime() + 86_400_000) });
+  const before = cpuSnapshot();
   const report = await loadFromChild({
-    url: `${server.url}/api/progress`, lessonId, tokens, heartbeats: HEARTBEATS, batch, concurrency: CONCURRENCY, base: base.getTime(),
+    url: `${server.url}/api/progress`, lessonId, tokens, heartbeats: HEARTBEATS, batch: shape.batch, rate: shape.rate, concurrency: shape.rate ? 1024 : CONCURRENCY, base: base.getTime(),
   });
+  const used = cpuBetween(before, cpuSnapshot(), report.cpuMs);
   await server.close();
   const { latencies, failures, seconds } = report;
   const statements = PARENTS * HEARTBEATS;
+  const perStatement = (ms: number) => Math.round((ms / statements) * 100) / 100;
   if (failures) throw new Error(`${failures} requests failed`);
   const [{ credited }] = await db.query<{ credited: string }>('SELECT min(credited_seconds) AS credited FROM lesson_progress WHERE lesson_id = $1', [lessonId]);
   if (Number(credited) !== HEARTBEATS * 15) throw new Error(`expected ${HEARTBEATS * 15} s credited per parent, got ${credited}`);
@@ -89,16 +101,21 @@ export async function benchProgress(driver: string, db: Database, batch = 1): Pr
     driver, statements, seconds: Math.round(seconds * 10) / 10, perSecond: Math.round(statements / seconds),
     p50: Math.round(percentile(latencies, 50) * 10) / 10, p95: Math.round(percentile(latencies, 95) * 10) / 10,
     p99: Math.round(percentile(latencies, 99) * 10) / 10, max: Math.round(latencies[latencies.length - 1] * 10) / 10,
+    cpu: { server: perStatement(used.self), postgres: perStatement(used.postgres), load: perStatement(report.cpuMs), other: perStatement(used.other) },
   };
 }
 
-/** The runs to compare: PGlite in memory, and a scratch PostgreSQL database (dropped on close) when DATABASE_URL is set, plus a batched PostgreSQL row. */
-export function benchDatabases(): { name: string; batch: number; open: () => Promise<Database> }[] {
-  const list = [{ name: 'PGlite (in-process)', batch: 1, open: () => openPglite(null) }];
+/** Open-loop rate of the PostgreSQL latency row (statements/s), below the measured capacity. */
+const OPEN_RATE = Number(process.env.BENCH_OPEN_RATE ?? 400);
+
+/** The runs to compare: the headline rows (PGlite in memory; a scratch PostgreSQL database, dropped on close, when DATABASE_URL is set), then labelled PostgreSQL rows that change how the load is sent. */
+export function benchDatabases(): ({ name: string; open: () => Promise<Database> } & LoadShape)[] {
+  const list: ({ name: string; open: () => Promise<Database> } & LoadShape)[] = [{ name: 'PGlite (in-process)', batch: 1, rate: null, open: () => openPglite(null) }];
   if (process.env.DATABASE_URL) {
     const postgres = async () => (await scratchPostgres(10)) as Database;
-    list.push({ name: 'PostgreSQL 15 (pg pool of 10)', batch: 1, open: postgres });
-    list.push({ name: 'PostgreSQL 15, *10 heartbeats per request* (batched; not the target workload)', batch: 10, open: postgres });
+    list.push({ name: 'PostgreSQL 15 (pg pool of 10)', batch: 1, rate: null, open: postgres });
+    list.push({ name: `PostgreSQL 15, *open loop at ${OPEN_RATE} requests/s* (latency below capacity)`, batch: 1, rate: OPEN_RATE, open: postgres });
+    list.push({ name: 'PostgreSQL 15, *10 heartbeats per request* (batched; not the target workload)', batch: 10, rate: null, open: postgres });
   }
   return list;
 }

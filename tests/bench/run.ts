@@ -9,9 +9,9 @@ async function main(): Promise<void> {
   for (const d of benchDatabases()) {
     const db = await d.open();
     try {
-      const r = await benchProgress(d.name, db, d.batch);
+      const r = await benchProgress(d.name, db, d);
       results.push(r);
-      console.log(`${r.driver}: ${r.statements} statements in ${r.seconds} s = ${r.perSecond}/s; p50 ${r.p50} ms, p95 ${r.p95} ms, p99 ${r.p99} ms, max ${r.max} ms`);
+      console.log(`${r.driver}: ${r.statements} statements in ${r.seconds} s = ${r.perSecond}/s; p50 ${r.p50} ms, p95 ${r.p95} ms, p99 ${r.p99} ms, max ${r.max} ms; CPU ms per statement ${JSON.stringify(r.cpu)}`);
     } finally {
       await db.close();
     }
@@ -19,8 +19,11 @@ async function main(): Promise<void> {
   const file = path.resolve(__dirname, '..', '..', 'docs', 'benchmarks.md');
   const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
   const rows = results.map((r) => `| ${r.driver} | ${r.statements} | ${r.seconds} | **${r.perSecond}** | ${r.p50} | ${r.p95} | **${r.p99}** | ${r.max} |`).join('\n');
+  const cpuRows = results
+    .map((r) => `| ${r.driver} | ${r.cpu.server} | ${r.cpu.postgres} | ${r.cpu.load} | ${Math.round((r.cpu.server + r.cpu.postgres + r.cpu.load) * 100) / 100} | ${r.cpu.other} |`)
+    .join('\n');
   const text = fs.readFileSync(file, 'utf8');
-  const section = `<!-- progress:start -->\nLast run: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine}.\n\n| database | statements | seconds | statements/s | p50 ms | p95 ms | p99 ms | max ms |\n|---|---|---|---|---|---|---|---|\n${rows}\n<!-- progress:end -->`;
+  const section = `<!-- progress:start -->\nLast run: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine}.\n\nLatency is per request (one statement, or ten in the batched row).\n\n| database | statements | seconds | statements/s | p50 ms | p95 ms | p99 ms | max ms |\n|---|---|---|---|---|---|---|---|\n${rows}\n\nCPU time per statement while the load ran, in ms (${os.cpus().length} cores can give ${os.cpus().length * 1000} ms of CPU per second, so the total bounds statements/s at ${os.cpus().length * 1000} ÷ total):\n\n| database | server process | PostgreSQL processes | load generator | total | other work on the machine |\n|---|---|---|---|---|---|\n${cpuRows}\n<!-- progress:end -->`;
   fs.writeFileSync(file, text.replace(/<!-- progress:start -->[\s\S]*<!-- progress:end -->/, section));
   console.log(`written to ${path.relative(process.cwd(), file)}`);
 }

@@ -1,0 +1,47 @@
+/** CPU time by process during a benchmark (Linux /proc), so a run shows where the time went and whether other work shared the machine. */
+import fs from 'node:fs';
+
+const TICK_MS = 10;
+
+/** CPU milliseconds used so far by every process (with its command name), and by the whole machine. */
+export interface CpuSnapshot {
+  processes: Map<number, { comm: string; ms: number }>;
+  machineMs: number;
+}
+
+/** Reads every process's user + system time and the machine's busy time (empty where /proc is missing). */
+export function cpuSnapshot(): CpuSnapshot {
+  const out: CpuSnapshot['processes'] = new Map();
+  let pids: string[];
+  let machineMs = 0;
+  try {
+    pids = fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p));
+    const [, ...ticks] = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
+    machineMs = (ticks.slice(0, 8).reduce((a, b) => a + b, 0) - ticks[3] - ticks[4]) * TICK_MS;
+  } catch {
+    return { processes: out, machineMs };
+  }
+  for (const pid of pids) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(Number(pid), { comm, ms: (Number(fields[11]) + Number(fields[12])) * TICK_MS });
+    } catch {
+      /* the process ended meanwhile */
+    }
+  }
+  return { processes: out, machineMs };
+}
+
+/** CPU milliseconds between two snapshots: this process, PostgreSQL's processes, and the machine's busy time besides those and `known` (the load generator's own figure). */
+export function cpuBetween(before: CpuSnapshot, after: CpuSnapshot, known: number): { self: number; postgres: number; other: number } {
+  let self = 0;
+  let postgres = 0;
+  for (const [pid, now] of after.processes) {
+    const used = now.ms - (before.processes.get(pid)?.ms ?? 0);
+    if (pid === process.pid) self += used;
+    else if (now.comm === 'postgres') postgres += used;
+  }
+  return { self, postgres, other: Math.max(0, after.machineMs - before.machineMs - self - postgres - known) };
+}
