@@ -1,5 +1,5 @@
 /** Courses, lessons, learning progress, quizzes and certificates (part 1 of the product). Types only. */
-import type { PolicyModule, Stage } from './domain';
+import type { PolicyModule, SchoolContact, Stage } from './domain';
 
 /** How a lesson is delivered. */
 export type LessonKind = 'article' | 'audio' | 'video';
@@ -79,6 +79,8 @@ export interface LessonDetailOutput {
   body: string[];
   /** The media file's URL (audio and video lessons), served by the backend. */
   mediaUrl: string | null;
+  /** On lessons with the safety card: how to reach the psychology teachers of the parent's children's schools. */
+  schoolContacts: SchoolContact[];
   /** The lesson after this one in the course, if any. */
   nextLessonId: string | null;
 }

@@ -44,6 +44,33 @@ export interface School {
   stages: Stage[];
 }
 
+/** How parents reach a school's psychology teacher (shown on the safety card of 心理援助 and 心理异常认知 lessons). */
+export interface SchoolPsychContact {
+  /** How parents address them, e.g. 王老师. */
+  name: string;
+  phone: string;
+  /** When they answer, e.g. 周一至周五 8:00–17:00 (may be empty). */
+  officeHours: string;
+}
+
+/** Sets (or, with null, clears) a school's psychology-teacher contact (administrators). */
+export interface SetSchoolContactInput {
+  contact: SchoolPsychContact | null;
+}
+
+/** A school's psychology-teacher contact as stored. */
+export interface SchoolContactOutput {
+  schoolId: string;
+  contact: SchoolPsychContact | null;
+}
+
+/** The psychology-teacher contact of one of the parent's children's schools. */
+export interface SchoolContact {
+  schoolId: string;
+  schoolName: string;
+  contact: SchoolPsychContact;
+}
+
 /** A station (家长学校 / 家庭教育指导服务站点) of the registry. */
 export interface Station {
   id: string;

@@ -37,4 +37,23 @@ describe('SafetyCard', () => {
     expect(call).toHaveBeenCalledWith({ phoneNumber: HELP_HOTLINE.number });
     call.mockRestore();
   });
+
+  it("lists the school psychology teachers instead of the generic line, and dials the one tapped", () => {
+    const call = jest.spyOn(Taro, 'makePhoneCall').mockResolvedValue({ errMsg: 'makePhoneCall:ok' });
+    render(
+      <SafetyCard
+        extra='也可以联系学校心理教师'
+        contacts={[
+          { schoolId: 'a', schoolName: '育英小学', contact: { name: '王老师', phone: '0351-0000101', officeHours: '' } },
+          { schoolId: 'b', schoolName: '第二实验中学', contact: { name: '李老师', phone: '0351-0000202', officeHours: '周三下午' } },
+        ]}
+      />,
+    );
+    expect(screen.queryByText('也可以联系学校心理教师')).toBeNull();
+    expect(screen.getByText('0351-0000101')).toBeTruthy();
+    expect(screen.getByText('0351-0000202（周三下午）')).toBeTruthy();
+    fireEvent.click(screen.getAllByText('拨打')[1]);
+    expect(call).toHaveBeenCalledWith({ phoneNumber: '0351-0000202' });
+    call.mockRestore();
+  });
 });

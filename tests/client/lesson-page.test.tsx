@@ -39,6 +39,7 @@ function lessonData(over: Partial<LessonDetailOutput['lesson']> = {}, rest: Part
     courseTitle: '读懂孩子的情绪',
     body: ['第一段文稿。', '第二段文稿。'],
     mediaUrl: '/media/emotions.mp4',
+    schoolContacts: [],
     nextLessonId: 'l3',
     ...rest,
   };
@@ -113,12 +114,19 @@ describe('课时 player', () => {
   });
 
   it('counts an article as read once its end was reached and it was open long enough; shows the safety card; 下一课 opens the next lesson', async () => {
-    mockedGet.mockResolvedValue({ ok: true, data: lessonData({ kind: 'article', durationSeconds: 4, safetyCard: true }, { mediaUrl: null }) });
+    const schoolContacts = [{ schoolId: 's1', schoolName: '小店区育英小学', contact: { name: '王静老师', phone: '0351-0000101', officeHours: '周一至周五 8:00–17:00' } }];
+    mockedGet.mockResolvedValue({ ok: true, data: lessonData({ kind: 'article', durationSeconds: 4, safetyCard: true }, { mediaUrl: null, schoolContacts }) });
     mockedReport.mockResolvedValue(flushed('l2', progress({ creditedSeconds: 4, completed: true, completedAt: '2025-11-23T08:00:00Z' })));
     const redirect = jest.spyOn(Taro, 'redirectTo').mockResolvedValue({ errMsg: 'redirectTo:ok' } as never);
     render(<LessonPage />);
     expect(await screen.findByText('第二段文稿。')).toBeTruthy();
     expect(screen.getByText('立即拨打')).toBeTruthy();
+    expect(screen.getByText('小店区育英小学 · 心理教师王静老师')).toBeTruthy();
+    expect(screen.getByText('0351-0000101（周一至周五 8:00–17:00）')).toBeTruthy();
+    const call = jest.spyOn(Taro, 'makePhoneCall').mockResolvedValue({ errMsg: 'makePhoneCall:ok' });
+    fireEvent.click(screen.getByText('拨打'));
+    expect(call).toHaveBeenCalledWith({ phoneNumber: '0351-0000101' });
+    call.mockRestore();
     expect(screen.getByText('— 全文完 —')).toBeTruthy();
     act(() => reachBottom.current?.());
     expect(screen.getByText('已读到结尾，请再细读片刻，稍后自动记为已读')).toBeTruthy();

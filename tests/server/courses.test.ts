@@ -85,6 +85,35 @@ describe('the catalogue', () => {
   });
 });
 
+describe("the school psychology teacher's contact on the safety card", () => {
+  const schoolId = async (name: string) => (await t.db.query<{ id: string }>('SELECT id FROM schools WHERE name = $1', [name]))[0].id;
+  const contactsOf = async (token: string) => (await t.call('GET', `/api/lessons/${lessonId('signs')}`, { token })).body.schoolContacts;
+
+  test("an administrator sets it; a parent sees only their children's schools' contacts", async () => {
+    expect((await contactsOf(parent)).map((c: { schoolName: string }) => c.schoolName)).toEqual(['小店区育英小学', '小店区第二实验中学']);
+    const mingde = await schoolId('杏花岭区明德中学');
+    const yuying = await schoolId('小店区育英小学');
+    const set = await t.call('PUT', `/api/admin/schools/${mingde}/psych-contact`, { token: admin, body: { contact: { name: '赵老师', phone: '0351-0000303', officeHours: '' } } });
+    expect(set.status).toBe(200);
+    expect(set.body).toEqual({ schoolId: mingde, contact: { name: '赵老师', phone: '0351-0000303', officeHours: '' } });
+    await t.call('PUT', `/api/admin/schools/${yuying}/psych-contact`, { token: admin, body: { contact: { name: ' 王老师 ', phone: '0351-0000111', officeHours: '周三下午' } } });
+    await t.call('PUT', `/api/admin/schools/${await schoolId('小店区第二实验中学')}/psych-contact`, { token: admin, body: { contact: null } });
+    expect(await contactsOf(parent)).toEqual([{ schoolId: yuying, schoolName: '小店区育英小学', contact: { name: '王老师', phone: '0351-0000111', officeHours: '周三下午' } }]);
+    expect(await contactsOf(await t.login('newcomer'))).toEqual([]);
+  });
+
+  test('only administrators set it; a bad phone number or an unknown school is refused', async () => {
+    const yuying = await schoolId('小店区育英小学');
+    const body = { contact: { name: '王老师', phone: '0351-0000111', officeHours: '' } };
+    expect((await t.call('PUT', `/api/admin/schools/${yuying}/psych-contact`, { token: parent, body })).status).toBe(403);
+    const bad = await t.call('PUT', `/api/admin/schools/${yuying}/psych-contact`, { token: admin, body: { contact: { ...body.contact, phone: '请拨打' } } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details).toEqual([{ path: 'body.contact.phone', message: '电话号码格式不正确' }]);
+    const unknown = await t.call('PUT', '/api/admin/schools/00000000-0000-4000-8000-000000000000/psych-contact', { token: admin, body });
+    expect(unknown.status).toBe(404);
+  });
+});
+
 describe('progress: honest viewers get credit, skippers and forgers do not', () => {
   test('progress before joining the course is refused per statement', async () => {
     const res = await send(parent, [statement(lessonId('signs'), { segments: [[0, 10]], position: 10 })]);

@@ -2,24 +2,32 @@ import Taro from '@tarojs/taro';
 import { View, Text } from '@tarojs/components';
 import { Button } from '@nutui/nutui-react-taro';
 import { Phone } from '@nutui/icons-react-taro';
+import type { SchoolContact } from '../../../types';
 import { HELP_HOTLINE } from '../../shared/labels';
 import './index.scss';
 
 /** Props of SafetyCard. */
 export interface SafetyCardProps {
-  /** An extra line, e.g. how to reach the school's psychology teacher. */
+  /** An extra line, e.g. how to reach the school's psychology teacher (shown when there are no contacts). */
   extra?: string;
+  /** The psychology teachers of the parent's children's schools, each tap to call. */
+  contacts?: SchoolContact[];
+}
+
+/** Dials a number; when the dialer is unavailable, shows it to dial by hand. */
+function dial(phoneNumber: string): void {
+  Taro.makePhoneCall({ phoneNumber }).catch(() => {
+    Taro.showToast({ title: `请拨打 ${phoneNumber}`, icon: 'none' });
+  });
 }
 
 /** Dials the help hotline; the system dialer asks the user to confirm. */
 export function callHotline(): void {
-  Taro.makePhoneCall({ phoneNumber: HELP_HOTLINE.number }).catch(() => {
-    Taro.showToast({ title: `请拨打 ${HELP_HOTLINE.number}`, icon: 'none' });
-  });
+  dial(HELP_HOTLINE.number);
 }
 
-/** The safety card: the 24-hour student psychological help hotline, tap to call. */
-export function SafetyCard({ extra }: SafetyCardProps) {
+/** The safety card: the 24-hour student psychological help hotline and the school psychology teachers, tap to call. */
+export function SafetyCard({ extra, contacts = [] }: SafetyCardProps) {
   return (
     <View className='xq-safety' role='region' aria-label='心理援助热线'>
       <View className='xq-safety__head'>
@@ -38,7 +46,21 @@ export function SafetyCard({ extra }: SafetyCardProps) {
         </Button>
       </View>
       <Text className='xq-safety__note'>{HELP_HOTLINE.note}</Text>
-      {extra ? <Text className='xq-safety__note'>{extra}</Text> : null}
+      {contacts.length === 0 && extra ? <Text className='xq-safety__note'>{extra}</Text> : null}
+      {contacts.map((c) => (
+        <View key={c.schoolId} className='xq-safety__school' role='group' aria-label={`${c.schoolName}心理教师`}>
+          <View className='xq-safety__school-text'>
+            <Text className='xq-safety__school-name'>{c.schoolName} · 心理教师{c.contact.name}</Text>
+            <Text className='xq-safety__note'>
+              {c.contact.phone}
+              {c.contact.officeHours ? `（${c.contact.officeHours}）` : ''}
+            </Text>
+          </View>
+          <Button className='xq-safety__call' size='small' fill='outline' color='#c4622b' onClick={() => dial(c.contact.phone)}>
+            拨打
+          </Button>
+        </View>
+      ))}
     </View>
   );
 }

@@ -1,6 +1,7 @@
 /** The registry of regions, schools and stations: the denominators of every report. */
 import type {
-  CreateRegionInput, CreateSchoolInput, CreateStationInput, Region, RegionDetailOutput, RegionLevel, RegionSummary, School, Stage, Station, StationKind,
+  CreateRegionInput, CreateSchoolInput, CreateStationInput, Region, RegionDetailOutput, RegionLevel, RegionSummary, School, SchoolContactOutput,
+  SetSchoolContactInput, Stage, Station, StationKind,
 } from '../../../types';
 import type { AppDeps } from '../deps';
 import { AppError } from '../http/errors';
@@ -128,6 +129,19 @@ export class RegistryService {
       );
       return toSchool(row);
     });
+  }
+
+  /** Sets or clears how parents reach a school's psychology teacher (admin). */
+  async setSchoolContact(schoolId: string, input: SetSchoolContactInput): Promise<SchoolContactOutput> {
+    this.requireAdmin();
+    const c = input.contact;
+    const row = await maybeOne<{ id: string }>(
+      this.deps.db,
+      'UPDATE schools SET psych_contact_name = $2, psych_contact_phone = $3, psych_contact_hours = $4 WHERE id = $1 RETURNING id',
+      [requireId(schoolId, '学校'), c?.name ?? null, c?.phone ?? null, c?.officeHours ?? ''],
+    );
+    if (!row) throw new AppError('NOT_FOUND', '学校不存在');
+    return { schoolId: row.id, contact: c };
   }
 
   /** Adds a station (admin); a station attached to a school must be in that school's region. */

@@ -87,6 +87,16 @@ export const RegionSummarySchema = typed<T.RegionSummary>()(
   RegionSchema.extend({ childCount: z.number().int(), schoolCount: z.number().int(), stationCount: z.number().int() }),
 );
 export const SchoolSchema = typed<T.School>()(z.object({ id: z.string(), name: z.string(), regionId: z.string(), stages: z.array(StageSchema) }));
+export const SchoolPsychContactSchema = typed<T.SchoolPsychContact>()(
+  z.object({
+    name: trimmed(1, 20),
+    phone: z.string().trim().regex(/^(\+?86[- ]?)?[0-9][0-9-]{4,18}[0-9]$/, '电话号码格式不正确'),
+    officeHours: z.string().trim().max(40),
+  }),
+);
+export const SetSchoolContactSchema = typed<T.SetSchoolContactInput>()(z.object({ contact: SchoolPsychContactSchema.nullable() }));
+export const SchoolContactOutputSchema = typed<T.SchoolContactOutput>()(z.object({ schoolId: z.string(), contact: SchoolPsychContactSchema.nullable() }));
+export const SchoolContactSchema = typed<T.SchoolContact>()(z.object({ schoolId: z.string(), schoolName: z.string(), contact: SchoolPsychContactSchema }));
 export const StationSchema = typed<T.Station>()(
   z.object({ id: z.string(), name: z.string(), kind: StationKindSchema, regionId: z.string(), schoolId: z.string().nullable(), address: z.string() }),
 );
@@ -145,7 +155,10 @@ export const CourseDetailSchema = typed<T.CourseDetailOutput>()(
   }),
 );
 export const LessonDetailSchema = typed<T.LessonDetailOutput>()(
-  z.object({ lesson: LessonSummarySchema, courseId: z.string(), courseTitle: z.string(), body: z.array(z.string()), mediaUrl: z.string().nullable(), nextLessonId: z.string().nullable() }),
+  z.object({
+    lesson: LessonSummarySchema, courseId: z.string(), courseTitle: z.string(), body: z.array(z.string()), mediaUrl: z.string().nullable(),
+    schoolContacts: z.array(SchoolContactSchema), nextLessonId: z.string().nullable(),
+  }),
 );
 export const ProgressInputSchema = typed<T.ProgressInput>()(
   z.object({

@@ -2,7 +2,7 @@
 import { route } from '../http/route';
 import {
   CreateRegionSchema, CreateSchoolSchema, CreateStationSchema, IdParams, ParentQuery, RegionDetailSchema, RegionListSchema, RegionQuery,
-  RegionSchema, SchoolListSchema, SchoolSchema, StationListSchema, StationSchema,
+  RegionSchema, SchoolContactOutputSchema, SchoolListSchema, SchoolSchema, SetSchoolContactSchema, StationListSchema, StationSchema,
 } from '../http/schemas';
 
 /** Routes under /api/regions, /api/schools, /api/stations and /api/admin. */
@@ -42,6 +42,12 @@ export const registryRoutes = [
     summary: '新增学校（平台管理员）',
     body: CreateSchoolSchema, response: SchoolSchema, errors: ['FORBIDDEN', 'NOT_FOUND', 'CONFLICT'],
     handler: ({ body, services }) => services.registry.createSchool(body),
+  }),
+  route({
+    method: 'put', path: '/api/admin/schools/{id}/psych-contact', tag: '名录管理', access: 'user',
+    summary: '设置或清除学校心理教师的联系方式（平台管理员；家长在心理援助、心理异常认知课时的安全卡片上看到孩子学校的联系方式）',
+    params: IdParams, body: SetSchoolContactSchema, response: SchoolContactOutputSchema, errors: ['FORBIDDEN', 'NOT_FOUND'],
+    handler: ({ params, body, services }) => services.registry.setSchoolContact(params.id, body),
   }),
   route({
     method: 'post', path: '/api/admin/stations', tag: '名录管理', access: 'user', status: 201,

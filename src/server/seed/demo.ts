@@ -5,7 +5,7 @@ import type { Database, Sql } from '../storage/db';
 import { one } from '../storage/db';
 
 interface RegionSeed { code: string; name: string; level: RegionLevel; parent?: string }
-interface SchoolSeed { key: string; name: string; region: string; stages: Stage[] }
+interface SchoolSeed { key: string; name: string; region: string; stages: Stage[]; psych?: { name: string; phone: string; hours: string } }
 interface StationSeed { key: string; name: string; kind: StationKind; region: string; school?: string; address: string }
 interface AccountSeed {
   key: string; name: string; description: string; consent: boolean;
@@ -28,8 +28,8 @@ const REGIONS: RegionSeed[] = [
 ];
 
 const SCHOOLS: SchoolSeed[] = [
-  { key: 'yuying', name: '小店区育英小学', region: '140105', stages: ['primary'] },
-  { key: 'shiyan2', name: '小店区第二实验中学', region: '140105', stages: ['junior', 'senior'] },
+  { key: 'yuying', name: '小店区育英小学', region: '140105', stages: ['primary'], psych: { name: '王静老师', phone: '0351-0000101', hours: '周一至周五 8:00–17:00，心理辅导室（行政楼二层）' } },
+  { key: 'shiyan2', name: '小店区第二实验中学', region: '140105', stages: ['junior', 'senior'], psych: { name: '李老师', phone: '0351-0000202', hours: '周一至周五 14:00–17:30' } },
   { key: 'yangguang', name: '迎泽区阳光幼儿园', region: '140106', stages: ['preschool'] },
   { key: 'mingde', name: '杏花岭区明德中学', region: '140107', stages: ['junior', 'senior'] },
   { key: 'chengnan', name: '尖草坪区城南职业学校', region: '140108', stages: ['vocational'] },
@@ -107,7 +107,10 @@ export async function seedDemo(db: Database, privacyVersion: string, now: Date =
       );
       regions.set(r.code, row.id);
     }
-    const schools = await insertAll(tx, SCHOOLS, (s) => ['INSERT INTO schools (name, region_id, stages) VALUES ($1, $2, $3) RETURNING id', [s.name, regions.get(s.region), s.stages]]);
+    const schools = await insertAll(tx, SCHOOLS, (s) => [
+      'INSERT INTO schools (name, region_id, stages, psych_contact_name, psych_contact_phone, psych_contact_hours) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id',
+      [s.name, regions.get(s.region), s.stages, s.psych?.name ?? null, s.psych?.phone ?? null, s.psych?.hours ?? ''],
+    ]);
     const stations = await insertAll(tx, STATIONS, (s) => [
       'INSERT INTO stations (name, kind, region_id, school_id, address) VALUES ($1, $2, $3, $4, $5) RETURNING id',
       [s.name, s.kind, regions.get(s.region), s.school ? schools.get(s.school) : null, s.address],

@@ -393,7 +393,7 @@ function Lesson({ data }: { data: LessonDetailOutput }) {
 
       <SyncLine sync={sync} progress={progress} duration={lesson.durationSeconds} />
 
-      {lesson.safetyCard ? <SafetyCard extra='也可以联系孩子学校的心理教师，预约面谈。' /> : null}
+      {lesson.safetyCard ? <SafetyCard extra='也可以联系孩子学校的心理教师，预约面谈。' contacts={data.schoolContacts} /> : null}
 
       <Section title={isArticle ? '正文' : '文稿'}>
         {data.body.map((paragraph, index) => (

@@ -1,7 +1,7 @@
 /** The course catalogue, lessons, quizzes, completion and certificates, as one parent sees them. */
 import type {
   CertificateOutput, CertificateVerifyOutput, CourseContent, CourseDetailOutput, CourseListOutput, CourseListQuery, CourseSummary, LessonDetailOutput,
-  LessonKind, LessonProgress, LessonSummary, MyLearningOutput, PolicyModule, QuizOutput, QuizResultOutput, Segment, Stage,
+  LessonKind, LessonProgress, LessonSummary, MyLearningOutput, PolicyModule, QuizOutput, QuizResultOutput, SchoolContact, Segment, Stage,
 } from '../../../../types';
 import type { AppDeps } from '../../deps';
 import { AppError } from '../../http/errors';
@@ -144,10 +144,23 @@ export class CourseService {
     );
     if (!row) throw new AppError('NOT_FOUND', '课时不存在');
     const next = await maybeOne<{ id: string }>(db, 'SELECT id FROM lessons WHERE course_id = $1 AND position > $2 AND NOT retired ORDER BY position LIMIT 1', [row.course_id, row.lesson_position]);
+    const lesson = toLesson(row);
     return {
-      lesson: toLesson(row), courseId: row.course_id, courseTitle: row.course_title, body: row.body,
-      mediaUrl: row.media ? `/media/${row.media}` : null, nextLessonId: next?.id ?? null,
+      lesson, courseId: row.course_id, courseTitle: row.course_title, body: row.body,
+      mediaUrl: row.media ? `/media/${row.media}` : null, schoolContacts: lesson.safetyCard ? await this.schoolContacts() : [], nextLessonId: next?.id ?? null,
     };
+  }
+
+  /** How to reach the psychology teachers of the caller's children's schools (only schools that set a contact), in the order of the children as 我的 lists them. */
+  private async schoolContacts(): Promise<SchoolContact[]> {
+    const rows = await this.deps.db.query<{ id: string; name: string; psych_contact_name: string; psych_contact_phone: string; psych_contact_hours: string }>(
+      `SELECT sc.id, sc.name, sc.psych_contact_name, sc.psych_contact_phone, sc.psych_contact_hours
+         FROM guardianships g JOIN students s ON s.id = g.student_id JOIN schools sc ON sc.id = s.school_id
+        WHERE g.user_id = $1 AND g.revoked_at IS NULL AND sc.psych_contact_phone IS NOT NULL
+        GROUP BY sc.id ORDER BY min(g.created_at), min(array_position(ARRAY['preschool','primary','junior','senior','vocational'], s.stage)), sc.id`,
+      [this.caller.userId],
+    );
+    return rows.map((r) => ({ schoolId: r.id, schoolName: r.name, contact: { name: r.psych_contact_name, phone: r.psych_contact_phone, officeHours: r.psych_contact_hours } }));
   }
 
   /** The quiz of a course, without answers (enrolled parents only). */
