@@ -36,7 +36,7 @@ export class ProgressService {
     const input = statements.map((st) => ({
       id: st.id, lessonId: st.lessonId, verb: st.verb, segments: st.segments, position: st.position, timestamp: new Date(st.timestamp).toISOString(),
     }));
-    const codes = statements.map(() => randomCode(12));
+    const codes = [...new Set(statements.map((st) => st.lessonId))].map(() => randomCode(12));
     const [row] = await this.deps.db.query<{ results: IngestResult[] }>(
       'SELECT xq_ingest_progress($1, $2::jsonb, $3, $4, $5::text[]) AS results',
       [this.caller.userId, JSON.stringify(input), this.deps.clock(), this.deps.config.lessonCompleteRatio, codes],

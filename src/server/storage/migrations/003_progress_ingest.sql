@@ -102,7 +102,7 @@ $$;
 
 -- Applies statements ({id, lessonId, verb, segments, position, timestamp}) in order for one parent; returns one
 -- result per statement: {id, lessonId, outcome: accepted | duplicate | rejected, code, reason, progress}.
--- p_codes holds one fresh certificate code per statement (a batch completes at most that many courses).
+-- p_codes holds fresh certificate codes, one per distinct lesson of the batch (it completes at most that many courses).
 CREATE FUNCTION xq_ingest_progress(p_user uuid, p_statements jsonb, p_now timestamptz, p_ratio double precision, p_codes text[])
 RETURNS jsonb
 LANGUAGE plpgsql AS $$
