@@ -4,8 +4,7 @@ import type {
   CheckinCodeOutput, CheckinOutput, DutyStatus, EventDetail, EventInput, EventListOutput, EventListQuery, EvidenceInput, EvidenceItem, EvidenceListOutput,
   ManageOutput, MessageTemplate, MessageTemplatesOutput, RosterOutput, SignupOutput,
 } from '../../types';
-import { getToken } from './session';
-import { apiBase, request, type ApiResult } from './request';
+import { apiBase, authHeader, request, type ApiResult } from './request';
 
 const path = (id: string, rest = '') => `/api/events/${encodeURIComponent(id)}${rest}`;
 
@@ -114,9 +113,7 @@ export function getDuty(stationId: string): Promise<ApiResult<DutyStatus>> {
 /** Downloads an authorised file (the sign-in sheet, evidence): a browser download on H5, open in WeChat's viewer on the mini-program. */
 export async function downloadFile(apiPath: string, filename: string): Promise<ApiResult<null>> {
   const url = `${apiBase()}${apiPath}`;
-  const header: Record<string, string> = {};
-  const token = getToken();
-  if (token) header.Authorization = `Bearer ${token}`;
+  const header = authHeader();
   const failed = (message: string): ApiResult<null> => ({ ok: false, error: { code: 'DOWNLOAD_FAILED', message, status: 0 } });
   if (process.env.TARO_ENV === 'h5') {
     try {

@@ -138,12 +138,16 @@ function send(url: string, method: HttpMethod, header: Record<string, string>, b
   });
 }
 
+/** The Authorization header of the stored session (empty when logged out). */
+export function authHeader(): Record<string, string> {
+  const token = getToken();
+  return token ? { Authorization: `Bearer ${token}` } : {};
+}
+
 /** Calls the API and returns a typed result; never throws. */
 export async function request<T>(path: string, options: RequestOptions = {}): Promise<ApiResult<T>> {
   const method = options.method ?? 'GET';
-  const header: Record<string, string> = { Accept: 'application/json' };
-  const token = getToken();
-  if (token) header.Authorization = `Bearer ${token}`;
+  const header: Record<string, string> = { Accept: 'application/json', ...authHeader() };
   if (options.body !== undefined) header['Content-Type'] = 'application/json';
   const url = `${apiBase()}${path}${queryString(options.query)}`;
   const outcome = await send(url, method, header, options.body, options.timeout ?? DEFAULT_TIMEOUT_MS);

@@ -1,5 +1,5 @@
 /** Chinese labels and fixed lists shared by the mini-program and the backend (pure data, no platform code). */
-import type { GuardianRelation, PolicyModule, RegionLevel, ScopeType, Stage, StaffRole, StationKind } from '../../types';
+import type { EvidenceKind, GuardianRelation, PolicyModule, RegionLevel, ScopeType, Stage, StaffRole, StationKind } from '../../types';
 
 /** The child stages in catalogue order. */
 export const STAGES: readonly Stage[] = ['preschool', 'primary', 'junior', 'senior', 'vocational'];
@@ -77,3 +77,10 @@ export const HELP_HOTLINE = {
   number: '12356',
   note: '全国统一心理援助热线，24小时有人接听；遇到紧急危险请拨打 110 或 120。',
 } as const;
+
+/** Kinds of evidence a session keeps for a 妇联 audit. */
+export const EVIDENCE_KIND_LABELS: Record<EvidenceKind, string> = {
+  agenda: '议程',
+  photo: '照片',
+  signin_sheet: '签到表',
+};

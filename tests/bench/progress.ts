@@ -13,9 +13,9 @@ import { silentLogger } from '../../src/server/log';
 import { migrate } from '../../src/server/storage/migrate';
 import { openPglite } from '../../src/server/storage/pglite';
 import { upsertCourse } from '../../src/server/domain/learning/content';
-import { signToken } from '../../src/server/domain/tokens';
 import type { Database } from '../../src/server/storage/db';
 import { scratchPostgres } from '../helpers/db';
+import { sessionTokens } from '../helpers/parents';
 import { cpuBetween, cpuSnapshot } from './cpu';
 import type { LoadPlan, LoadReport } from './load';
 
@@ -76,12 +76,7 @@ export async function benchProgress(driver: string, db: Database, shape: LoadSha
       `INSERT INTO users (display_name) SELECT '家长' || g FROM generate_series(1, $1) g RETURNING id`, [PARENTS],
     );
     await tx.query(`INSERT INTO enrollments (user_id, course_id, enrolled_at) SELECT unnest($1::uuid[]), $2, $3`, [users.map((u) => u.id), courseId, base]);
-    const sessions = await tx.query<{ id: string; user_id: string }>(
-      `INSERT INTO auth_sessions (user_id, channel, expires_at) SELECT unnest($1::uuid[]), 'dev', $2 RETURNING id, user_id`,
-      [users.map((u) => u.id), new Date(base.getTime() + 30 * 86_400_000)],
-    );
-    const toks = await Promise.all(sessions.map((s) => signToken(config.sessionSecret, s.user_id, s.id, base, new Date(base.getTime() + 30 * 86_400_000))));
-    return { lessonId: lesson.id, tokens: toks };
+    return { lessonId: lesson.id, tokens: await sessionTokens(tx, config.sessionSecret, users.map((u) => u.id), base) };
   });
   const server = await startServer({ config, db, port: 0, log: silentLogger, runJobs: false, clock: () => new Date(base.getTime() + 86_400_000) });
   const before = cpuSnapshot();

@@ -10,9 +10,8 @@ import { loadConfig } from '../../src/server/env';
 import { silentLogger } from '../../src/server/log';
 import { migrate } from '../../src/server/storage/migrate';
 import { seedDemo } from '../../src/server/seed/demo';
-import { signToken } from '../../src/server/domain/tokens';
 import type { Database } from '../../src/server/storage/db';
-import { createParents } from '../helpers/parents';
+import { createParents, sessionTokens } from '../helpers/parents';
 
 const PARENTS = Number(process.env.BENCH_RUSH_PARENTS ?? 2000);
 const SEATS = Number(process.env.BENCH_RUSH_SEATS ?? 100);
@@ -35,8 +34,7 @@ export async function benchRush(driver: string, db: Database): Promise<RushResul
   );
   if (!station) throw new Error('no station staff in the demo data');
   const tokens = await createParents(db, config.sessionSecret, PARENTS, station.school_id, config.privacyVersion, now);
-  const [session] = await db.query<{ id: string }>("INSERT INTO auth_sessions (user_id, channel, expires_at) VALUES ($1, 'dev', $2) RETURNING id", [station.user_id, new Date(now.getTime() + 86_400_000)]);
-  const staffToken = await signToken(config.sessionSecret, station.user_id, session!.id, now, new Date(now.getTime() + 86_400_000));
+  const [staffToken] = await sessionTokens(db, config.sessionSecret, [station.user_id], now);
   const server = await startServer({ config, db, port: 0, log: silentLogger, runJobs: false, clock: () => now });
   const at = (h: number) => new Date(now.getTime() + h * 3_600_000).toISOString();
   const created = await fetch(`${server.url}/api/events`, {

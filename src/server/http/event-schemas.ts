@@ -2,11 +2,9 @@
 import { z } from 'zod';
 import type * as T from '../../../types';
 import { typed } from './schema';
+import { isoDate as iso, trimmed, uuid } from './schemas';
 
-const trimmed = (min: number, max: number) => z.string().trim().min(min).max(max);
-const uuid = z.string().uuid({ message: '无效的编号' });
 const instant = z.string().datetime({ offset: true, message: '须为 ISO 8601 时间' });
-const iso = z.string().describe('ISO 8601 时间');
 
 export const TemplateSchema = z.enum(['signup_result', 'event_reminder', 'event_cancelled']);
 const SignupStatusSchema = z.enum(['confirmed', 'waitlisted', 'offered', 'cancelled', 'expired']);
@@ -101,12 +99,11 @@ export const RosterSchema = typed<T.RosterOutput>()(
   }),
 );
 
-const EvidenceItemSchema = typed<T.EvidenceItem>()(
+export const EvidenceItemSchema = typed<T.EvidenceItem>()(
   z.object({
     id: z.string(), kind: z.enum(['agenda', 'photo', 'signin_sheet']), filename: z.string(), mime: z.string(), sizeBytes: z.number().int(), sha256: z.string(), createdAt: iso,
   }),
 );
-export { EvidenceItemSchema };
 export const EvidenceInputSchema = typed<T.EvidenceInput>()(
   z
     .object({
@@ -118,13 +115,12 @@ export const EvidenceInputSchema = typed<T.EvidenceInput>()(
 );
 export const EvidenceListSchema = typed<T.EvidenceListOutput>()(z.object({ items: z.array(EvidenceItemSchema) }));
 
-const DutySchema = typed<T.DutyStatus>()(
+export const DutySchema = typed<T.DutyStatus>()(
   z.object({
     stationId: z.string(), stationName: z.string(), year: z.number().int(), status: z.enum(['done', 'pending', 'missed']), heldSessions: z.number().int(),
     plannedSessions: z.number().int(), daysLeft: z.number().int(), urgent: z.boolean(),
   }),
 );
-export { DutySchema };
 export const DutyQuery = z.object({ year: z.coerce.number().int().min(2020).max(2100).optional().describe('年份，默认今年') });
 export const ManageSchema = typed<T.ManageOutput>()(z.object({ hosts: z.array(HostSchema), duties: z.array(DutySchema), events: z.array(EventSummarySchema) }));
 export const TemplatesSchema = typed<T.MessageTemplatesOutput>()(

@@ -3,9 +3,12 @@ import { z } from 'zod';
 import type * as T from '../../../types';
 import { typed } from './schema';
 
-const trimmed = (min: number, max: number) => z.string().trim().min(min).max(max);
-const uuid = z.string().uuid({ message: '无效的编号' });
-const isoDate = z.string().describe('ISO 8601 时间');
+/** A trimmed string of a length range. */
+export const trimmed = (min: number, max: number) => z.string().trim().min(min).max(max);
+/** A UUID, refused with a Chinese message. */
+export const uuid = z.string().uuid({ message: '无效的编号' });
+/** An ISO 8601 time in a response. */
+export const isoDate = z.string().describe('ISO 8601 时间');
 
 export const StageSchema = z.enum(['preschool', 'primary', 'junior', 'senior', 'vocational']);
 export const RoleSchema = z.enum(['school_psychologist', 'head_teacher', 'school_leader', 'station_staff', 'federation_staff', 'admin']);

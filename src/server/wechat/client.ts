@@ -88,9 +88,7 @@ export function createWeChatClient(opts: { appId: string | null; secret: string 
       url.searchParams.set('grant_type', 'authorization_code');
       let body: { openid?: string; session_key?: string; unionid?: string; errcode?: number };
       try {
-        const res = await fetch(url, { signal: AbortSignal.timeout(opts.timeoutMs) });
-        if (!res.ok) throw new Error(`status ${res.status}`);
-        body = (await res.json()) as typeof body;
+        body = await call<typeof body>(url);
       } catch {
         throw new AppError('WECHAT_UNAVAILABLE');
       }

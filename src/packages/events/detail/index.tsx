@@ -15,6 +15,7 @@ import { useLoggedIn } from '../../../components/use-session';
 import { useRemote } from '../../../components/use-remote';
 import { cancelSignup, checkInSelf, confirmOffer, getEvent, requestSubscriptions, signUp } from '../../../services/events';
 import type { ApiResult } from '../../../services/request';
+import { CheckRow } from '../lib/check-row';
 import { eventIcs } from '../lib/ics';
 import { eventRoutes, go, toast } from '../lib/nav';
 import { QrCode } from '../lib/qr';
@@ -211,10 +212,9 @@ function EventView({ event, onChange }: { event: EventDetail; onChange: (next: E
 
       {!active && event.signupOpen && !event.canManage ? (
         <Section title='报名'>
-          <View className={`xq-event__companion${companion ? ' is-on' : ''}`} onClick={() => setCompanion(!companion)} role='checkbox' aria-checked={companion}>
-            <Text className='xq-event__box'>{companion ? '✓' : ''}</Text>
-            <Text>另一位监护人同行（多占 1 个名额）</Text>
-          </View>
+          <CheckRow className='xq-event__companion' checked={companion} onChange={setCompanion}>
+            另一位监护人同行（多占 1 个名额）
+          </CheckRow>
           <Text className='xq-muted'>
             {WEAPP ? '报名时可订阅报名结果、开始提醒和取消通知；不订阅也可以在本页查看。' : '报名结果、开始提醒和取消通知都会显示在本页和“我的报名”中。'}
           </Text>

@@ -8,6 +8,7 @@ import { PageShell } from '../../../components/page-shell';
 import { Section } from '../../../components/section';
 import { StateView } from '../../../components/state-view';
 import { createEvent, getEvent, getManage, updateEvent } from '../../../services/events';
+import { CheckRow } from '../lib/check-row';
 import { eventRoutes, toast } from '../lib/nav';
 import './index.scss';
 
@@ -157,10 +158,9 @@ export default function EditEventPage() {
             <View className='xq-edit__picker'>{form.topic}</View>
           </Picker>
         </Field>
-        <View className={`xq-edit__check${form.mentalHealth ? ' is-on' : ''}`} onClick={() => set('mentalHealth', !form.mentalHealth)} role='checkbox' aria-checked={form.mentalHealth}>
-          <Text className='xq-edit__box'>{form.mentalHealth ? '✓' : ''}</Text>
-          <Text>属于心理健康教育活动（计入站点年度任务）</Text>
-        </View>
+        <CheckRow className='xq-edit__check' checked={form.mentalHealth} onChange={(v) => set('mentalHealth', v)}>
+          属于心理健康教育活动（计入站点年度任务）
+        </CheckRow>
         <Field label='主讲人'>
           <View className='xq-field'>
             <Input value={form.speaker} placeholder='姓名与身份（选填）' maxLength={60} onChange={(v: string) => set('speaker', v)} />

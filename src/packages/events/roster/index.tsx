@@ -5,6 +5,7 @@ import dayjs from 'dayjs';
 import { useCallback, useEffect, useState } from 'react';
 import type { CheckinCodeOutput, EvidenceItem, RosterEntry, RosterOutput } from '../../../../types';
 import { eventTime, SIGNUP_LABELS } from '../../../components/event-card';
+import { EVIDENCE_KIND_LABELS } from '../../../shared/labels';
 import { PageShell } from '../../../components/page-shell';
 import { Pill } from '../../../components/pill';
 import { Section } from '../../../components/section';
@@ -19,7 +20,6 @@ import { QrCode } from '../lib/qr';
 import './index.scss';
 
 const WEAPP = process.env.TARO_ENV === 'weapp';
-const KIND_LABELS = { agenda: '议程', photo: '照片', signin_sheet: '签到表' } as const;
 
 /** The roster and the evidence of a session. */
 interface RosterData {
@@ -124,7 +124,7 @@ export default function RosterPage() {
   const upload = async (kind: 'agenda' | 'photo') => {
     try {
       const picked = kind === 'photo' || !WEAPP
-        ? (await Taro.chooseImage({ count: 1, sizeType: ['compressed'] })).tempFiles.map((f) => ({ path: f.path, name: f.originalFileObj?.name ?? `${KIND_LABELS[kind]}.jpg` }))
+        ? (await Taro.chooseImage({ count: 1, sizeType: ['compressed'] })).tempFiles.map((f) => ({ path: f.path, name: f.originalFileObj?.name ?? `${EVIDENCE_KIND_LABELS[kind]}.jpg` }))
         : (await Taro.chooseMessageFile({ count: 1, type: 'file', extension: ['pdf', 'jpg', 'png'] })).tempFiles.map((f) => ({ path: f.path, name: f.name }));
       const file = picked[0];
       if (!file) return;
@@ -210,7 +210,7 @@ export default function RosterPage() {
         {evidence.length === 0 ? <Text className='xq-muted'>活动结束后请上传议程、现场照片，并存档签到表。</Text> : null}
         {evidence.map((item) => (
           <View key={item.id} className='xq-roster__evidence' onClick={() => void downloadFile(`/api/evidence/${item.id}`, item.filename).then((r) => !r.ok && toast(r.error.message))}>
-            <Pill tone='primary'>{KIND_LABELS[item.kind]}</Pill>
+            <Pill tone='primary'>{EVIDENCE_KIND_LABELS[item.kind]}</Pill>
             <Text className='xq-roster__evidence-name'>{item.filename}</Text>
             <Text className='xq-muted'>{Math.max(1, Math.round(item.sizeBytes / 1024))} KB</Text>
           </View>

@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { EvidenceInput, EvidenceItem, EvidenceListOutput, RosterEntry, RosterOutput, SignupStatus } from '../../../../types';
 import type { AppDeps } from '../../deps';
+import { EVIDENCE_KIND_LABELS } from '../../../shared/labels';
 import { AppError } from '../../http/errors';
 import { iso, isoOrNull, maybeOne } from '../../storage/db';
 import type { Caller } from '../caller';
@@ -12,7 +13,6 @@ import { chinaTime, federationCovers, loadEvent, managesEvent, requireManager, t
 export const EVIDENCE_MAX_BYTES = 4 * 1024 * 1024;
 
 const STATUS_LABELS: Record<SignupStatus, string> = { confirmed: '已报名', waitlisted: '候补中', offered: '候补待确认', cancelled: '已取消', expired: '候补已过期' };
-const KIND_LABELS = { agenda: '议程', photo: '照片', signin_sheet: '签到表' } as const;
 
 interface EntryRow {
   id: string; display_name: string; companion: boolean; status: SignupStatus; waitlisted_at: Date | null; checked_in_at: Date | null;
@@ -139,7 +139,7 @@ export class RosterService {
     const [row] = await this.deps.db.query<EvidenceRow>(
       `INSERT INTO event_evidence (event_id, kind, filename, mime, size_bytes, sha256, content, uploaded_by, created_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id, kind, filename, mime, size_bytes, sha256, created_at`,
-      [ev.id, kind, filename || `${KIND_LABELS[kind]}`, mime, bytes.length, sha256, bytes, this.caller.userId, this.deps.clock()],
+      [ev.id, kind, filename || EVIDENCE_KIND_LABELS[kind], mime, bytes.length, sha256, bytes, this.caller.userId, this.deps.clock()],
     );
     return toItem(row as EvidenceRow);
   }

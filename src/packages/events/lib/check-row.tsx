@@ -1,0 +1,13 @@
+import { View, Text } from '@tarojs/components';
+import type { ReactNode } from 'react';
+import './check-row.scss';
+
+/** A tappable row with a check box (a yes/no choice in the sessions forms). */
+export function CheckRow({ checked, onChange, className, children }: { checked: boolean; onChange: (next: boolean) => void; className?: string; children: ReactNode }) {
+  return (
+    <View className={`xq-check${checked ? ' is-on' : ''}${className ? ` ${className}` : ''}`} onClick={() => onChange(!checked)} role='checkbox' aria-checked={checked}>
+      <Text className='xq-check__box'>{checked ? '✓' : ''}</Text>
+      <Text>{children}</Text>
+    </View>
+  );
+}
