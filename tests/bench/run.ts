@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { benchDatabases, benchProgress, type ProgressBenchResult } from './progress';
+import { benchRush, writeRush, type RushResult } from './signup-rush';
 
 async function main(): Promise<void> {
   const results: ProgressBenchResult[] = [];
@@ -25,6 +26,18 @@ async function main(): Promise<void> {
   const text = fs.readFileSync(file, 'utf8');
   const section = `<!-- progress:start -->\nLast run: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine}.\n\nLatency is per request (one statement, or ten in the batched row).\n\n| database | statements | seconds | statements/s | p50 ms | p95 ms | p99 ms | max ms |\n|---|---|---|---|---|---|---|---|\n${rows}\n\nCPU time per statement while the load ran, in ms (${os.cpus().length} cores can give ${os.cpus().length * 1000} ms of CPU per second, so the total bounds statements/s at ${os.cpus().length * 1000} ÷ total):\n\n| database | server process | PostgreSQL processes | load generator | total | other work on the machine |\n|---|---|---|---|---|---|\n${cpuRows}\n<!-- progress:end -->`;
   fs.writeFileSync(file, text.replace(/<!-- progress:start -->[\s\S]*<!-- progress:end -->/, section));
+  const rush: RushResult[] = [];
+  for (const d of benchDatabases().filter((x) => x.batch === 1 && x.rate === null)) {
+    const db = await d.open();
+    try {
+      const r = await benchRush(d.name, db);
+      rush.push(r);
+      console.log(`${r.driver}: ${r.requests} sign-ups in ${r.seconds} s = ${r.perSecond}/s; p50 ${r.p50} ms, p99 ${r.p99} ms; ${r.confirmed} seats, ${r.waitlisted} waitlisted`);
+    } finally {
+      await db.close();
+    }
+  }
+  writeRush(rush, machine);
   console.log(`written to ${path.relative(process.cwd(), file)}`);
 }
 
