@@ -18,10 +18,10 @@ export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
 }
 
-/** Opens a phone-sized page in a fresh context that records uncaught page errors; close its context when done (a page left open in the background stops getting animation frames in the next one). */
+/** Opens a phone-sized page (China's locale and time zone, as the app's users have) in a fresh context that records uncaught page errors; close its context when done (a page left open in the background stops getting animation frames in the next one). */
 export async function phonePage(browser: Browser, errors: string[]): Promise<Page> {
   await Promise.all(browser.contexts().map((c) => c.close()));
-  const context = await browser.newContext({ viewport: { width: 375, height: 812 }, deviceScaleFactor: 2, locale: 'zh-CN' });
+  const context = await browser.newContext({ viewport: { width: 375, height: 812 }, deviceScaleFactor: 2, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
   const page = await context.newPage();
   page.on('pageerror', (err) => errors.push(err.message));
   return page;
