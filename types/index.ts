@@ -3,3 +3,4 @@ export type * from './domain';
 export type * from './api';
 export type * from './courses';
 export type * from './events';
+export type * from './notices';
