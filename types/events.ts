@@ -9,8 +9,11 @@ export type EventStatus = 'published' | 'cancelled';
 /** A guardian's sign-up state. 'offered' is a waitlist promotion waiting for the parent's confirmation. */
 export type SignupStatus = 'confirmed' | 'waitlisted' | 'offered' | 'cancelled' | 'expired';
 
-/** The WeChat subscribe-message templates the app uses (one-time; requested at sign-up). */
-export type MessageTemplate = 'signup_result' | 'event_reminder' | 'event_cancelled';
+/** The WeChat subscribe-message templates the app uses: three one-time ones requested at sign-up; the school-notice one requested at binding. */
+export type MessageTemplate = EventTemplate | 'school_notice';
+
+/** The one-time templates of 家长学校 sessions. */
+export type EventTemplate = 'signup_result' | 'event_reminder' | 'event_cancelled';
 
 /** What hosts a session: a station (家长学校 / 指导服务站点) or a school. */
 export interface EventHost {
@@ -113,7 +116,7 @@ export interface SignupInput {
   /** Another guardian of the same family comes too (takes a second seat). */
   companion: boolean;
   /** The templates the parent accepted in wx.requestSubscribeMessage. */
-  acceptedTemplates: MessageTemplate[];
+  acceptedTemplates: EventTemplate[];
 }
 
 /** What a sign-up action answers: the session as the caller now sees it. */
@@ -220,7 +223,7 @@ export interface ManageOutput {
   events: EventSummary[];
 }
 
-/** GET /api/messages/templates: the WeChat template ids to request at sign-up. */
+/** GET /api/messages/templates: the WeChat template ids to request at sign-up ('signup') and at binding a child ('binding'). */
 export interface MessageTemplatesOutput {
-  templates: { key: MessageTemplate; templateId: string; title: string }[];
+  templates: { key: MessageTemplate; templateId: string; title: string; purpose: 'signup' | 'binding' }[];
 }

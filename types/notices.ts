@@ -132,6 +132,8 @@ export interface BindInput {
   noticeConsent: boolean;
   /** The code of WeChat's phone-number button; production checks the phone against the school's record. */
   phoneCode: string | null;
+  /** Whether the guardian allowed the school-notice subscribe message (wx.requestSubscribeMessage, purpose 'binding'). */
+  acceptSchoolNotice: boolean;
 }
 
 /** The answer of a binding. */
@@ -249,6 +251,8 @@ export interface NoticeStaffView {
   createdAt: string;
   createdByName: string;
   approvedByName: string | null;
+  /** Why an approver sent the notice back (readable by staff who may read content). */
+  rejectionReason: string | null;
   sentAt: string | null;
   closedAt: string | null;
   purgeAfter: string | null;
@@ -359,8 +363,8 @@ export interface AuditBreak {
   id: string;
   action: string;
   at: string;
-  /** hash_mismatch: the entry was changed; link_mismatch: the entry before it was changed, removed or reordered. */
-  reason: 'hash_mismatch' | 'link_mismatch';
+  /** hash_mismatch: the entry was changed; link_mismatch: an entry before it was removed or reordered; truncated: entries after it were removed. */
+  reason: 'hash_mismatch' | 'link_mismatch' | 'truncated';
 }
 
 /** GET /api/admin/audit/verify */

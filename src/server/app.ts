@@ -18,6 +18,7 @@ import { invitationRoutes } from './routes/invitations';
 import { meRoutes } from './routes/me';
 import { courseRoutes } from './routes/courses';
 import { eventRoutes } from './routes/events';
+import { noticeRoutes } from './routes/notices';
 import { registryRoutes } from './routes/registry';
 import { systemRoutes } from './routes/system';
 import { APP_VERSION } from './version';
@@ -30,7 +31,7 @@ const MEDIA_FILE = /^\/media\/[a-z0-9][a-z0-9._-]*\.(mp4|m4a|mp3|aac|wav|webm)$/
 type Env = { Variables: { requestId: string; caller: Caller | null } };
 
 /** Every route of the API, in documentation order. */
-export const ROUTES: readonly AnyRoute[] = [...systemRoutes, ...authRoutes, ...meRoutes, ...invitationRoutes, ...registryRoutes, ...courseRoutes, ...eventRoutes];
+export const ROUTES: readonly AnyRoute[] = [...systemRoutes, ...authRoutes, ...meRoutes, ...invitationRoutes, ...registryRoutes, ...courseRoutes, ...eventRoutes, ...noticeRoutes];
 
 /** A regular expression matching the concrete paths of an OpenAPI-style route path. */
 function pathPattern(routePath: string): RegExp {

@@ -1,12 +1,16 @@
-/** Operator commands: `migrate` applies pending migrations; `jobs` runs the due jobs once (as the timer trigger does); `import-courses` imports the course files. */
+/**
+ * Operator commands: `migrate` applies pending migrations; `jobs` runs the due jobs once (as the timer trigger does);
+ * `import-courses` imports the course files; `verify-audit` checks the notices' audit chain (exit code 2 when broken).
+ */
 import { createDeps } from './deps';
 import { importCourses } from './domain/learning/content';
+import { verifyAudit } from './domain/notices/audit';
 import { loadConfig } from './env';
 import { runDueJobs } from './jobs';
 import { openDatabase } from './storage/open';
 
-const USAGE = '用法：tsx src/server/cli.ts <migrate|jobs|import-courses>';
-const COMMANDS = ['migrate', 'jobs', 'import-courses'];
+const USAGE = '用法：tsx src/server/cli.ts <migrate|jobs|import-courses|verify-audit>';
+const COMMANDS = ['migrate', 'jobs', 'import-courses', 'verify-audit'];
 
 async function main(command: string | undefined): Promise<void> {
   if (!command || !COMMANDS.includes(command)) throw new Error(USAGE);
@@ -20,6 +24,17 @@ async function main(command: string | undefined): Promise<void> {
     }
     if (command === 'import-courses') {
       process.stdout.write(`已导入 ${await importCourses(db)} 门课程\n`);
+      return;
+    }
+    if (command === 'verify-audit') {
+      const result = await verifyAudit(db, config.notices.hmacKey);
+      if (result.ok) {
+        process.stdout.write(`审计链完整：已校验 ${result.checked} 条记录\n`);
+      } else {
+        const b = result.firstBroken;
+        process.stdout.write(`审计链被破坏：第 ${b?.seq} 条（${b?.action}，${b?.at}，编号 ${b?.id}）校验失败：${b?.reason}\n`);
+        process.exitCode = 2;
+      }
       return;
     }
     const report = await runDueJobs(createDeps(config, db));

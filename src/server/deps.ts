@@ -3,6 +3,7 @@ import type { Config } from './env';
 import type { Database } from './storage/db';
 import { createLogger, type Logger } from './log';
 import { createWeChatClient, type WeChatClient } from './wechat/client';
+import { ConfigKeyWrapper, type KeyWrapper } from './domain/notices/crypto';
 
 /** The dependencies of the app and its domain services. */
 export interface AppDeps {
@@ -12,6 +13,8 @@ export interface AppDeps {
   /** The current time; tests move it. */
   clock: () => Date;
   log: Logger;
+  /** Wraps notices' data keys: master keys from configuration, or a cloud KMS. */
+  keys: KeyWrapper;
 }
 
 /** The production dependencies on a database: real clock, JSON logs, WeChat at the configured base URL. */
@@ -22,5 +25,6 @@ export function createDeps(config: Config, db: Database, overrides: Partial<Omit
     log: overrides.log ?? createLogger(),
     clock: overrides.clock ?? (() => new Date()),
     wechat: overrides.wechat ?? createWeChatClient(config.wechat),
+    keys: overrides.keys ?? new ConfigKeyWrapper(config.notices.masterKeys, config.notices.currentKeyId),
   };
 }

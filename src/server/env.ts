@@ -21,6 +21,8 @@ export interface Config {
   lessonCompleteRatio: number;
   /** 家长学校 sessions: subscribe-message template ids, reminder lead time, how long a waitlist offer is held. */
   events: { templates: { signup_result: string; event_reminder: string; event_cancelled: string }; reminderHours: number; offerHours: number };
+  /** 告知书: master keys (id → 32 bytes; the first wraps new data keys), the HMAC key of the audit chain and phone hashes, the phone check at binding, the template. */
+  notices: { masterKeys: Map<string, Buffer>; currentKeyId: string; hmacKey: Buffer; requirePhoneMatch: boolean; templateId: string };
 }
 
 /** A configuration error: the server refuses to start and says why. */
@@ -29,6 +31,23 @@ export class ConfigError extends Error {
 }
 
 const DEV_SECRET = 'xinqiao-development-secret-not-for-production-use';
+
+const DEV_MASTER_KEYS = 'dev-1:eGlucWlhby1kZXYtbm90aWNlLW1hc3Rlci1rZXkhISE=';
+const DEV_HMAC_KEY = 'eGlucWlhby1kZXYtYXVkaXQtaG1hYy1rZXktb25seSEh';
+
+/** Parses `id:base64,id:base64` into master keys; the first is current. */
+function parseMasterKeys(value: string): { keys: Map<string, Buffer>; current: string } {
+  const keys = new Map<string, Buffer>();
+  for (const part of value.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const m = /^([\w.-]{1,40}):([A-Za-z0-9+/=]+)$/.exec(part);
+    const key = m ? Buffer.from(m[2] as string, 'base64') : null;
+    if (!m || !key || key.length !== 32) throw new ConfigError('XQ_NOTICE_MASTER_KEYS 格式应为 “密钥编号:32 字节密钥的 base64”，多个以逗号分隔');
+    keys.set(m[1] as string, key);
+  }
+  const current = keys.keys().next().value;
+  if (!current) throw new ConfigError('XQ_NOTICE_MASTER_KEYS 不能为空');
+  return { keys, current };
+}
 
 const flag = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
@@ -57,6 +76,10 @@ const EnvSchema = z.object({
   WECHAT_TMPL_EVENT_CANCELLED: z.string().min(1).default('dev-tmpl-event-cancelled'),
   XQ_EVENT_REMINDER_HOURS: z.coerce.number().int().min(1).max(72).default(24),
   XQ_WAITLIST_OFFER_HOURS: z.coerce.number().int().min(1).max(72).default(12),
+  XQ_NOTICE_MASTER_KEYS: z.string().min(1).optional(),
+  XQ_NOTICE_HMAC_KEY: z.string().regex(/^[A-Za-z0-9+/=]{44,}$/, 'XQ_NOTICE_HMAC_KEY 须为至少 32 字节的 base64').optional(),
+  XQ_BINDING_PHONE_CHECK: z.enum(['1', '0', 'true', 'false', 'yes', 'no']).optional(),
+  WECHAT_TMPL_NOTICE: z.string().min(1).default('dev-tmpl-school-notice'),
 });
 
 /** Reads and validates configuration from an environment (process.env by default). */
@@ -74,10 +97,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     if (!e.WECHAT_APPID) missing.push('WECHAT_APPID');
     if (!e.WECHAT_SECRET) missing.push('WECHAT_SECRET');
     if (!e.DATABASE_URL) missing.push('DATABASE_URL');
+    if (!e.XQ_NOTICE_MASTER_KEYS) missing.push('XQ_NOTICE_MASTER_KEYS');
+    if (!e.XQ_NOTICE_HMAC_KEY) missing.push('XQ_NOTICE_HMAC_KEY');
     if (missing.length) throw new ConfigError(`生产环境缺少必需的配置：${missing.join(', ')}`);
     if (e.XQ_DEV_LOGIN) throw new ConfigError('生产环境禁止开启开发登录（XQ_DEV_LOGIN）');
     if (e.XQ_SEED_DEMO) throw new ConfigError('生产环境禁止写入演示数据（XQ_SEED_DEMO）');
+    if (e.XQ_BINDING_PHONE_CHECK && !['1', 'true', 'yes'].includes(e.XQ_BINDING_PHONE_CHECK)) throw new ConfigError('生产环境必须核对监护人手机号（XQ_BINDING_PHONE_CHECK）');
   }
+  const master = parseMasterKeys(e.XQ_NOTICE_MASTER_KEYS ?? DEV_MASTER_KEYS);
+  const phoneCheck = e.XQ_BINDING_PHONE_CHECK === undefined ? production : ['1', 'true', 'yes'].includes(e.XQ_BINDING_PHONE_CHECK);
   return {
     production,
     port: e.PORT,
@@ -102,6 +130,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
       templates: { signup_result: e.WECHAT_TMPL_SIGNUP_RESULT, event_reminder: e.WECHAT_TMPL_EVENT_REMINDER, event_cancelled: e.WECHAT_TMPL_EVENT_CANCELLED },
       reminderHours: e.XQ_EVENT_REMINDER_HOURS,
       offerHours: e.XQ_WAITLIST_OFFER_HOURS,
+    },
+    notices: {
+      masterKeys: master.keys,
+      currentKeyId: master.current,
+      hmacKey: Buffer.from(e.XQ_NOTICE_HMAC_KEY ?? DEV_HMAC_KEY, 'base64'),
+      requirePhoneMatch: phoneCheck,
+      templateId: e.WECHAT_TMPL_NOTICE,
     },
   };
 }

@@ -2,6 +2,7 @@
 import type { AppDeps } from './deps';
 import { expireOffers } from './domain/events/waitlist';
 import { sendDueMessages } from './domain/messages/outbox';
+import { escalateNotices, markNoticeDelivered, purgeNotices } from './domain/notices/ladder';
 
 /** What one run did: rows touched per job. */
 export type JobReport = Record<string, number>;
@@ -27,8 +28,12 @@ export const JOBS: Record<string, Job> = {
   },
   /** Expires waitlist offers not confirmed in time and offers the seats to the next parents. */
   expireWaitlistOffers: (deps, now) => expireOffers(deps, now),
-  /** Sends due subscribe messages from the outbox (retries with backoff). */
-  sendMessages: (deps, now) => sendDueMessages(deps, now),
+  /** Climbs the notices' escalation ladder: second messages, call tasks, follow-up tasks. */
+  escalateNotices: (deps, now) => escalateNotices(deps, now),
+  /** Purges the content of closed notices past their retention period. */
+  purgeNotices: (deps, now) => purgeNotices(deps, now),
+  /** Sends due subscribe messages from the outbox (retries with backoff); a notice's first message records its delivery. */
+  sendMessages: (deps, now) => sendDueMessages(deps, now, markNoticeDelivered),
 };
 
 /** Runs every job that is due at `now`; a failing job is logged and the others still run. */

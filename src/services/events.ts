@@ -2,7 +2,7 @@
 import Taro from '@tarojs/taro';
 import type {
   CheckinCodeOutput, CheckinOutput, DutyStatus, EventDetail, EventInput, EventListOutput, EventListQuery, EvidenceInput, EvidenceItem, EvidenceListOutput,
-  ManageOutput, MessageTemplate, MessageTemplatesOutput, RosterOutput, SignupOutput,
+  EventTemplate, ManageOutput, MessageTemplatesOutput, RosterOutput, SignupOutput,
 } from '../../types';
 import { apiBase, authHeader, request, type ApiResult } from './request';
 
@@ -43,20 +43,21 @@ export function cancelEvent(id: string, reason: string): Promise<ApiResult<Event
  * Asks WeChat for the one-time subscriptions (confirmation, reminder, cancellation) and returns those the parent
  * accepted. On H5 there are no subscribe messages: nothing is asked and the app shows reminders inside.
  */
-export async function requestSubscriptions(): Promise<MessageTemplate[]> {
+export async function requestSubscriptions(): Promise<EventTemplate[]> {
   if (process.env.TARO_ENV !== 'weapp') return [];
   const templates = await request<MessageTemplatesOutput>('/api/messages/templates');
   if (!templates.ok) return [];
   try {
-    const res = (await Taro.requestSubscribeMessage({ tmplIds: templates.data.templates.map((t) => t.templateId), entityIds: [] })) as unknown as Record<string, string>;
-    return templates.data.templates.filter((t) => res[t.templateId] === 'accept').map((t) => t.key);
+    const wanted = templates.data.templates.filter((t) => t.purpose === 'signup');
+    const res = (await Taro.requestSubscribeMessage({ tmplIds: wanted.map((t) => t.templateId), entityIds: [] })) as unknown as Record<string, string>;
+    return wanted.filter((t) => res[t.templateId] === 'accept').map((t) => t.key as EventTemplate);
   } catch {
     return [];
   }
 }
 
 /** Signs the caller up (with the other guardian when companion is set). */
-export function signUp(id: string, companion: boolean, acceptedTemplates: MessageTemplate[]): Promise<ApiResult<SignupOutput>> {
+export function signUp(id: string, companion: boolean, acceptedTemplates: EventTemplate[]): Promise<ApiResult<SignupOutput>> {
   return request<SignupOutput>(path(id, '/signup'), { method: 'POST', body: { companion, acceptedTemplates } });
 }
 

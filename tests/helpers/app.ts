@@ -1,6 +1,6 @@
 /** An in-process app on a fresh database, called with app.request(): the server tests' harness. */
 import { createApp } from '../../src/server/app';
-import type { AppDeps } from '../../src/server/deps';
+import { createDeps, type AppDeps } from '../../src/server/deps';
 import { loadConfig, type Config } from '../../src/server/env';
 import { silentLogger, type Logger } from '../../src/server/log';
 import { seedDemo } from '../../src/server/seed/demo';
@@ -42,7 +42,7 @@ export async function testApp(opts: TestAppOptions = {}): Promise<TestApp> {
   const db = opts.db ?? (await freshDb());
   let now = new Date('2026-11-23T08:00:00Z');
   if (opts.seed ?? true) await seedDemo(db, config.privacyVersion, now);
-  const deps: AppDeps = { db, config, log: opts.log ?? silentLogger, clock: () => now, wechat: createWeChatClient(config.wechat) };
+  const deps: AppDeps = createDeps(config, db, { log: opts.log ?? silentLogger, clock: () => now, wechat: createWeChatClient(config.wechat) });
   const app = createApp(deps);
   const call: TestApp['call'] = async (method, path, o = {}) => {
     const headers: Record<string, string> = { ...(o.headers ?? {}) };

@@ -31,16 +31,21 @@ async function template(): Promise<Buffer> {
   return fs.readFileSync(file);
 }
 
-/** A new in-memory PGlite database with every migration applied. */
-export async function freshDb(): Promise<Database> {
+/** A new in-memory PGlite database with every migration applied, with its PGlite handle (to dump its data directory). */
+export async function freshPglite(): Promise<{ db: Database; pg: PGlite }> {
   const data = await template();
   const pg = new PGlite({ loadDataDir: new Blob([new Uint8Array(data)]) });
   await pg.waitReady;
-  return wrapPglite(pg);
+  return { db: wrapPglite(pg), pg };
+}
+
+/** A new in-memory PGlite database with every migration applied. */
+export async function freshDb(): Promise<Database> {
+  return (await freshPglite()).db;
 }
 
 /** A scratch PostgreSQL database on the server at DATABASE_URL (migrated), dropped on close; null when DATABASE_URL is unset. */
-export async function scratchPostgres(poolSize = 4): Promise<Database | null> {
+export async function scratchPostgres(poolSize = 4): Promise<(Database & { url: string }) | null> {
   const url = process.env.DATABASE_URL;
   if (!url) return null;
   const { openPostgres } = await import('../../src/server/storage/pg');
@@ -55,6 +60,7 @@ export async function scratchPostgres(poolSize = 4): Promise<Database | null> {
   const close = db.close.bind(db);
   return {
     ...db,
+    url: u.toString(),
     close: async () => {
       await close();
       const again = await openPostgres(url, 1);

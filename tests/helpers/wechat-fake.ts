@@ -17,7 +17,7 @@ export interface WeChatFake {
 export const FAKE_APPID = 'wx-fake-appid';
 export const FAKE_SECRET = 'fake-secret';
 
-/** Starts the fake. A code `good-<name>` logs in as openid `o-<name>`; any other code is invalid (40029). User `o-refused` has no subscription left. */
+/** Starts the fake. A code `good-<name>` logs in as openid `o-<name>`; any other code is invalid (40029). User `o-refused` has no subscription left. A phone code `phone-<11 digits>` answers that mobile number. */
 export async function startWeChatFake(): Promise<WeChatFake> {
   const fake: WeChatFake = { url: '', calls: [], messages: [], mode: 'ok', close: async () => undefined };
   let tokens = 0;
@@ -45,6 +45,12 @@ export async function startWeChatFake(): Promise<WeChatFake> {
       if (msg.touser === 'o-refused') return send({ errcode: 43101, errmsg: 'user refuse to accept the msg' });
       fake.messages.push(msg);
       return send({ errcode: 0, errmsg: 'ok' });
+    }
+    if (u.pathname === '/wxa/business/getuserphonenumber') {
+      if (!/^fake-token-\d+$/.test(u.searchParams.get('access_token') ?? '')) return send({ errcode: 40001, errmsg: 'invalid credential' });
+      const m = /^phone-(1\d{10})$/.exec(String((JSON.parse(raw || '{}') as { code?: string }).code ?? ''));
+      if (!m) return send({ errcode: 40029, errmsg: 'invalid code' });
+      return send({ errcode: 0, errmsg: 'ok', phone_info: { phoneNumber: m[1], purePhoneNumber: m[1], countryCode: '86' } });
     }
     if (u.pathname !== '/sns/jscode2session') return send({ errcode: 40066, errmsg: 'invalid url' });
     if (u.searchParams.get('appid') !== FAKE_APPID || u.searchParams.get('secret') !== FAKE_SECRET) {

@@ -6,6 +6,8 @@ const PROD = {
   WECHAT_APPID: 'wx123',
   WECHAT_SECRET: 'secret',
   DATABASE_URL: 'postgres://u:p@db.internal:5432/xinqiao',
+  XQ_NOTICE_MASTER_KEYS: 'k2026:uKTWIXBON7mOZVU7rwN/6aYtGudjRrrL4bRGPHQp6/w=',
+  XQ_NOTICE_HMAC_KEY: 'Wf5t7Sr6CZ2zrLf2cRX7fMCvO3gRHSt42w8Sdc1WjJQ=',
 };
 
 describe('configuration', () => {
@@ -17,7 +19,7 @@ describe('configuration', () => {
 
   test('production refuses to start without its secrets, and names them', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(ConfigError);
-    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow('XQ_SESSION_SECRET, WECHAT_APPID, WECHAT_SECRET, DATABASE_URL');
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow('XQ_SESSION_SECRET, WECHAT_APPID, WECHAT_SECRET, DATABASE_URL, XQ_NOTICE_MASTER_KEYS, XQ_NOTICE_HMAC_KEY');
     expect(loadConfig(PROD).production).toBe(true);
   });
 
@@ -30,5 +32,16 @@ describe('configuration', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
     expect(() => loadConfig({ XQ_SESSION_SECRET: 'short' })).toThrow(/XQ_SESSION_SECRET/);
     expect(() => loadConfig({ XQ_DEV_LOGIN: 'maybe' })).toThrow(/XQ_DEV_LOGIN/);
+    expect(() => loadConfig({ XQ_NOTICE_MASTER_KEYS: 'k1:c2hvcnQ=' })).toThrow(/XQ_NOTICE_MASTER_KEYS/);
+  });
+
+  test('notice keys: the first master key wraps new data keys, older ones still unwrap; production always checks the phone', () => {
+    const c = loadConfig({ ...PROD, XQ_NOTICE_MASTER_KEYS: `${PROD.XQ_NOTICE_MASTER_KEYS}, k2025:${Buffer.alloc(32, 7).toString('base64')}` });
+    expect(c.notices.currentKeyId).toBe('k2026');
+    expect([...c.notices.masterKeys.keys()]).toEqual(['k2026', 'k2025']);
+    expect(c.notices.requirePhoneMatch).toBe(true);
+    expect(loadConfig({}).notices.requirePhoneMatch).toBe(false);
+    expect(loadConfig({ XQ_BINDING_PHONE_CHECK: '1' }).notices.requirePhoneMatch).toBe(true);
+    expect(() => loadConfig({ ...PROD, XQ_BINDING_PHONE_CHECK: '0' })).toThrow('生产环境必须核对监护人手机号');
   });
 });

@@ -304,7 +304,9 @@ describe('subscribe messages', () => {
 
   test('the template list tells the client what to request', async () => {
     const res = await t.call('GET', '/api/messages/templates', { token: tok.parent });
-    expect(res.body.templates.map((x: { key: string; title: string }) => x.title)).toEqual(['活动报名结果通知', '活动开始提醒', '活动取消通知']);
+    const titles = (purpose: string) => res.body.templates.filter((x: { purpose: string }) => x.purpose === purpose).map((x: { title: string }) => x.title);
+    expect(titles('signup')).toEqual(['活动报名结果通知', '活动开始提醒', '活动取消通知']);
+    expect(titles('binding')).toEqual(['学校通知提醒']);
   });
 });
 

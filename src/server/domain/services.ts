@@ -13,6 +13,10 @@ import { CourseService, verifyCertificate } from './learning/courses';
 import { ProgressService } from './learning/progress';
 import { exportStatements } from './learning/xapi';
 import { TEMPLATE_TITLES } from './messages/outbox';
+import { NoticeBoardService } from './notices/board';
+import { NoticeService } from './notices/notices';
+import { NoticeSettingsService } from './notices/settings';
+import { StudentService } from './notices/students';
 import { RegistryService } from './registry';
 import { SystemService } from './system';
 
@@ -31,6 +35,10 @@ export interface Services {
   signups(): SignupService;
   checkins(): CheckinService;
   roster(): RosterService;
+  students(): StudentService;
+  notices(): NoticeService;
+  noticeSettings(): NoticeSettingsService;
+  noticeBoard(): NoticeBoardService;
   /** The subscribe-message templates the client requests at sign-up. */
   messageTemplates(): MessageTemplatesOutput;
 }
@@ -50,8 +58,15 @@ export function buildServices(deps: AppDeps, caller: Caller | null): Services {
     signups: () => new SignupService(deps, required(caller)),
     checkins: () => new CheckinService(deps, required(caller)),
     roster: () => new RosterService(deps, required(caller)),
+    students: () => new StudentService(deps, required(caller)),
+    notices: () => new NoticeService(deps, required(caller)),
+    noticeSettings: () => new NoticeSettingsService(deps, required(caller)),
+    noticeBoard: () => new NoticeBoardService(deps, required(caller)),
     messageTemplates: () => ({
-      templates: (['signup_result', 'event_reminder', 'event_cancelled'] as const).map((key) => ({ key, templateId: deps.config.events.templates[key], title: TEMPLATE_TITLES[key] })),
+      templates: [
+        ...(['signup_result', 'event_reminder', 'event_cancelled'] as const).map((key) => ({ key, templateId: deps.config.events.templates[key], title: TEMPLATE_TITLES[key], purpose: 'signup' as const })),
+        { key: 'school_notice' as const, templateId: deps.config.notices.templateId, title: TEMPLATE_TITLES.school_notice, purpose: 'binding' as const },
+      ],
     }),
   };
 }

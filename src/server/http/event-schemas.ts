@@ -124,5 +124,5 @@ export const DutySchema = typed<T.DutyStatus>()(
 export const DutyQuery = z.object({ year: z.coerce.number().int().min(2020).max(2100).optional().describe('年份，默认今年') });
 export const ManageSchema = typed<T.ManageOutput>()(z.object({ hosts: z.array(HostSchema), duties: z.array(DutySchema), events: z.array(EventSummarySchema) }));
 export const TemplatesSchema = typed<T.MessageTemplatesOutput>()(
-  z.object({ templates: z.array(z.object({ key: TemplateSchema, templateId: z.string(), title: z.string() })) }),
+  z.object({ templates: z.array(z.object({ key: z.enum(['signup_result', 'event_reminder', 'event_cancelled', 'school_notice']), templateId: z.string(), title: z.string(), purpose: z.enum(['signup', 'binding']) })) }),
 );

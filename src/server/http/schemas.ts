@@ -20,6 +20,8 @@ export const IdParams = z.object({ id: z.string().describe('对象编号（UUID�
 export const RegionQuery = z.object({ regionId: uuid.describe('地区编号（含下级地区）') });
 export const ParentQuery = z.object({ parentId: uuid.optional().describe('上级地区编号；不填则返回省级地区') });
 export const OkSchema = z.object({ ok: z.literal(true) });
+/** The body of an action that takes no input: `{}`. */
+export const EmptyBody = z.object({}).strict();
 
 export const HealthSchema = typed<T.HealthOutput>()(
   z.object({ status: z.literal('ok'), database: z.enum(['pglite', 'postgres']), migrations: z.number().int(), version: z.string() }),

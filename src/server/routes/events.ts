@@ -1,7 +1,7 @@
 /** 家长学校 sessions: publish, find, sign up (waitlist), check in, roster, evidence, and each station's yearly duty. */
 import { z } from 'zod';
 import { route } from '../http/route';
-import { IdParams } from '../http/schemas';
+import { EmptyBody as empty, IdParams } from '../http/schemas';
 import {
   CheckinCodeSchema, CheckinOutputSchema, DutyQuery, DutySchema, EventCancelSchema, EventDetailSchema, EventInputSchema, EventListQuerySchema, EventListSchema,
   EvidenceInputSchema, EvidenceItemSchema, EvidenceListSchema, ManageSchema, RosterSchema, SelfCheckinSchema, SignupInputSchema, SignupOutputSchema,
@@ -10,7 +10,6 @@ import {
 import { EVIDENCE_MAX_BYTES } from '../domain/events/roster';
 
 const TAG = '家长学校活动';
-const empty = z.object({}).strict();
 
 /** A file download answer with a UTF-8 file name. */
 function download(content: Buffer | string, mime: string, filename: string): Response {

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { GuardianRelation, RegionLevel, Stage, StaffRole, StationKind } from '../../../types';
 import type { Database, Sql } from '../storage/db';
 import { one } from '../storage/db';
+import { saveSettings } from '../domain/notices/settings';
 
 interface RegionSeed { code: string; name: string; level: RegionLevel; parent?: string }
 interface SchoolSeed { key: string; name: string; region: string; stages: Stage[]; psych?: { name: string; phone: string; hours: string } }
@@ -75,6 +76,19 @@ export const DEMO_ACCOUNTS: AccountSeed[] = [
   },
 ];
 
+/** Pupils no guardian has bound yet: the school hands out binding codes for them. */
+const PUPILS: { name: string; school: string; grade: string; className: string; stage: Stage }[] = [
+  { name: '孙浩然', school: 'yuying', grade: '五年级', className: '2班', stage: 'primary' },
+  { name: '周雨桐', school: 'yuying', grade: '五年级', className: '2班', stage: 'primary' },
+  { name: '吴思远', school: 'yuying', grade: '四年级', className: '1班', stage: 'primary' },
+];
+
+/** 育英小学 asks a second teacher to approve each notice; its green channel is a demo hospital (the number is not real). */
+const YUYING_NOTICE_SETTINGS = {
+  requireApproval: true, unreadHours: 24, headTeacherHours: 48, leaderHours: 72, retentionDays: 365,
+  institutions: [{ name: '太原市精神卫生绿色通道定点医院（演示）', phone: '0351-0000301', address: '太原市小店区示例路 1 号 儿童青少年心理门诊' }],
+};
+
 /** Demo sessions, relative to the day the demo is seeded. */
 const EVENTS = [
   {
@@ -129,9 +143,13 @@ export async function seedDemo(db: Database, privacyVersion: string, now: Date =
           tx, 'INSERT INTO students (school_id, name, grade, class_name, stage) VALUES ($1, $2, $3, $4, $5) RETURNING id',
           [schools.get(c.school), c.name, c.grade, c.className, c.stage],
         );
-        await tx.query('INSERT INTO guardianships (student_id, user_id, relation) VALUES ($1, $2, $3)', [student.id, user.id, c.relation]);
+        await tx.query('INSERT INTO guardianships (student_id, user_id, relation, notice_consent_at) VALUES ($1, $2, $3, $4)', [student.id, user.id, c.relation, now]);
       }
     }
+    for (const p of PUPILS) {
+      await tx.query('INSERT INTO students (school_id, name, grade, class_name, stage) VALUES ($1, $2, $3, $4, $5)', [schools.get(p.school), p.name, p.grade, p.className, p.stage]);
+    }
+    await saveSettings(tx, schools.get('yuying') as string, { ...YUYING_NOTICE_SETTINGS });
     const day = new Date(now);
     day.setUTCHours(0, 0, 0, 0);
     for (const e of EVENTS) {

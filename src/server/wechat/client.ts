@@ -14,6 +14,8 @@ export interface WeChatClient {
   code2Session(code: string): Promise<WeChatSession>;
   /** Sends one subscribe message; says whether a failure is worth retrying. */
   sendSubscribeMessage(msg: SubscribeMessage): Promise<SendResult>;
+  /** Exchanges the code of the phone-number button for the user's verified mobile number (digits only). */
+  phoneNumber(code: string): Promise<string>;
 }
 
 /** A subscribe message as WeChat's subscribe/send API takes it. */
@@ -65,6 +67,30 @@ export function createWeChatClient(opts: { appId: string | null; secret: string 
   }
 
   return {
+    async phoneNumber(code) {
+      if (!opts.appId || !opts.secret) throw new AppError('WECHAT_UNAVAILABLE', '服务端未配置微信小程序凭据（WECHAT_APPID / WECHAT_SECRET）');
+      const post = async () => {
+        const url = new URL(`${opts.apiBase}/wxa/business/getuserphonenumber`);
+        url.searchParams.set('access_token', await accessToken());
+        return call<{ errcode?: number; phone_info?: { purePhoneNumber?: string } }>(url, {
+          method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code }),
+        });
+      };
+      let body: Awaited<ReturnType<typeof post>>;
+      try {
+        body = await post();
+        if (body.errcode && TOKEN_ERRORS.has(body.errcode)) {
+          token = null;
+          body = await post();
+        }
+      } catch {
+        throw new AppError('WECHAT_UNAVAILABLE');
+      }
+      if (body.errcode === -1) throw new AppError('WECHAT_UNAVAILABLE');
+      const phone = body.phone_info?.purePhoneNumber;
+      if (body.errcode || !phone) throw new AppError('PHONE_REQUIRED', '未能获取微信绑定的手机号，请重新授权');
+      return phone;
+    },
     async sendSubscribeMessage(msg) {
       if (!opts.appId || !opts.secret) return { ok: false, retry: false, error: 'not_configured' };
       try {

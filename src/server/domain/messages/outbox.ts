@@ -1,6 +1,7 @@
 /** WeChat subscribe messages: one-time grants from the user, an outbox table, and the job that sends it. */
 import type { MessageTemplate } from '../../../../types';
 import type { AppDeps } from '../../deps';
+import type { Config } from '../../env';
 import type { Sql } from '../../storage/db';
 
 /** The Chinese title of each template, as configured in the WeChat admin console. */
@@ -8,7 +9,13 @@ export const TEMPLATE_TITLES: Record<MessageTemplate, string> = {
   signup_result: '活动报名结果通知',
   event_reminder: '活动开始提醒',
   event_cancelled: '活动取消通知',
+  school_notice: '学校通知提醒',
 };
+
+/** The WeChat template id configured for a template. */
+export function templateId(config: Config, template: MessageTemplate): string {
+  return template === 'school_notice' ? config.notices.templateId : config.events.templates[template];
+}
 
 /** Retries before a message is marked failed; the delay doubles from one minute. */
 const MAX_ATTEMPTS = 5;
@@ -33,8 +40,12 @@ export interface OutgoingMessage {
   sendAfter: Date;
 }
 
-/** Queues a message when the user holds an unused grant of its template (and uses the grant); returns whether it was queued. */
+/**
+ * Queues a message when the user holds an unused grant of its template (and uses the grant); returns whether it was queued.
+ * The school-notice template is a long-term subscription (open to education services): its grant is kept, not used up.
+ */
 export async function enqueue(tx: Sql, msg: OutgoingMessage): Promise<boolean> {
+  const longTerm = msg.template === 'school_notice';
   const [grant] = await tx.query<{ id: string }>(
     `SELECT id FROM message_grants WHERE user_id = $1 AND template = $2 AND used_at IS NULL ORDER BY granted_at LIMIT 1 FOR UPDATE SKIP LOCKED`,
     [msg.userId, msg.template],
@@ -46,7 +57,7 @@ export async function enqueue(tx: Sql, msg: OutgoingMessage): Promise<boolean> {
     [msg.userId, msg.template, msg.page, JSON.stringify(msg.payload), msg.dedupeKey, msg.sendAfter],
   );
   if (inserted.length === 0) return false;
-  await tx.query('UPDATE message_grants SET used_at = $2 WHERE id = $1', [grant.id, msg.sendAfter]);
+  if (!longTerm) await tx.query('UPDATE message_grants SET used_at = $2 WHERE id = $1', [grant.id, msg.sendAfter]);
   return true;
 }
 
@@ -59,13 +70,16 @@ export async function withdraw(tx: Sql, dedupePrefix: string): Promise<number> {
   return rows.length;
 }
 
-interface DueRow { id: string; user_id: string; template: MessageTemplate; page: string; payload: Record<string, string>; attempts: number; openid: string | null }
+interface DueRow { id: string; user_id: string; template: MessageTemplate; page: string; payload: Record<string, string>; attempts: number; openid: string | null; dedupe_key: string }
+
+/** Called after WeChat accepted a message (a notice records its delivery). */
+export type SentHook = (deps: AppDeps, sent: { template: MessageTemplate; dedupeKey: string }, at: Date) => Promise<void>;
 
 /** Sends the messages that are due; failures are retried with backoff, permanent ones marked failed. Returns the number sent. */
-export async function sendDueMessages(deps: AppDeps, now: Date): Promise<number> {
+export async function sendDueMessages(deps: AppDeps, now: Date, onSent?: SentHook): Promise<number> {
   const due = await deps.db.transaction(async (tx) => {
     const rows = await tx.query<DueRow>(
-      `SELECT o.id, o.user_id, o.template, o.page, o.payload, o.attempts, u.openid FROM outbox o JOIN users u ON u.id = o.user_id
+      `SELECT o.id, o.user_id, o.template, o.page, o.payload, o.attempts, o.dedupe_key, u.openid FROM outbox o JOIN users u ON u.id = o.user_id
         WHERE o.status = 'pending' AND o.send_after <= $1 ORDER BY o.send_after LIMIT ${BATCH} FOR UPDATE OF o SKIP LOCKED`,
       [now],
     );
@@ -82,7 +96,7 @@ export async function sendDueMessages(deps: AppDeps, now: Date): Promise<number>
     }
     const result = await deps.wechat.sendSubscribeMessage({
       touser: row.openid,
-      templateId: deps.config.events.templates[row.template],
+      templateId: templateId(deps.config, row.template),
       page: row.page,
       data: Object.fromEntries(Object.entries(row.payload).map(([k, v]) => [k, { value: v }])),
     });
@@ -90,6 +104,7 @@ export async function sendDueMessages(deps: AppDeps, now: Date): Promise<number>
     if (result.ok) {
       sent++;
       await deps.db.query(`UPDATE outbox SET status = 'sent', attempts = $2, sent_at = $3, last_error = NULL WHERE id = $1`, [row.id, attempts, now]);
+      if (onSent) await onSent(deps, { template: row.template, dedupeKey: row.dedupe_key }, now);
     } else if (result.retry && attempts < MAX_ATTEMPTS) {
       const retryAt = new Date(now.getTime() + 60_000 * 2 ** (attempts - 1));
       await deps.db.query(`UPDATE outbox SET attempts = $2, send_after = $3, last_error = $4 WHERE id = $1`, [row.id, attempts, retryAt, result.error]);
