@@ -1,0 +1,150 @@
+/** 学生心理问题告知书: binding guardians, issuing and approving notices, reading and acknowledging, the board, tasks, referrals and the audit check. */
+import { route } from '../http/route';
+import { EmptyBody as empty, IdParams } from '../http/schemas';
+import {
+  AcknowledgeInputSchema, AuditVerifySchema, BindingCodeInputSchema, BindingCodeOutputSchema, BindInputSchema, BindOutputSchema, CloseReferralSchema,
+  MyDataSchema, MyNoticesSchema, NoticeBoardSchema, NoticeGuardianViewSchema, NoticeInputSchema, NoticeSchoolsSchema, NoticeSettingsInputSchema,
+  NoticeSettingsSchema, NoticeStaffViewSchema, NoticeViewSchema, RejectNoticeSchema, StudentGuardiansSchema, StudentInputSchema, StudentListSchema,
+  StudentQuery, StudentSummarySchema, TaskDoneSchema,
+} from '../http/notice-schemas';
+
+const TAG = '学生心理问题告知书';
+const STAFF = '学校教职工';
+
+/** Routes of the notices part. */
+export const noticeRoutes = [
+  route({
+    method: 'post', path: '/api/bindings', tag: TAG, access: 'user',
+    summary: '家长用学校发放的绑定码绑定孩子，并单独同意接收心理健康相关告知（生产环境核对微信手机号）',
+    body: BindInputSchema, response: BindOutputSchema,
+    errors: ['BINDING_CODE_INVALID', 'BINDING_CODE_USED', 'BINDING_CODE_EXPIRED', 'NOTICE_CONSENT_REQUIRED', 'PHONE_REQUIRED', 'PHONE_MISMATCH', 'ALREADY_BOUND', 'TOO_MANY_ATTEMPTS'],
+    handler: ({ body, services }) => services.students().bind(body),
+  }),
+  route({
+    method: 'get', path: '/api/me/notices', tag: TAG, access: 'user',
+    summary: '我收到的告知书（不含内容）',
+    response: MyNoticesSchema,
+    handler: ({ services }) => services.noticeBoard().mine(),
+  }),
+  route({
+    method: 'get', path: '/api/me/data', tag: TAG, access: 'user',
+    summary: '系统保存的关于我和孩子的信息（绑定、同意记录、告知书回执、学习与报名数量）',
+    response: MyDataSchema,
+    handler: ({ services }) => services.noticeBoard().myData(),
+  }),
+  route({
+    method: 'get', path: '/api/notices/schools', tag: STAFF, access: 'user',
+    summary: '我在哪些学校处理告知书，以及我的角色',
+    response: NoticeSchoolsSchema,
+    handler: ({ services }) => services.notices().schools(),
+  }),
+  route({
+    method: 'get', path: '/api/schools/{id}/notice-settings', tag: STAFF, access: 'user',
+    summary: '学校告知书设置：是否需要第二人审批、升级时限、保存期限、绿色通道机构',
+    params: IdParams, response: NoticeSettingsSchema, errors: ['NOT_FOUND'],
+    handler: ({ params, services }) => services.noticeSettings().get(params.id),
+  }),
+  route({
+    method: 'put', path: '/api/schools/{id}/notice-settings', tag: STAFF, access: 'user',
+    summary: '修改学校告知书设置（学校领导）',
+    params: IdParams, body: NoticeSettingsInputSchema, response: NoticeSettingsSchema, errors: ['NOT_FOUND', 'FORBIDDEN'],
+    handler: ({ params, body, services }) => services.noticeSettings().put(params.id, body),
+  }),
+  route({
+    method: 'get', path: '/api/schools/{id}/students', tag: STAFF, access: 'user',
+    summary: '本校学生及其监护人绑定情况',
+    params: IdParams, query: StudentQuery, response: StudentListSchema, errors: ['NOT_FOUND'],
+    handler: ({ params, query, services }) => services.students().list(params.id, query.q),
+  }),
+  route({
+    method: 'post', path: '/api/schools/{id}/students', tag: STAFF, access: 'user', status: 201,
+    summary: '添加学生',
+    params: IdParams, body: StudentInputSchema, response: StudentSummarySchema, errors: ['NOT_FOUND'],
+    handler: ({ params, body, services }) => services.students().add(params.id, body),
+  }),
+  route({
+    method: 'get', path: '/api/students/{id}/guardians', tag: STAFF, access: 'user',
+    summary: '学生的监护人与绑定码',
+    params: IdParams, response: StudentGuardiansSchema, errors: ['NOT_FOUND'],
+    handler: ({ params, services }) => services.students().guardians(params.id),
+  }),
+  route({
+    method: 'post', path: '/api/students/{id}/binding-codes', tag: STAFF, access: 'user', status: 201,
+    summary: '为学生的一位监护人生成一次性绑定码（仅显示一次）',
+    params: IdParams, body: BindingCodeInputSchema, response: BindingCodeOutputSchema, errors: ['NOT_FOUND'],
+    handler: ({ params, body, services }) => services.students().createCode(params.id, body),
+  }),
+  route({
+    method: 'post', path: '/api/binding-codes/{id}/revoke', tag: STAFF, access: 'user',
+    summary: '作废未使用的绑定码',
+    params: IdParams, body: empty, response: StudentGuardiansSchema, errors: ['NOT_FOUND', 'BINDING_CODE_USED'],
+    handler: ({ params, services }) => services.students().revokeCode(params.id),
+  }),
+  route({
+    method: 'post', path: '/api/guardianships/{id}/revoke', tag: STAFF, access: 'user',
+    summary: '解除监护人绑定：此后该家长看不到孩子的任何告知书',
+    params: IdParams, body: empty, response: StudentGuardiansSchema, errors: ['NOT_FOUND'],
+    handler: ({ params, services }) => services.students().revokeGuardian(params.id),
+  }),
+  route({
+    method: 'post', path: '/api/notices', tag: STAFF, access: 'user', status: 201,
+    summary: '心理教师撰写告知书（三级预警）；学校要求审批时待另一位老师审批，否则立即发送',
+    body: NoticeInputSchema, response: NoticeStaffViewSchema, errors: ['NOT_FOUND', 'FORBIDDEN', 'NO_GUARDIANS'],
+    handler: ({ body, services }) => services.notices().create(body),
+  }),
+  route({
+    method: 'get', path: '/api/notices/{id}', tag: TAG, access: 'user',
+    summary: '查看告知书：监护人看到自己的一份（记录已读回执）；本校有权限的老师看到个案（查看内容记入审计）',
+    params: IdParams, response: NoticeViewSchema, errors: ['NOT_FOUND'],
+    handler: ({ params, services }) => services.notices().view(params.id),
+  }),
+  route({
+    method: 'post', path: '/api/notices/{id}/acknowledge', tag: TAG, access: 'user',
+    summary: '监护人确认收到并选择后续处理（同意转介 / 自行就医 / 预约面谈 / 暂不同意），签名；只能确认一次',
+    params: IdParams, body: AcknowledgeInputSchema, response: NoticeGuardianViewSchema,
+    errors: ['NOT_FOUND', 'ALREADY_ACKNOWLEDGED', 'MEETING_SLOT_INVALID', 'NOTICE_CLOSED', 'NOTICE_PURGED'],
+    handler: ({ params, body, services }) => services.notices().acknowledge(params.id, body),
+  }),
+  route({
+    method: 'post', path: '/api/notices/{id}/approve', tag: STAFF, access: 'user',
+    summary: '第二位老师审批通过并发送',
+    params: IdParams, body: empty, response: NoticeStaffViewSchema, errors: ['NOT_FOUND', 'FORBIDDEN', 'NOTICE_NOT_PENDING', 'SELF_APPROVAL', 'NO_GUARDIANS'],
+    handler: ({ params, services }) => services.notices().approve(params.id),
+  }),
+  route({
+    method: 'post', path: '/api/notices/{id}/reject', tag: STAFF, access: 'user',
+    summary: '退回告知书并说明原因',
+    params: IdParams, body: RejectNoticeSchema, response: NoticeStaffViewSchema, errors: ['NOT_FOUND', 'FORBIDDEN', 'NOTICE_NOT_PENDING', 'SELF_APPROVAL'],
+    handler: ({ params, body, services }) => services.notices().reject(params.id, body.reason),
+  }),
+  route({
+    method: 'post', path: '/api/notices/{id}/close', tag: STAFF, access: 'user',
+    summary: '结案；内容在学校设置的保存期限后删除，审计记录保留',
+    params: IdParams, body: empty, response: NoticeStaffViewSchema, errors: ['NOT_FOUND', 'FORBIDDEN', 'NOTICE_CLOSED', 'CONFLICT'],
+    handler: ({ params, services }) => services.notices().close(params.id),
+  }),
+  route({
+    method: 'get', path: '/api/schools/{id}/notice-board', tag: STAFF, access: 'user',
+    summary: '告知书工作台：每份告知书的发送、阅读、确认、选择、待办任务，逾期标红（不含内容）',
+    params: IdParams, response: NoticeBoardSchema, errors: ['NOT_FOUND'],
+    handler: ({ params, services }) => services.noticeBoard().board(params.id),
+  }),
+  route({
+    method: 'post', path: '/api/notice-tasks/{id}/done', tag: STAFF, access: 'user',
+    summary: '完成升级任务（班主任电话联系 / 心理教师或领导跟进）',
+    params: IdParams, body: TaskDoneSchema, response: NoticeStaffViewSchema, errors: ['NOT_FOUND', 'FORBIDDEN', 'TASK_DONE'],
+    handler: ({ params, body, services }) => services.notices().taskDone(params.id, body),
+  }),
+  route({
+    method: 'post', path: '/api/referrals/{id}/close', tag: STAFF, access: 'user',
+    summary: '记录转介结果并结束转介',
+    params: IdParams, body: CloseReferralSchema, response: NoticeStaffViewSchema, errors: ['NOT_FOUND', 'FORBIDDEN', 'REFERRAL_CLOSED'],
+    handler: ({ params, body, services }) => services.notices().closeReferral(params.id, body),
+  }),
+  route({
+    method: 'get', path: '/api/admin/audit/verify', tag: '名录管理', access: 'user',
+    summary: '校验告知书审计链，指出第一条被篡改的记录（平台管理员）',
+    response: AuditVerifySchema, errors: ['FORBIDDEN'],
+    handler: ({ services }) => services.noticeBoard().verifyAudit(),
+  }),
+];
