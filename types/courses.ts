@@ -68,6 +68,8 @@ export interface CourseDetailOutput {
   lessons: LessonSummary[];
   quiz: { questionCount: number; passMark: number; attempts: number; passed: boolean } | null;
   certificate: CertificateOutput | null;
+  /** When the course has lessons with the safety card: how to reach the psychology teachers of the parent's children's schools. */
+  schoolContacts: SchoolContact[];
 }
 
 /** GET /api/lessons/{id} */

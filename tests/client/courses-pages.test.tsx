@@ -138,6 +138,7 @@ function detail(over: Partial<CourseDetailOutput> = {}): CourseDetailOutput {
     ],
     quiz: { questionCount: 5, passMark: 60, attempts: 0, passed: false },
     certificate: null,
+    schoolContacts: [],
     ...over,
   };
 }
@@ -187,6 +188,7 @@ describe('课程详情', () => {
       lessons: detail().lessons.map((l, i) => ({ ...l, progress: DONE, safetyCard: i === 2 })),
       quiz: { questionCount: 5, passMark: 60, attempts: 2, passed: true },
       certificate: { code: 'XQ-7K2M-9PQ4', displayName: '张敏', courseTitle: '读懂孩子的情绪', module: 'mh_education', issuedAt: '2025-11-20T08:00:00Z' },
+      schoolContacts: [{ schoolId: 's1', schoolName: '小店区育英小学', contact: { name: '王静老师', phone: '0351-0000101', officeHours: '周一至周五 8:00–17:00' } }],
     });
     mockedGet.mockResolvedValue({ ok: true, data: done });
     render(<CourseDetailPage />);
@@ -194,6 +196,7 @@ describe('课程详情', () => {
     expect(screen.getByText('2025年11月20日 · 编号 XQ-7K2M-9PQ4')).toBeTruthy();
     expect(screen.getByText('已通过测验（共作答 2 次）')).toBeTruthy();
     expect(screen.getByText('立即拨打')).toBeTruthy();
+    expect(screen.getByText(/王静老师/)).toBeTruthy();
     fireEvent.click(screen.getByText('查看结业证书'));
     expect(navigate).toHaveBeenCalledWith({ url: '/packages/course/certificate/index?code=XQ-7K2M-9PQ4' });
   });

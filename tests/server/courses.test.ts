@@ -91,6 +91,9 @@ describe("the school psychology teacher's contact on the safety card", () => {
 
   test("an administrator sets it; a parent sees only their children's schools' contacts", async () => {
     expect((await contactsOf(parent)).map((c: { schoolName: string }) => c.schoolName)).toEqual(['小店区育英小学', '小店区第二实验中学']);
+    const courseId = (await t.call('GET', `/api/lessons/${lessonId('signs')}`, { token: parent })).body.courseId;
+    const detail = (await t.call('GET', `/api/courses/${courseId}`, { token: parent })).body;
+    expect(detail.schoolContacts.map((c: { schoolName: string }) => c.schoolName)).toEqual(['小店区育英小学', '小店区第二实验中学']);
     const mingde = await schoolId('杏花岭区明德中学');
     const yuying = await schoolId('小店区育英小学');
     const set = await t.call('PUT', `/api/admin/schools/${mingde}/psych-contact`, { token: admin, body: { contact: { name: '赵老师', phone: '0351-0000303', officeHours: '' } } });

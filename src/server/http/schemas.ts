@@ -157,6 +157,7 @@ export const CourseDetailSchema = typed<T.CourseDetailOutput>()(
     lessons: z.array(LessonSummarySchema),
     quiz: z.object({ questionCount: z.number().int(), passMark: z.number().int(), attempts: z.number().int(), passed: z.boolean() }).nullable(),
     certificate: CertificateSchema.nullable(),
+    schoolContacts: z.array(SchoolContactSchema),
   }),
 );
 export const LessonDetailSchema = typed<T.LessonDetailOutput>()(

@@ -168,7 +168,7 @@ function CourseDetail({ data, onEnrolled }: { data: CourseDetailOutput; onEnroll
         </Section>
       ) : null}
 
-      {safety ? <SafetyCard extra='也可以联系孩子学校的心理教师，预约面谈。' /> : null}
+      {safety ? <SafetyCard extra='也可以联系孩子学校的心理教师，预约面谈。' contacts={data.schoolContacts} /> : null}
     </PageShell>
   );
 }

@@ -116,7 +116,9 @@ export class CourseService {
       quiz = { questionCount: q.n, passMark: row.quiz_pass_mark, attempts: q.attempts, passed: q.passed };
     }
     const cert = await maybeOne<CertRow>(sql, 'SELECT code, display_name, course_title, module, issued_at FROM certificates WHERE user_id = $1 AND course_id = $2', [this.caller.userId, courseId]);
-    return { course: toSummary(row), lessons: lessons.map(toLesson), quiz, certificate: cert ? toCertificate(cert) : null };
+    const summaries = lessons.map(toLesson);
+    const schoolContacts = summaries.some((l) => l.safetyCard) ? await this.schoolContacts() : [];
+    return { course: toSummary(row), lessons: summaries, quiz, certificate: cert ? toCertificate(cert) : null, schoolContacts };
   }
 
   /** Joins a course (idempotent). */
