@@ -17,6 +17,10 @@ export default defineAppConfig({
       root: 'packages/events',
       pages: ['detail/index', 'manage/index', 'edit/index', 'roster/index'],
     },
+    {
+      root: 'packages/notices',
+      pages: ['bind/index', 'inbox/index', 'view/index', 'board/index', 'issue/index', 'students/index', 'settings/index', 'mydata/index'],
+    },
   ],
   window: {
     backgroundTextStyle: 'light',

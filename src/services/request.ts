@@ -8,6 +8,8 @@ export interface ApiError {
   message: string;
   /** The HTTP status, or 0 when no answer arrived. */
   status: number;
+  /** Which fields the server refused (VALIDATION_FAILED), as paths such as `body.reason`. */
+  details?: { path: string; message: string }[];
 }
 
 /** Every call's outcome: never thrown, always returned. */
@@ -68,13 +70,15 @@ function clientError(code: keyof typeof CLIENT_ERRORS, status: number): { ok: fa
   return { ok: false, error: { code, message: CLIENT_ERRORS[code], status } };
 }
 
-function readEnvelope(data: unknown): { code: string; message: string } | null {
+type Envelope = Pick<ApiError, 'code' | 'message' | 'details'>;
+
+function readEnvelope(data: unknown): Envelope | null {
   if (typeof data !== 'object' || data === null || !('error' in data)) return null;
   const inner: unknown = (data as { error: unknown }).error;
   if (typeof inner !== 'object' || inner === null) return null;
-  const { code, message } = inner as { code?: unknown; message?: unknown };
+  const { code, message, details } = inner as { code?: unknown; message?: unknown; details?: unknown };
   if (typeof code !== 'string' || typeof message !== 'string' || code === '' || message === '') return null;
-  return { code, message };
+  return Array.isArray(details) ? { code, message, details: details as Envelope['details'] } : { code, message };
 }
 
 /** Turns an HTTP answer into a result: 2xx JSON → data; the error envelope → its code and message. */
@@ -87,7 +91,7 @@ export function interpretResponse<T>(status: number, data: unknown): ApiResult<T
   const envelope = readEnvelope(data);
   if (!envelope) return clientError('BAD_RESPONSE', status);
   if (status === 401 && SESSION_ERRORS.has(envelope.code)) clearToken();
-  return { ok: false, error: { code: envelope.code, message: envelope.message, status } };
+  return { ok: false, error: { ...envelope, status } };
 }
 
 type Outcome = { kind: 'response'; status: number; data: unknown } | { kind: 'timeout' } | { kind: 'network' };

@@ -1,7 +1,7 @@
 import Taro from '@tarojs/taro';
 import { View, Text } from '@tarojs/components';
 import { Button, Cell, CellGroup } from '@nutui/nutui-react-taro';
-import { Articles, Edit, QrCode, Setting, ShieldCheck, Star } from '@nutui/icons-react-taro';
+import { Articles, Edit, QrCode, Service, Setting, ShieldCheck, Star, User } from '@nutui/icons-react-taro';
 import dayjs from 'dayjs';
 import { useState, type ReactNode } from 'react';
 import type { MeOutput, RoleGrant } from '../../../types';
@@ -15,6 +15,7 @@ import { useLoggedIn } from '../../components/use-session';
 import { useRemote } from '../../components/use-remote';
 import { getMe } from '../../services/me';
 import { logout } from '../../services/auth';
+import { listMyNotices } from '../../services/notice-inbox';
 import './index.scss';
 
 /** 平台管理员, or 学校心理教师 · 厦门市第一中学: a role with the name of its scope. */
@@ -27,9 +28,14 @@ function open(url: string): void {
   Taro.navigateTo({ url }).catch(() => undefined);
 }
 
+const NOTICE_ROLES = new Set(['school_psychologist', 'head_teacher', 'school_leader', 'admin']);
+
 function Profile({ me }: { me: MeOutput }) {
   const [leaving, setLeaving] = useState(false);
   const isAdmin = me.roles.some((role) => role.role === 'admin');
+  const noticeStaff = me.roles.some((role) => NOTICE_ROLES.has(role.role));
+  const notices = useRemote(listMyNotices, { enabled: me.children.length > 0 });
+  const unread = notices.state.status === 'ready' ? notices.state.data.notices.filter((n) => !n.read).length : 0;
   const privacy = me.privacy;
   const agreedCurrent = privacy.agreedVersion !== null && privacy.agreedVersion === privacy.currentVersion;
 
@@ -103,6 +109,21 @@ function Profile({ me }: { me: MeOutput }) {
         </View>
         {agreedCurrent ? null : <Text className='xq-me__privacy-go'>去查看</Text>}
       </View>
+
+      <CellGroup>
+        <Cell
+          title={<Entry icon={<Service size={16} color={unread > 0 ? '#d9534f' : '#2e8b7a'} />} text='学校通知' />}
+          description={unread > 0 ? `${unread} 份告知书未读，请尽快查看` : '孩子学校发出的心理健康告知书'}
+          extra={unread > 0 ? <Text className='xq-me__badge'>{unread}</Text> : undefined}
+          clickable
+          onClick={() => open('/packages/notices/inbox/index')}
+        />
+        <Cell title={<Entry icon={<User size={16} color='#2e8b7a' />} text='绑定孩子' />} description='凭学校发放的绑定码绑定' clickable onClick={() => open('/packages/notices/bind/index')} />
+        <Cell title={<Entry icon={<ShieldCheck size={16} color='#2e8b7a' />} text='我的数据' />} description='系统保存的关于你和孩子的信息' clickable onClick={() => open('/packages/notices/mydata/index')} />
+        {noticeStaff ? (
+          <Cell title={<Entry icon={<Setting size={16} color='#2e8b7a' />} text='告知书工作台' />} description='发出告知书、查看回执与跟进任务' clickable onClick={() => open('/packages/notices/board/index')} />
+        ) : null}
+      </CellGroup>
 
       <CellGroup>
         <Cell title={<Entry icon={<Articles size={16} color='#2e8b7a' />} text='我的学习' />} description='学习中的课程、学习时长与结业证书' clickable onClick={() => open('/packages/course/learning/index')} />

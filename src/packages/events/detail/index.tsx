@@ -15,7 +15,7 @@ import { useLoggedIn } from '../../../components/use-session';
 import { useRemote } from '../../../components/use-remote';
 import { cancelSignup, checkInSelf, confirmOffer, getEvent, requestSubscriptions, signUp } from '../../../services/events';
 import type { ApiResult } from '../../../services/request';
-import { CheckRow } from '../lib/check-row';
+import { CheckRow } from '../../../components/check-row';
 import { eventIcs } from '../lib/ics';
 import { eventRoutes, go, toast } from '../lib/nav';
 import { QrCode } from '../lib/qr';

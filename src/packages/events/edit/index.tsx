@@ -8,7 +8,7 @@ import { PageShell } from '../../../components/page-shell';
 import { Section } from '../../../components/section';
 import { StateView } from '../../../components/state-view';
 import { createEvent, getEvent, getManage, updateEvent } from '../../../services/events';
-import { CheckRow } from '../lib/check-row';
+import { CheckRow } from '../../../components/check-row';
 import { eventRoutes, toast } from '../lib/nav';
 import './index.scss';
 

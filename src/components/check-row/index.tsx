@@ -1,8 +1,8 @@
 import { View, Text } from '@tarojs/components';
 import type { ReactNode } from 'react';
-import './check-row.scss';
+import './index.scss';
 
-/** A tappable row with a check box (a yes/no choice in the sessions forms). */
+/** A tappable row with a check box (a yes/no choice in a form). */
 export function CheckRow({ checked, onChange, className, children }: { checked: boolean; onChange: (next: boolean) => void; className?: string; children: ReactNode }) {
   return (
     <View className={`xq-check${checked ? ' is-on' : ''}${className ? ` ${className}` : ''}`} onClick={() => onChange(!checked)} role='checkbox' aria-checked={checked}>

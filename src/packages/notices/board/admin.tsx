@@ -1,0 +1,81 @@
+import { View, Text } from '@tarojs/components';
+import { Button } from '@nutui/nutui-react-taro';
+import { ArrowRight } from '@nutui/icons-react-taro';
+import { useState } from 'react';
+import type { AuditVerifyOutput, School } from '../../../../types';
+import { Section } from '../../../components/section';
+import { StateView } from '../../../components/state-view';
+import { useRemote } from '../../../components/use-remote';
+import { verifyAuditChain } from '../../../services/notices';
+import type { ApiResult } from '../../../services/request';
+import { listRegions, listSchools } from '../../../services/registry';
+import { go, noticeRoutes, when } from '../lib/nav';
+
+const BREAK_REASONS: Record<NonNullable<AuditVerifyOutput['firstBroken']>['reason'], string> = {
+  hash_mismatch: '该条记录的内容被改动',
+  link_mismatch: '该条之前的记录被删除或调换了顺序',
+  truncated: '该条之后的记录被删除',
+};
+
+/** Every school of the registry (the schools of each province). */
+async function allSchools(): Promise<ApiResult<School[]>> {
+  const provinces = await listRegions();
+  if (!provinces.ok) return provinces;
+  const lists = await Promise.all(provinces.data.regions.map((r) => listSchools(r.id)));
+  const failed = lists.find((l) => !l.ok);
+  if (failed && !failed.ok) return failed;
+  return { ok: true, data: lists.flatMap((l) => (l.ok ? l.data.schools : [])) };
+}
+
+/** What administrators do here: verify the audit chain, and open any school's notice settings. They never read a notice. */
+export function AdminPanel() {
+  const [result, setResult] = useState<AuditVerifyOutput | null>(null);
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  const schools = useRemote(allSchools);
+
+  const verify = async () => {
+    setBusy(true);
+    setError('');
+    const r = await verifyAuditChain();
+    setBusy(false);
+    if (r.ok) setResult(r.data);
+    else setError(r.error.message);
+  };
+
+  const broken = result?.firstBroken ?? null;
+  return (
+    <>
+      <Section title='审计链校验'>
+        <Text className='xq-board__note'>告知书和绑定的每个事件都写入防篡改审计日志，每条记录带有前一条的哈希。校验会逐条核对，找出第一处断裂。</Text>
+        {result ? (
+          <View className={`xq-board__audit${result.ok ? ' is-ok' : ' is-broken'}`}>
+            <Text className='xq-board__audit-title'>{result.ok ? '审计链完整' : '发现篡改'}</Text>
+            <Text>已校验 {result.checked} 条记录</Text>
+            {broken ? (
+              <Text>
+                第 {broken.seq} 条（{broken.action}，{when(broken.at)}）：{BREAK_REASONS[broken.reason]}
+              </Text>
+            ) : null}
+          </View>
+        ) : null}
+        {error ? <Text className='xq-field-error'>{error}</Text> : null}
+        <Button type='primary' fill='outline' loading={busy} disabled={busy} onClick={() => void verify()}>
+          {result ? '重新校验' : '校验审计链'}
+        </Button>
+      </Section>
+      <Section title='学校告知设置' flush>
+        {schools.state.status === 'loading' ? <StateView compact status='loading' /> : null}
+        {schools.state.status === 'error' ? <StateView compact status='error' description={schools.state.error.message} onAction={schools.retry} /> : null}
+        {schools.state.status === 'ready'
+          ? schools.state.data.map((s) => (
+            <View key={s.id} className='xq-board__row' onClick={() => go(noticeRoutes.settings(s.id))}>
+              <Text>{s.name}</Text>
+              <ArrowRight size={12} color='#98a29e' />
+            </View>
+          ))
+          : null}
+      </Section>
+    </>
+  );
+}

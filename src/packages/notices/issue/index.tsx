@@ -1,0 +1,332 @@
+import Taro, { useRouter } from '@tarojs/taro';
+import { View, Text, Textarea, Picker } from '@tarojs/components';
+import { Button, Input } from '@nutui/nutui-react-taro';
+import dayjs from 'dayjs';
+import { useCallback, useRef, useState } from 'react';
+import type { NoticeInput, NoticeLevel, NoticeSettings, ReferralInstitution, StudentSummary } from '../../../../types';
+import { HELP_HOTLINE } from '../../../shared/labels';
+import { CheckRow } from '../../../components/check-row';
+import { PageShell } from '../../../components/page-shell';
+import { SafetyCard } from '../../../components/safety-card';
+import { Section } from '../../../components/section';
+import { StateView } from '../../../components/state-view';
+import { useRemote } from '../../../components/use-remote';
+import { getMe } from '../../../services/me';
+import { getNoticeSettings, issueNotice, listStudents } from '../../../services/notices';
+import type { ApiResult } from '../../../services/request';
+import { Chips, Field, fieldErrors } from '../lib/form';
+import { LEVELS, LEVEL_LABELS } from '../lib/labels';
+import { go, noticeRoutes, slotText, toast } from '../lib/nav';
+import { LEVEL_HINTS, LEVEL_TEMPLATES } from '../lib/templates';
+import './index.scss';
+
+/** A notice carries at most this many institutions and meeting times (the server's limits). */
+const MAX_INSTITUTIONS = 5;
+const MAX_SLOTS = 6;
+
+/** The form's values. */
+export interface IssueForm {
+  student: StudentSummary | null;
+  level: NoticeLevel;
+  observed: string;
+  recommendation: string;
+  institutions: ReferralInstitution[];
+  meetingSlots: string[];
+  meetingPlace: string;
+  contactName: string;
+  contactPhone: string;
+}
+
+/** The form's refusals, by field. */
+export type IssueErrors = Partial<Record<keyof IssueForm | 'studentId' | 'form', string>>;
+
+/** A new form at a level: the level's template text, the school's institutions (up to five), the author as the contact. */
+export function initialIssueForm(level: NoticeLevel, institutions: ReferralInstitution[], contactName: string): IssueForm {
+  return {
+    student: null, level, ...LEVEL_TEMPLATES[level], institutions: institutions.slice(0, MAX_INSTITUTIONS), meetingSlots: [],
+    meetingPlace: '学校心理辅导室', contactName, contactPhone: '',
+  };
+}
+
+/** Checks the form before sending. */
+export function checkIssue(f: IssueForm): IssueErrors {
+  const e: IssueErrors = {};
+  if (!f.student) e.student = '请选择学生';
+  if (f.observed.trim().length < 10) e.observed = '请具体描述观察到的情况（至少 10 个字）';
+  if (f.recommendation.trim().length < 10) e.recommendation = '请写明学校的建议（至少 10 个字）';
+  if (f.observed.includes('（请具体描述')) e.observed = '请把模板中括号里的提示替换为具体情况';
+  if (f.contactName.trim() === '') e.contactName = '请填写联系人';
+  if (!/^[0-9+\-() ]{3,20}$/.test(f.contactPhone.trim())) e.contactPhone = '请填写有效的联系电话';
+  return e;
+}
+
+/** The API input of a checked form. */
+export function toNoticeInput(f: IssueForm): NoticeInput {
+  return {
+    studentId: (f.student as StudentSummary).id, level: f.level, observed: f.observed.trim(), recommendation: f.recommendation.trim(),
+    institutions: f.institutions, meetingSlots: f.meetingSlots, meetingPlace: f.meetingPlace.trim(), contactName: f.contactName.trim(), contactPhone: f.contactPhone.trim(),
+  };
+}
+
+function StudentPicker({ schoolId, onPick }: { schoolId: string; onPick: (s: StudentSummary) => void }) {
+  const [q, setQ] = useState('');
+  const searched = useRef('');
+  const loader = useCallback(() => listStudents(schoolId, searched.current), [schoolId]);
+  const { state, retry } = useRemote(loader);
+  const search = () => {
+    searched.current = q.trim();
+    retry();
+  };
+  return (
+    <View className='xq-issue__picker'>
+      <View className='xq-issue__search'>
+        <View className='xq-field xq-issue__search-box'>
+          <Input value={q} placeholder='输入姓名、年级或班级搜索' maxLength={20} aria-label='搜索学生' onChange={(v: string) => setQ(v)} onConfirm={search} />
+        </View>
+        <Button size='small' type='primary' onClick={search}>
+          搜索
+        </Button>
+      </View>
+      {state.status === 'error' ? <StateView compact status='error' description={state.error.message} onAction={retry} /> : null}
+      {state.status === 'loading' ? <StateView compact status='loading' /> : null}
+      {state.status === 'ready' && state.data.students.length === 0 ? <StateView compact status='empty' title='没有找到学生' description='可以在“学生与绑定”中添加学生。' /> : null}
+      {state.status === 'ready'
+        ? state.data.students.slice(0, 30).map((s) => (
+          <View key={s.id} className='xq-issue__student' onClick={() => onPick(s)}>
+            <Text className='xq-issue__student-name'>{s.name}</Text>
+            <Text className='xq-issue__student-class'>
+              {s.grade}
+              {s.className}
+            </Text>
+            <Text className={`xq-issue__student-guardians${s.guardians === 0 ? ' is-none' : ''}`}>{s.guardians === 0 ? '未绑定监护人' : `${s.guardians} 位监护人`}</Text>
+          </View>
+        ))
+        : null}
+    </View>
+  );
+}
+
+function SlotAdder({ onAdd }: { onAdd: (iso: string) => void }) {
+  const [date, setDate] = useState(() => dayjs().add(2, 'day').format('YYYY-MM-DD'));
+  const [time, setTime] = useState('16:00');
+  return (
+    <View className='xq-issue__slot-add'>
+      <Picker mode='date' value={date} start={dayjs().format('YYYY-MM-DD')} onChange={(e) => setDate(String(e.detail.value))}>
+        <View className='xq-nf__picker'>{date}</View>
+      </Picker>
+      <Picker mode='time' value={time} onChange={(e) => setTime(String(e.detail.value))}>
+        <View className='xq-nf__picker'>{time}</View>
+      </Picker>
+      <Button
+        size='small'
+        type='primary'
+        fill='outline'
+        onClick={() => {
+          const at = dayjs(`${date} ${time}`, 'YYYY-MM-DD HH:mm');
+          if (!at.isValid() || at.isBefore(dayjs())) return toast('请选择将来的时间');
+          onAdd(at.toISOString());
+        }}
+      >
+        添加
+      </Button>
+    </View>
+  );
+}
+
+/** What the form starts from: the school's settings, the author's name and the student chosen on the way in. */
+interface IssueStart {
+  settings: NoticeSettings;
+  contactName: string;
+  student: StudentSummary | null;
+}
+
+async function loadStart(schoolId: string, studentId: string | undefined): Promise<ApiResult<IssueStart>> {
+  const [settings, me, students] = await Promise.all([getNoticeSettings(schoolId), getMe(), studentId ? listStudents(schoolId) : Promise.resolve(null)]);
+  if (!settings.ok) return settings;
+  const student = students?.ok ? (students.data.students.find((st) => st.id === studentId) ?? null) : null;
+  return { ok: true, data: { settings: settings.data, contactName: me.ok ? me.data.user.displayName : '', student } };
+}
+
+function Editor({ schoolId, start }: { schoolId: string; start: IssueStart }) {
+  const { settings } = start;
+  const [form, setForm] = useState<IssueForm>(() => ({ ...initialIssueForm('class', settings.institutions, start.contactName), student: start.student }));
+  const [errors, setErrors] = useState<IssueErrors>({});
+  const [busy, setBusy] = useState(false);
+  const [noGuardians, setNoGuardians] = useState(false);
+
+  const set = <K extends keyof IssueForm>(key: K, value: IssueForm[K]) => {
+    setForm((f) => ({ ...f, [key]: value }));
+    setErrors((e) => ({ ...e, [key]: undefined, form: undefined }));
+  };
+
+  const chooseLevel = (level: NoticeLevel) => {
+    const prev = LEVEL_TEMPLATES[form.level];
+    const next = LEVEL_TEMPLATES[level];
+    // Untouched template text follows the level; text the teacher has written stays.
+    setForm({
+      ...form, level,
+      observed: form.observed === prev.observed || form.observed.trim() === '' ? next.observed : form.observed,
+      recommendation: form.recommendation === prev.recommendation || form.recommendation.trim() === '' ? next.recommendation : form.recommendation,
+    });
+  };
+
+  const toggleInstitution = (inst: ReferralInstitution, on: boolean) => {
+    const others = form.institutions.filter((i) => i.name !== inst.name);
+    if (on && others.length >= MAX_INSTITUTIONS) return toast(`一份告知书最多附 ${MAX_INSTITUTIONS} 家机构`);
+    set('institutions', on ? [...others, inst] : others);
+  };
+
+  const submit = async () => {
+    const local = checkIssue(form);
+    setErrors(local);
+    if (Object.keys(local).length > 0) return toast('请检查标红的内容');
+    setBusy(true);
+    const result = await issueNotice(toNoticeInput(form));
+    setBusy(false);
+    if (!result.ok) {
+      if (result.error.code === 'NO_GUARDIANS') setNoGuardians(true);
+      const byField = fieldErrors(result.error.details);
+      setErrors({ ...byField, student: byField.studentId, form: result.error.message });
+      return toast(result.error.message);
+    }
+    toast(result.data.status === 'pending_approval' ? '已提交审批' : '已发出', 'success');
+    void Taro.redirectTo({ url: noticeRoutes.view(result.data.id) });
+  };
+
+  const editedTemplate = form.observed !== LEVEL_TEMPLATES[form.level].observed || form.recommendation !== LEVEL_TEMPLATES[form.level].recommendation;
+  return (
+    <PageShell
+      title='发出告知书'
+      subtitle={settings.schoolName}
+      footer={
+        <Button block type='primary' loading={busy} disabled={busy} onClick={() => void submit()}>
+          {settings.requireApproval ? '提交审批' : '发出告知书'}
+        </Button>
+      }
+    >
+      {settings.requireApproval ? <Text className='xq-issue__banner'>本校要求告知书经第二位老师审批后发出：提交后由心理教师或学校领导审批。</Text> : null}
+      <Section title='学生'>
+        <Field label='告知对象' error={errors.student}>
+          {form.student ? (
+            <View className='xq-issue__picked'>
+              <View className='xq-issue__picked-text'>
+                <Text className='xq-issue__student-name'>{form.student.name}</Text>
+                <Text className='xq-issue__student-class'>
+                  {form.student.grade}
+                  {form.student.className} · {form.student.guardians === 0 ? '未绑定监护人' : `发送给 ${form.student.guardians} 位监护人`}
+                </Text>
+              </View>
+              <Text className='xq-issue__link' onClick={() => set('student', null)}>
+                更换
+              </Text>
+            </View>
+          ) : (
+            <StudentPicker schoolId={schoolId} onPick={(s) => { set('student', s); setNoGuardians(false); }} />
+          )}
+        </Field>
+        {noGuardians || form.student?.guardians === 0 ? (
+          <View className='xq-issue__warn'>
+            <Text>该学生还没有绑定的监护人，告知书无法送达。请先为监护人生成绑定码。</Text>
+            <Text className='xq-issue__link' onClick={() => go(noticeRoutes.students(schoolId))}>
+              去生成绑定码
+            </Text>
+          </View>
+        ) : null}
+      </Section>
+
+      <Section title='预警级别'>
+        <Chips options={LEVELS} value={form.level} label={(l) => LEVEL_LABELS[l]} onChange={chooseLevel} />
+        <Text className='xq-issue__hint'>{LEVEL_HINTS[form.level]}</Text>
+      </Section>
+
+      <Section title='告知内容' extra={editedTemplate ? undefined : '已套用模板，请修改'}>
+        <Field label='学校观察到的情况' hint='客观描述事实与时间，避免诊断性结论' error={errors.observed}>
+          <Textarea className='xq-nf__area xq-issue__area' value={form.observed} maxlength={2000} onInput={(e) => set('observed', e.detail.value)} />
+        </Field>
+        <Field label='学校的建议' error={errors.recommendation}>
+          <Textarea className='xq-nf__area xq-issue__area' value={form.recommendation} maxlength={2000} onInput={(e) => set('recommendation', e.detail.value)} />
+        </Field>
+        {editedTemplate ? (
+          <Text className='xq-issue__link' onClick={() => setForm({ ...form, ...LEVEL_TEMPLATES[form.level] })}>
+            恢复为{LEVEL_LABELS[form.level]}模板
+          </Text>
+        ) : null}
+      </Section>
+
+      <Section title='绿色通道 · 转介机构' extra={`最多 ${MAX_INSTITUTIONS} 家`}>
+        {settings.institutions.length === 0 ? (
+          <View className='xq-issue__warn'>
+            <Text>本校尚未设置绿色通道医疗机构。</Text>
+            <Text className='xq-issue__link' onClick={() => go(noticeRoutes.settings(schoolId))}>
+              去告知设置添加
+            </Text>
+          </View>
+        ) : (
+          settings.institutions.map((inst) => (
+            <CheckRow key={inst.name} className='xq-issue__inst' checked={form.institutions.some((i) => i.name === inst.name)} onChange={(on) => toggleInstitution(inst, on)}>
+              {`${inst.name} · ${inst.phone}`}
+            </CheckRow>
+          ))
+        )}
+        {errors.institutions ? <Text className='xq-field-error'>{errors.institutions}</Text> : null}
+      </Section>
+
+      <Section title='面谈安排' extra={`最多 ${MAX_SLOTS} 个时间`}>
+        <Field label='可预约的时间' hint='家长选择“预约面谈”时从这些时间中选一个' error={errors.meetingSlots}>
+          {form.meetingSlots.length > 0 ? (
+            <View className='xq-issue__slots'>
+              {form.meetingSlots.map((s) => (
+                <View key={s} className='xq-issue__slot'>
+                  <Text>{slotText(s)}</Text>
+                  <Text className='xq-issue__slot-x' onClick={() => set('meetingSlots', form.meetingSlots.filter((x) => x !== s))}>
+                    ×
+                  </Text>
+                </View>
+              ))}
+            </View>
+          ) : null}
+          {form.meetingSlots.length < MAX_SLOTS ? (
+            <SlotAdder onAdd={(iso) => !form.meetingSlots.includes(iso) && set('meetingSlots', [...form.meetingSlots, iso].sort())} />
+          ) : null}
+        </Field>
+        <Field label='面谈地点' error={errors.meetingPlace}>
+          <View className='xq-field'>
+            <Input value={form.meetingPlace} placeholder='如：学校心理辅导室（行政楼 2 楼）' maxLength={100} onChange={(v: string) => set('meetingPlace', v)} />
+          </View>
+        </Field>
+      </Section>
+
+      <Section title='学校联系人'>
+        <Field label='联系人' error={errors.contactName}>
+          <View className='xq-field'>
+            <Input value={form.contactName} placeholder='如：王老师' maxLength={20} aria-label='联系人' onChange={(v: string) => set('contactName', v)} />
+          </View>
+        </Field>
+        <Field label='联系电话' error={errors.contactPhone}>
+          <View className='xq-field'>
+            <Input value={form.contactPhone} placeholder='家长可一键拨打' maxLength={20} type='tel' aria-label='联系电话' onChange={(v: string) => set('contactPhone', v)} />
+          </View>
+        </Field>
+        <Text className='xq-issue__hint'>
+          告知书会自动附上{HELP_HOTLINE.name}（{HELP_HOTLINE.number}）。内容加密保存，仅该学生的监护人和本校心理教师、学校领导可以查看。
+        </Text>
+      </Section>
+
+      {errors.form ? <Text className='xq-issue__error'>{errors.form}</Text> : null}
+      <SafetyCard />
+    </PageShell>
+  );
+}
+
+/** 发出告知书: a psychology teacher writes a notice for a student from the level's template, with the green channel and a meeting offer. */
+export default function IssuePage() {
+  const { params } = useRouter();
+  const schoolId = params.school ?? '';
+  const studentId = params.student;
+  const loader = useCallback(() => loadStart(schoolId, studentId), [schoolId, studentId]);
+  const { state, retry } = useRemote(loader, { enabled: schoolId !== '' });
+  if (!schoolId) return <PageShell><StateView status='error' title='缺少学校' description='请从告知书工作台进入。' /></PageShell>;
+  if (state.status === 'error') return <PageShell><StateView status='error' description={state.error.message} onAction={retry} /><SafetyCard /></PageShell>;
+  if (state.status === 'loading') return <PageShell><StateView status='loading' /></PageShell>;
+  return <Editor schoolId={schoolId} start={state.data} />;
+}

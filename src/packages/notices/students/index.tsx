@@ -1,0 +1,156 @@
+import { useRouter } from '@tarojs/taro';
+import { View, Text } from '@tarojs/components';
+import { Button, Input } from '@nutui/nutui-react-taro';
+import { ArrowRight } from '@nutui/icons-react-taro';
+import { useCallback, useRef, useState } from 'react';
+import type { Stage, StudentInput, StudentSummary } from '../../../../types';
+import { STAGES, STAGE_LABELS } from '../../../shared/labels';
+import { PageShell } from '../../../components/page-shell';
+import { SafetyCard } from '../../../components/safety-card';
+import { Section } from '../../../components/section';
+import { StateView } from '../../../components/state-view';
+import { useRemote } from '../../../components/use-remote';
+import { addStudent, listStudents } from '../../../services/notices';
+import { Chips, Field, fieldErrors } from '../lib/form';
+import { toast } from '../lib/nav';
+import { StudentDetail } from './detail';
+import './index.scss';
+
+function AddStudent({ schoolId, onAdded }: { schoolId: string; onAdded: (s: StudentSummary) => void }) {
+  const [v, setV] = useState<StudentInput>({ name: '', grade: '', className: '', stage: 'primary' });
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [busy, setBusy] = useState(false);
+  const set = <K extends keyof StudentInput>(key: K, value: StudentInput[K]) => {
+    setV((prev) => ({ ...prev, [key]: value }));
+    setErrors((prev) => ({ ...prev, [key]: '' }));
+  };
+  const submit = async () => {
+    const local: Record<string, string> = {};
+    if (!v.name.trim()) local.name = '请填写学生姓名';
+    if (!v.grade.trim()) local.grade = '请填写年级';
+    if (!v.className.trim()) local.className = '请填写班级';
+    setErrors(local);
+    if (Object.keys(local).length) return;
+    setBusy(true);
+    const r = await addStudent(schoolId, { name: v.name.trim(), grade: v.grade.trim(), className: v.className.trim(), stage: v.stage });
+    setBusy(false);
+    if (!r.ok) {
+      setErrors({ ...fieldErrors(r.error.details), form: r.error.message });
+      return;
+    }
+    toast('已添加', 'success');
+    onAdded(r.data);
+  };
+  return (
+    <Section title='添加学生'>
+      <Field label='姓名' error={errors.name}>
+        <View className='xq-field'>
+          <Input value={v.name} placeholder='学生姓名' maxLength={20} aria-label='学生姓名' onChange={(s: string) => set('name', s)} />
+        </View>
+      </Field>
+      <View className='xq-students__pair'>
+        <Field label='年级' error={errors.grade}>
+          <View className='xq-field'>
+            <Input value={v.grade} placeholder='如：五年级' maxLength={20} aria-label='年级' onChange={(s: string) => set('grade', s)} />
+          </View>
+        </Field>
+        <Field label='班级' error={errors.className}>
+          <View className='xq-field'>
+            <Input value={v.className} placeholder='如：2班' maxLength={20} aria-label='班级' onChange={(s: string) => set('className', s)} />
+          </View>
+        </Field>
+      </View>
+      <Field label='学段' error={errors.stage}>
+        <Chips options={STAGES} value={v.stage} label={(s: Stage) => STAGE_LABELS[s]} onChange={(s) => set('stage', s)} />
+      </Field>
+      {errors.form ? <Text className='xq-field-error'>{errors.form}</Text> : null}
+      <Button block type='primary' loading={busy} disabled={busy} onClick={() => void submit()}>
+        添加学生
+      </Button>
+    </Section>
+  );
+}
+
+/** 学生与绑定: the school's students, their guardians and binding codes (generate, show once, revoke), and revoking a guardian. */
+export default function StudentsPage() {
+  const { params } = useRouter();
+  const schoolId = params.school ?? '';
+  const [query, setQuery] = useState('');
+  const searched = useRef('');
+  const [lastSearch, setLastSearch] = useState('');
+  const [adding, setAdding] = useState(false);
+  const [picked, setPicked] = useState<StudentSummary | null>(null);
+  const loader = useCallback(() => listStudents(schoolId, searched.current), [schoolId]);
+  const { state: list, retry, reload } = useRemote(loader, { enabled: schoolId !== '' });
+
+  const search = () => {
+    searched.current = query.trim();
+    setLastSearch(query.trim());
+    retry();
+  };
+
+  if (!schoolId) return <PageShell><StateView status='error' title='缺少学校' description='请从告知书工作台进入。' /></PageShell>;
+
+  if (picked) {
+    return (
+      <PageShell>
+        <Text className='xq-students__back' onClick={() => { setPicked(null); void reload(); }}>
+          ‹ 返回学生列表
+        </Text>
+        <StudentDetail schoolId={schoolId} studentId={picked.id} />
+        <SafetyCard />
+      </PageShell>
+    );
+  }
+
+  return (
+    <PageShell title='学生与绑定' subtitle='为监护人生成一次性绑定码，查看和解除绑定'>
+      <View className='xq-students__search'>
+        <View className='xq-field xq-students__search-box'>
+          <Input value={query} placeholder='姓名、年级或班级' maxLength={20} aria-label='搜索学生' onChange={(v: string) => setQuery(v)} onConfirm={search} />
+        </View>
+        <Button size='small' type='primary' onClick={search}>
+          搜索
+        </Button>
+        <Button size='small' fill='outline' type='primary' onClick={() => setAdding((a) => !a)}>
+          {adding ? '收起' : '添加学生'}
+        </Button>
+      </View>
+      {adding ? (
+        <AddStudent
+          schoolId={schoolId}
+          onAdded={(s) => {
+            setAdding(false);
+            setPicked(s);
+          }}
+        />
+      ) : null}
+      <Section flush title='学生' extra={list.status === 'ready' ? `${list.data.students.length} 人` : undefined}>
+        {list.status === 'loading' ? <StateView compact status='loading' /> : null}
+        {list.status === 'error' ? <StateView compact status='error' description={list.error.message} onAction={search} /> : null}
+        {list.status === 'ready' && list.data.students.length === 0 ? (
+          <StateView compact status='empty' title={lastSearch ? '没有找到学生' : '还没有学生'} description='点击“添加学生”登记后，即可为监护人生成绑定码。' />
+        ) : null}
+        {list.status === 'ready'
+          ? list.data.students.map((s) => (
+            <View key={s.id} className='xq-students__row' onClick={() => setPicked(s)}>
+              <View className='xq-students__row-main'>
+                <Text className='xq-students__name'>{s.name}</Text>
+                <Text className='xq-students__class'>
+                  {s.grade}
+                  {s.className} · {STAGE_LABELS[s.stage]}
+                </Text>
+              </View>
+              <View className='xq-students__row-side'>
+                <Text className={s.guardians === 0 ? 'xq-students__none' : 'xq-students__count'}>{s.guardians === 0 ? '未绑定' : `${s.guardians} 位监护人`}</Text>
+                {s.openCodes > 0 ? <Text className='xq-students__codes'>{s.openCodes} 个绑定码待使用</Text> : null}
+              </View>
+              <ArrowRight size={12} color='#98a29e' />
+            </View>
+          ))
+          : null}
+      </Section>
+      <SafetyCard />
+    </PageShell>
+  );
+}

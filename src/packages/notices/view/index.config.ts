@@ -1,0 +1,3 @@
+export default definePageConfig({
+  navigationBarTitleText: '学生心理问题告知书',
+});
