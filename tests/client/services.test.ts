@@ -1,50 +1,13 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import path from 'node:path';
 import Taro from '@tarojs/taro';
-import { setApiBase } from '../../src/services/request';
 import { TOKEN_KEY, getPendingPrivacyVersion, getToken, setPendingPrivacyVersion } from '../../src/services/session';
 import { devLogin, listDevIdentities, logout } from '../../src/services/auth';
 import { agreePrivacy, getMe, updateProfile } from '../../src/services/me';
 import { getPrivacyGuide } from '../../src/services/privacy';
 import { getRegion, listRegions, listSchools, listStations } from '../../src/services/registry';
 import { createInvitation, listInvitations, redeemInvitation } from '../../src/services/invitations';
+import { must, withBackend } from './backend-process';
 
-const ROOT = path.resolve(__dirname, '..', '..');
-let backend: ChildProcessWithoutNullStreams;
-
-/** Starts tests/helpers/server.ts in a separate Node process (via tsx) and resolves its URL. */
-function startBackend(): Promise<string> {
-  backend = spawn(path.join(ROOT, 'node_modules', '.bin', 'tsx'), [path.join(__dirname, 'backend.ts')], { cwd: ROOT });
-  return new Promise<string>((resolve, reject) => {
-    let out = '';
-    let err = '';
-    backend.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /READY (\S+)/.exec(out);
-      if (match) resolve(match[1]);
-    });
-    backend.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    backend.on('exit', (code) => reject(new Error(`backend exited (${String(code)}): ${err.slice(-2000)}`)));
-  });
-}
-
-function must<T>(result: { ok: true; data: T } | { ok: false; error: { code: string; message: string } }): T {
-  if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
-  return result.data;
-}
-
-beforeAll(async () => {
-  setApiBase(await startBackend());
-}, 120_000);
-
-afterAll(async () => {
-  setApiBase(null);
-  if (backend.exitCode === null) {
-    const exited = new Promise((resolve) => backend.once('exit', resolve));
-    backend.stdin.end();
-    await exited;
-  }
-});
+withBackend();
 
 beforeEach(() => {
   Taro.removeStorageSync(TOKEN_KEY);

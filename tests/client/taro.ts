@@ -21,6 +21,27 @@ export function useLaunch(callback: () => void): void {
   useDidShow(callback);
 }
 
+/** Pages are never hidden under jest: the callback is kept for a test to call (see hidePage). */
+const hideCallbacks = new Set<() => void>();
+export function useDidHide(callback: () => void): void {
+  const latest = useRef(callback);
+  useEffect(() => {
+    latest.current = callback;
+  });
+  useEffect(() => {
+    const call = () => latest.current();
+    hideCallbacks.add(call);
+    return () => {
+      hideCallbacks.delete(call);
+    };
+  }, []);
+}
+
+/** Hides the rendered pages, as leaving for another page or the app switcher would. */
+export function hidePage(): void {
+  for (const call of hideCallbacks) call();
+}
+
 /** Runs on unmount. */
 export function useUnload(callback: () => void): void {
   const latest = useRef(callback);

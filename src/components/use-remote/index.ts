@@ -9,11 +9,14 @@ export type Remote<T> = { status: 'loading' } | { status: 'error'; error: ApiErr
 export interface UseRemoteOptions {
   /** Skip loading (e.g. while logged out); the state reads 'loading' while disabled and old data is dropped. */
   enabled?: boolean;
+  /** Load at mount too: for components mounted after their page was shown (the page show they would wait for has passed). */
+  loadOnMount?: boolean;
 }
 
 /** Loads data through a service call each time the page shows; keeps the last data while reloading. */
 export function useRemote<T>(loader: () => Promise<ApiResult<T>>, options: UseRemoteOptions = {}) {
   const enabled = options.enabled ?? true;
+  const loadOnMount = options.loadOnMount ?? false;
   const [state, setState] = useState<Remote<T>>({ status: 'loading' });
   const loaderRef = useRef(loader);
   const enabledRef = useRef(enabled);
@@ -40,6 +43,7 @@ export function useRemote<T>(loader: () => Promise<ApiResult<T>>, options: UseRe
     enabledRef.current = enabled;
     if (!mounted.current) {
       mounted.current = true;
+      if (loadOnMount && enabled) void reload();
       return;
     }
     if (enabled) {
@@ -48,7 +52,7 @@ export function useRemote<T>(loader: () => Promise<ApiResult<T>>, options: UseRe
       generation.current++;
       stale.current = true;
     }
-  }, [enabled, reload]);
+  }, [enabled, loadOnMount, reload]);
 
   useDidShow(() => {
     void reload();

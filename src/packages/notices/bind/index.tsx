@@ -47,7 +47,7 @@ function Done({ child }: { child: BoundChild }) {
       <Success size={56} color='#2e8b7a' />
       <Text className='xq-bind__done-title'>已绑定 {child.name}</Text>
       <Text className='xq-bind__done-desc'>
-        {child.schoolName} · {child.grade} {child.className} · {STAGE_LABELS[child.stage]}
+        {child.schoolName} · {child.grade}{child.className} · {STAGE_LABELS[child.stage]}
       </Text>
       <Text className='xq-bind__done-desc'>你是孩子的{RELATION_LABELS[child.relation]}。学校发出的告知书会出现在“学校通知”中。</Text>
       <Button type='primary' block onClick={() => void Taro.redirectTo({ url: noticeRoutes.inbox() })}>

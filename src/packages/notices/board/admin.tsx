@@ -32,7 +32,7 @@ export function AdminPanel() {
   const [result, setResult] = useState<AuditVerifyOutput | null>(null);
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
-  const schools = useRemote(allSchools);
+  const schools = useRemote(allSchools, { loadOnMount: true });
 
   const verify = async () => {
     setBusy(true);

@@ -104,7 +104,7 @@ function Item({ item }: { item: NoticeBoardItem }) {
 
 function Board({ schoolId }: { schoolId: string }) {
   const loader = useCallback(() => getNoticeBoard(schoolId), [schoolId]);
-  const { state, retry } = useRemote(loader);
+  const { state, retry } = useRemote(loader, { loadOnMount: true });
   const [filter, setFilter] = useState<BoardFilter>('all');
   if (state.status === 'loading') return <StateView status='loading' />;
   if (state.status === 'error') return <StateView status='error' description={state.error.message} onAction={retry} />;

@@ -72,7 +72,7 @@ function StudentPicker({ schoolId, onPick }: { schoolId: string; onPick: (s: Stu
   const [q, setQ] = useState('');
   const searched = useRef('');
   const loader = useCallback(() => listStudents(schoolId, searched.current), [schoolId]);
-  const { state, retry } = useRemote(loader);
+  const { state, retry } = useRemote(loader, { loadOnMount: true });
   const search = () => {
     searched.current = q.trim();
     retry();

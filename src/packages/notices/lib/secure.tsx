@@ -29,7 +29,7 @@ export function useSecureScreen(): boolean {
   return covered;
 }
 
-const TILES = Array.from({ length: 30 }, (_, i) => i);
+const TILES = Array.from({ length: 80 }, (_, i) => i);
 
 /** The viewer's name and time tiled across the screen, above the content and never in the way of a tap. */
 export function Watermark({ name, at }: { name: string; at: string }) {

@@ -104,7 +104,7 @@ export function StudentDetail({ schoolId, studentId }: { schoolId: string; stude
     if (r.ok) setFresh(null);
     return r;
   }, [studentId]);
-  const { state, retry, reload } = useRemote(loader);
+  const { state, retry, reload } = useRemote(loader, { loadOnMount: true });
 
   const apply = async (call: () => Promise<ApiResult<StudentGuardiansOutput>>, done: string) => {
     const r = await call();

@@ -48,7 +48,7 @@ export function GuardianNotice({ view, onChanged, reload }: { view: NoticeGuardi
           {receipt.choice ? (
             <Text className='xq-notice__line'>
               后续安排：<Text className='xq-notice__strong'>{CHOICE_LABELS[receipt.choice]}</Text>
-              {receipt.meetingSlot ? `（${slotText(receipt.meetingSlot)}）` : ''}
+              {receipt.meetingSlot ? ` · ${slotText(receipt.meetingSlot)}` : ''}
             </Text>
           ) : null}
           <Text className='xq-notice__muted'>你的确认已记录，学校会按你的选择跟进。如需调整，请联系学校。</Text>

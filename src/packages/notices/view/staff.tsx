@@ -60,7 +60,7 @@ export function RecipientReceipt({ r }: { r: NoticeRecipientView }) {
           {r.choice ? (
             <Text className='xq-notice__line'>
               后续安排：<Text className='xq-notice__strong'>{CHOICE_LABELS[r.choice]}</Text>
-              {r.meetingSlot ? `（${slotText(r.meetingSlot)}）` : ''}
+              {r.meetingSlot ? ` · ${slotText(r.meetingSlot)}` : ''}
             </Text>
           ) : null}
           {r.reason ? <Text className='xq-notice__line'>原因：{r.reason}</Text> : null}
@@ -204,7 +204,7 @@ function Approval({ view, act }: { view: NoticeStaffView; act: Act }) {
             loading={busy}
             disabled={busy}
             onClick={async () => {
-              if (!(await confirm('审批通过', '通过后告知书将立即发送给该学生的全部监护人。', '通过并发送'))) return;
+              if (!(await confirm('审批通过', '通过后告知书将立即发送给该学生的全部监护人。', '通过'))) return;
               setBusy(true);
               await act(() => approveNotice(view.id), '已审批并发送');
               setBusy(false);
@@ -223,7 +223,7 @@ function Approval({ view, act }: { view: NoticeStaffView; act: Act }) {
 
 /** The school's view of a notice: status, content when permitted, each guardian's receipt, tasks, referrals and the audit trail. */
 export function StaffNotice({ view, onChanged }: { view: NoticeStaffView; onChanged: (v: NoticeStaffView) => void }) {
-  const me = useRemote(getMe);
+  const me = useRemote(getMe, { loadOnMount: true });
   const [openedAt] = useState(() => when(dayjs().toISOString()));
   const [closing, setClosing] = useState(false);
   const status = STATUS_VIEW[view.status];
