@@ -34,7 +34,7 @@ function Profile({ me }: { me: MeOutput }) {
   const [leaving, setLeaving] = useState(false);
   const isAdmin = me.roles.some((role) => role.role === 'admin');
   const noticeStaff = me.roles.some((role) => NOTICE_ROLES.has(role.role));
-  const notices = useRemote(listMyNotices, { enabled: me.children.length > 0 });
+  const notices = useRemote(listMyNotices, { enabled: me.children.length > 0, loadOnMount: true });
   const unread = notices.state.status === 'ready' ? notices.state.data.notices.filter((n) => !n.read).length : 0;
   const privacy = me.privacy;
   const agreedCurrent = privacy.agreedVersion !== null && privacy.agreedVersion === privacy.currentVersion;
