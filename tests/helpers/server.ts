@@ -4,12 +4,15 @@ import { silentLogger } from '../../src/server/log';
 import { testConfig } from './app';
 import { freshDb } from './db';
 import type { Database } from '../../src/server/storage/db';
+import type { AppDeps } from '../../src/server/deps';
 
 /** A running test backend. */
 export interface TestServer {
   url: string;
   /** The server's database (to check what a user cannot see, e.g. the outbox). */
   db: Database;
+  /** The server's dependencies (to run its jobs at a chosen time). */
+  deps: AppDeps;
   close(): Promise<void>;
 }
 
@@ -21,6 +24,7 @@ export async function startTestServer(opts: { staticDir?: string; wechatBase?: s
   return {
     url: server.url,
     db,
+    deps: server.deps,
     async close() {
       await server.close();
       await db.close();
