@@ -26,6 +26,8 @@ type PageOptions = Record<string, unknown> & { data?: Record<string, unknown> };
 
 const storage = new Map<string, unknown>();
 const calls: { name: string; args: unknown[] }[] = [];
+/** Answers of the API by path (anything else fails as if offline). */
+const answers = new Map<string, unknown>();
 let captured: PageOptions | null = null;
 let appInstance: Record<string, unknown> = {};
 
@@ -69,6 +71,9 @@ const RECORDED_APIS = [
   'setNavigationBarTitle',
   'stopPullDownRefresh',
   'pageScrollTo',
+  'hideShareMenu',
+  'setVisualEffectOnCapture',
+  'requestSubscribeMessage',
 ];
 
 function wxStub(): Record<string, unknown> {
@@ -94,10 +99,16 @@ function wxStub(): Record<string, unknown> {
     canIUse: () => true,
     nextTick: (fn: () => void) => setTimeout(fn, 0),
     onNeedPrivacyAuthorization: (listener: unknown) => void calls.push({ name: 'onNeedPrivacyAuthorization', args: [listener] }),
-    request: (opts: { fail?: (e: unknown) => void; complete?: (e: unknown) => void }) => {
+    request: (opts: { url: string; success?: (r: unknown) => void; fail?: (e: unknown) => void; complete?: (e: unknown) => void }) => {
       calls.push({ name: 'request', args: [opts] });
-      opts.fail?.({ errMsg: 'request:fail stubbed' });
-      opts.complete?.({ errMsg: 'request:fail stubbed' });
+      const answer = [...answers].find(([p]) => opts.url.endsWith(p));
+      if (answer) {
+        opts.success?.({ statusCode: 200, data: answer[1], header: {}, errMsg: 'request:ok' });
+        opts.complete?.({ errMsg: 'request:ok' });
+      } else {
+        opts.fail?.({ errMsg: 'request:fail stubbed' });
+        opts.complete?.({ errMsg: 'request:fail stubbed' });
+      }
       return { abort: () => undefined };
     },
   };
@@ -106,7 +117,7 @@ function wxStub(): Record<string, unknown> {
   return target;
 }
 
-function pageDefinition(options: PageOptions, template: unknown): Record<string, unknown> {
+function pageDefinition(options: PageOptions, template: unknown, query: Record<string, string>): Record<string, unknown> {
   const methods: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(options)) {
     if (typeof value === 'function') methods[key] = value;
@@ -119,7 +130,7 @@ function pageDefinition(options: PageOptions, template: unknown): Record<string,
       attached(this: Record<string, unknown>) {
         const onLoad = options.onLoad as ((this: unknown, q: Record<string, string>) => void) | undefined;
         const onShow = options.onShow as ((this: unknown) => void) | undefined;
-        onLoad?.call(this, {});
+        onLoad?.call(this, query);
         onShow?.call(this);
       },
     },
@@ -148,14 +159,14 @@ beforeAll(() => {
   require(path.join(DIST, 'app.js'));
 });
 
-async function renderPage(route: string): Promise<SimComponent> {
+async function renderPage(route: string, query: Record<string, string> = {}): Promise<SimComponent> {
   captured = null;
   require(path.join(DIST, `${route}.js`));
   if (!captured) throw new Error(`${route} did not call Page()`);
   const options: PageOptions = captured;
   const g = globalThis as Record<string, unknown>;
   const template = getWxml(path.join(DIST, route), { compiler: 'official', rootPath: DIST });
-  const id = simulate.load(pageDefinition(options, template));
+  const id = simulate.load(pageDefinition(options, template, query));
   const page = simulate.render(id);
   g.getCurrentPages = () => [page];
   page.attach(document.createElement('parent-wrapper'));
@@ -211,5 +222,50 @@ describe('compiled weapp pages', () => {
     await simulate.sleep(50);
     expect(page.dom.textContent).toContain('请输入证书验证码');
     expect(calls.some((c) => c.name === 'request')).toBe(false);
+  });
+
+  it('the notices subpackage renders: 绑定孩子 offers the phone check and refuses without the separate consent', async () => {
+    storage.set('xq_token', 'token-1');
+    const page = await renderPage('packages/notices/bind/index');
+    const text = page.dom.textContent;
+    expect(text).toContain('告知书接收单独同意');
+    expect(text).toContain('验证微信手机号');
+    expect(page.querySelectorAll('.xq-bind__phone-btn')).toHaveLength(1);
+    calls.length = 0;
+    find(page, '.nut-button', '同意并绑定').dispatchEvent('tap');
+    await simulate.sleep(50);
+    expect(page.dom.textContent).toContain('请阅读并勾选单独同意，否则无法接收孩子的告知书');
+    expect(calls.some((c) => c.name === 'request' && String((c.args[0] as { url: string }).url).includes('/api/bindings'))).toBe(false);
+    storage.delete('xq_token');
+  });
+
+  it("the notice page renders a guardian's copy with the watermark and a 2D canvas for the signature, and hides the share menu", async () => {
+    storage.set('xq_token', 'token-1');
+    answers.set('/api/notices/n1', {
+      kind: 'guardian', id: 'n1', schoolName: '小店区育英小学', studentName: '孙浩然', level: 'grade', sentAt: '2025-11-24T02:00:00.000Z',
+      content: {
+        observed: '近两周在课堂上多次独自流泪。', recommendation: '建议尽快到精神卫生医疗机构评估。', institutions: [{ name: '绿色通道定点医院', phone: '0351-0000301', address: '' }],
+        meetingSlots: [], meetingPlace: '', contactName: '王静', contactPhone: '0351-0000101',
+      },
+      watermark: { name: '王芳', at: '2025-11-24T03:00:00.000Z' },
+      receipt: { firstOpenedAt: '2025-11-24T03:00:00.000Z', acknowledgedAt: null, choice: null, meetingSlot: null },
+      closed: false,
+    });
+    calls.length = 0;
+    const page = await renderPage('packages/notices/view/index', { id: 'n1' });
+    for (let waited = 0; waited < 3000 && !page.dom.textContent.includes('近两周'); waited += 50) await simulate.sleep(50);
+    const text = page.dom.textContent;
+    expect(text).toContain('近两周在课堂上多次独自流泪。');
+    expect(text).toContain('第一步 · 确认已收到');
+    expect(page.querySelectorAll('.xq-wm__name').length).toBeGreaterThan(20);
+    expect(page.querySelectorAll('.xq-sig__canvas')).toHaveLength(1);
+    expect(calls.find((c) => c.name === 'hideShareMenu')?.args[0]).toMatchObject({ menus: ['shareAppMessage', 'shareTimeline'] });
+    expect(calls.find((c) => c.name === 'setVisualEffectOnCapture')?.args[0]).toMatchObject({ visualEffect: 'hidden' });
+    calls.length = 0;
+    find(page, '.xq-inst__item .nut-button', '拨打').dispatchEvent('tap');
+    await simulate.sleep(20);
+    expect(calls.some((c) => c.name === 'makePhoneCall' && (c.args[0] as { phoneNumber: string }).phoneNumber === '0351-0000301')).toBe(true);
+    answers.clear();
+    storage.delete('xq_token');
   });
 });

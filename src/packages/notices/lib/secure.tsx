@@ -4,6 +4,19 @@ import { useEffect, useState } from 'react';
 import './secure.scss';
 
 /**
+ * Calls a WeChat API whose answer does not matter: some return a promise, some (not promisified by Taro, or on an older
+ * base library) return nothing or are missing; none of that may stop the page's other show handlers.
+ */
+function quietly(call: () => unknown): void {
+  try {
+    const result = call() as { catch?: (handler: () => void) => unknown } | undefined;
+    if (typeof result?.catch === 'function') result.catch(() => undefined);
+  } catch {
+    // The API is missing on this client: the page stays protected by the cover and the watermark.
+  }
+}
+
+/**
  * Protects a page that shows a notice: hides the share menu and blanks screenshots and recordings (mini-program),
  * and reports when the page is hidden (app switcher, another page on top, a background tab) so it can be covered.
  */
@@ -12,13 +25,13 @@ export function useSecureScreen(): boolean {
   useDidShow(() => {
     setCovered(false);
     if (process.env.TARO_ENV === 'weapp') {
-      Taro.hideShareMenu({ menus: ['shareAppMessage', 'shareTimeline'] }).catch(() => undefined);
-      Taro.setVisualEffectOnCapture({ visualEffect: 'hidden' }).catch(() => undefined);
+      quietly(() => Taro.hideShareMenu({ menus: ['shareAppMessage', 'shareTimeline'] }));
+      quietly(() => Taro.setVisualEffectOnCapture({ visualEffect: 'hidden' }));
     }
   });
   useDidHide(() => setCovered(true));
   useUnload(() => {
-    if (process.env.TARO_ENV === 'weapp') Taro.setVisualEffectOnCapture({ visualEffect: 'none' }).catch(() => undefined);
+    if (process.env.TARO_ENV === 'weapp') quietly(() => Taro.setVisualEffectOnCapture({ visualEffect: 'none' }));
   });
   useEffect(() => {
     if (process.env.TARO_ENV !== 'h5') return;

@@ -249,7 +249,7 @@ export function SignaturePad({ id, strokes, onChange, placeholder = '请在此�
             if (++tries < 20) timer = setTimeout(find, 100);
             return;
           }
-          const ratio = Taro.getWindowInfo().pixelRatio || 2;
+          const ratio = (Taro.getWindowInfo?.() ?? Taro.getSystemInfoSync()).pixelRatio || 2;
           info.node.width = Math.round(info.width * ratio);
           info.node.height = Math.round(info.height * ratio);
           const pen = info.node.getContext('2d') as Pen;

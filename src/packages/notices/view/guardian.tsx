@@ -5,7 +5,7 @@ import { PageShell } from '../../../components/page-shell';
 import { Pill } from '../../../components/pill';
 import { SafetyCard } from '../../../components/safety-card';
 import { Section } from '../../../components/section';
-import { CHOICE_LABELS, LEVEL_LABELS, LEVEL_TONES } from '../lib/labels';
+import { CHOICE_LABELS, CHOICE_NEXT, LEVEL_LABELS, LEVEL_TONES } from '../lib/labels';
 import { slotText, when } from '../lib/nav';
 import { NoticeBody } from '../lib/notice-parts';
 import { Watermark } from '../lib/secure';
@@ -51,7 +51,7 @@ export function GuardianNotice({ view, onChanged, reload }: { view: NoticeGuardi
               {receipt.meetingSlot ? ` · ${slotText(receipt.meetingSlot)}` : ''}
             </Text>
           ) : null}
-          <Text className='xq-notice__muted'>你的确认已记录，学校会按你的选择跟进。如需调整，请联系学校。</Text>
+          <Text className='xq-notice__muted'>{receipt.choice ? CHOICE_NEXT[receipt.choice] : '你的确认已记录。'}</Text>
         </Section>
       ) : view.closed || !view.content ? null : (
         <AckForm notice={view} onDone={onChanged} reload={reload} />
