@@ -72,6 +72,8 @@ export type ErrorCode =
   | 'MEETING_SLOT_INVALID'
   | 'TASK_DONE'
   | 'REFERRAL_CLOSED'
+  | 'REPORTS_FORBIDDEN'
+  | 'PERIOD_ALREADY_CLOSED'
   | 'INTERNAL';
 
 /** The error envelope: every non-2xx answer has this body. */

@@ -4,3 +4,4 @@ export type * from './api';
 export type * from './courses';
 export type * from './events';
 export type * from './notices';
+export type * from './reports';

@@ -1,16 +1,18 @@
 /**
  * Operator commands: `migrate` applies pending migrations; `jobs` runs the due jobs once (as the timer trigger does);
- * `import-courses` imports the course files; `verify-audit` checks the notices' audit chain (exit code 2 when broken).
+ * `import-courses` imports the course files; `verify-audit` checks the notices' audit chain (exit code 2 when broken);
+ * `rebuild-reports` recomputes the reporting rollups from the records and says how many rows had differed.
  */
 import { createDeps } from './deps';
 import { importCourses } from './domain/learning/content';
 import { verifyAudit } from './domain/notices/audit';
+import { rebuildRollups } from './domain/reports/rebuild';
 import { loadConfig } from './env';
 import { runDueJobs } from './jobs';
 import { openDatabase } from './storage/open';
 
-const USAGE = '用法：tsx src/server/cli.ts <migrate|jobs|import-courses|verify-audit>';
-const COMMANDS = ['migrate', 'jobs', 'import-courses', 'verify-audit'];
+const USAGE = '用法：tsx src/server/cli.ts <migrate|jobs|import-courses|verify-audit|rebuild-reports>';
+const COMMANDS = ['migrate', 'jobs', 'import-courses', 'verify-audit', 'rebuild-reports'];
 
 async function main(command: string | undefined): Promise<void> {
   if (!command || !COMMANDS.includes(command)) throw new Error(USAGE);
@@ -24,6 +26,13 @@ async function main(command: string | undefined): Promise<void> {
     }
     if (command === 'import-courses') {
       process.stdout.write(`已导入 ${await importCourses(db)} 门课程\n`);
+      return;
+    }
+    if (command === 'rebuild-reports') {
+      const started = performance.now();
+      const report = await rebuildRollups(db);
+      const differed = Object.values(report.differences).reduce((a, b) => a + b, 0);
+      process.stdout.write(`统计汇总已重建（${Math.round(performance.now() - started)} ms）：${JSON.stringify(report.rows)}；与增量维护的结果相差 ${differed} 行${differed ? ` ${JSON.stringify(report.differences)}` : ''}\n`);
       return;
     }
     if (command === 'verify-audit') {

@@ -18,6 +18,7 @@ import { NoticeService } from './notices/notices';
 import { NoticeSettingsService } from './notices/settings';
 import { StudentService } from './notices/students';
 import { RegistryService } from './registry';
+import { ReportService } from './reports/service';
 import { SystemService } from './system';
 
 /** The services a route handler can use. */
@@ -39,6 +40,7 @@ export interface Services {
   notices(): NoticeService;
   noticeSettings(): NoticeSettingsService;
   noticeBoard(): NoticeBoardService;
+  reports(): ReportService;
   /** The subscribe-message templates the client requests at sign-up. */
   messageTemplates(): MessageTemplatesOutput;
 }
@@ -62,6 +64,7 @@ export function buildServices(deps: AppDeps, caller: Caller | null): Services {
     notices: () => new NoticeService(deps, required(caller)),
     noticeSettings: () => new NoticeSettingsService(deps, required(caller)),
     noticeBoard: () => new NoticeBoardService(deps, required(caller)),
+    reports: () => new ReportService(deps, required(caller)),
     messageTemplates: () => ({
       templates: [
         ...(['signup_result', 'event_reminder', 'event_cancelled'] as const).map((key) => ({ key, templateId: deps.config.events.templates[key], title: TEMPLATE_TITLES[key], purpose: 'signup' as const })),

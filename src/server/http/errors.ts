@@ -61,6 +61,8 @@ export const ERRORS: Record<ErrorCode, { status: Status; message: string }> = {
   MEETING_SLOT_INVALID: { status: 400, message: '请选择学校提供的面谈时间' },
   TASK_DONE: { status: 409, message: '该任务已完成' },
   REFERRAL_CLOSED: { status: 409, message: '该转介已结束' },
+  REPORTS_FORBIDDEN: { status: 403, message: '只有妇联工作人员和平台管理员可以查看统计报表' },
+  PERIOD_ALREADY_CLOSED: { status: 409, message: '该地区的这一统计期间已经关账' },
   INTERNAL: { status: 500, message: '服务器开小差了，请稍后重试' },
 };
 

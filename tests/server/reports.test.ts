@@ -1,0 +1,347 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { createHash, randomUUID } from 'node:crypto';
+import { inflateRawSync } from 'node:zlib';
+import { createApp } from '../../src/server/app';
+import { importCourses } from '../../src/server/domain/learning/content';
+import { rebuildRollups, rollupLines } from '../../src/server/domain/reports/rebuild';
+import type { Database } from '../../src/server/storage/db';
+import { testApp, type TestApp } from '../helpers/app';
+import { scratchPostgres } from '../helpers/db';
+import { sessionTokens } from '../helpers/parents';
+
+const NOV = new Date('2026-11-23T08:00:00Z');
+const OCT = new Date('2026-10-10T02:00:00Z');
+const SEC = 1000;
+
+/** Reads the sheets of an .xlsx back (zip central directory → inflate → cell texts per row). */
+function readXlsx(buf: Buffer): string[][][] {
+  const files = new Map<string, string>();
+  const end = buf.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  const entries = buf.readUInt16LE(end + 10);
+  let p = buf.readUInt32LE(end + 16);
+  for (let i = 0; i < entries; i += 1) {
+    const method = buf.readUInt16LE(p + 10);
+    const size = buf.readUInt32LE(p + 20);
+    const nameLen = buf.readUInt16LE(p + 28);
+    const extra = buf.readUInt16LE(p + 30);
+    const comment = buf.readUInt16LE(p + 32);
+    const local = buf.readUInt32LE(p + 42);
+    const name = buf.subarray(p + 46, p + 46 + nameLen).toString('utf8');
+    const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
+    const raw = buf.subarray(start, start + size);
+    files.set(name, (method === 8 ? inflateRawSync(raw) : raw).toString('utf8'));
+    p += 46 + nameLen + extra + comment;
+  }
+  expect(files.get('[Content_Types].xml')).toContain('spreadsheetml.sheet.main+xml');
+  const unescape = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+  return [...files.keys()].filter((n) => /^xl\/worksheets\/sheet\d+\.xml$/.test(n)).sort().map((n) => {
+    const rows = [...(files.get(n) as string).matchAll(/<row [^>]*>(.*?)<\/row>/g)];
+    return rows.map((r) => [...(r[1] as string).matchAll(/<c r="[A-Z]+\d+"[^>]*>(?:<v>([^<]*)<\/v>|<is><t[^>]*>([^<]*)<\/t><\/is>)<\/c>/g)].map((c) => unescape(c[1] ?? c[2] ?? '')));
+  });
+}
+
+interface Family { parents: string[]; tokens: string[]; student: string }
+
+async function family(t: TestApp, schoolName: string, guardians = 1, boundAt = new Date('2026-01-05T00:00:00Z')): Promise<Family> {
+  const [school] = await t.db.query<{ id: string }>('SELECT id FROM schools WHERE name = $1', [schoolName]);
+  const [student] = await t.db.query<{ id: string }>(
+    `INSERT INTO students (school_id, name, grade, class_name, stage) VALUES ($1, '学生', '五年级', '1班', 'primary') RETURNING id`, [school!.id],
+  );
+  const parents: string[] = [];
+  for (let i = 0; i < guardians; i += 1) {
+    const [u] = await t.db.query<{ id: string }>(`INSERT INTO users (display_name) VALUES ('家长') RETURNING id`);
+    await t.db.query('INSERT INTO privacy_consents (user_id, version) VALUES ($1, $2)', [u!.id, t.deps.config.privacyVersion]);
+    await t.db.query(`INSERT INTO guardianships (student_id, user_id, relation, created_at) VALUES ($1, $2, 'other', $3)`, [student!.id, u!.id, boundAt]);
+    parents.push(u!.id);
+  }
+  return { parents, tokens: await sessionTokens(t.db, t.deps.config.sessionSecret, parents, NOV), student: student!.id };
+}
+
+async function id(t: TestApp, table: 'stations' | 'schools' | 'regions', name: string): Promise<string> {
+  const [row] = await t.db.query<{ id: string }>(`SELECT id FROM ${table} WHERE name = $1`, [name]);
+  return row!.id;
+}
+
+async function lessonOf(t: TestApp, slug: string, kind: 'article' | 'video'): Promise<{ course: string; lesson: string; duration: number }> {
+  const [row] = await t.db.query<{ course: string; lesson: string; duration: number }>(
+    `SELECT c.id AS course, l.id AS lesson, l.duration_seconds AS duration FROM courses c JOIN lessons l ON l.course_id = c.id
+      WHERE c.slug = $1 AND l.kind = $2 ORDER BY l.position LIMIT 1`, [slug, kind],
+  );
+  return row!;
+}
+
+/** A realistic mixed workload through the API: enrolments, video and article progress (one replayed late from October), a session with sign-ups and check-ins, a cancelled session, a completion, a revoked binding. */
+async function workload(t: TestApp): Promise<{ families: Family[]; tok: Record<string, string> }> {
+  await importCourses(t.db);
+  const tok: Record<string, string> = {};
+  for (const who of ['parent', 'station', 'federation', 'admin', 'leader']) tok[who] = await t.login(who);
+  const families: Family[] = [];
+  for (let i = 0; i < 6; i += 1) families.push(await family(t, '小店区育英小学', i === 0 ? 2 : 1));
+  families.push(await family(t, '迎泽区阳光幼儿园'));
+  families.push(await family(t, '迎泽区阳光幼儿园'));
+  const video = await lessonOf(t, 'mh-education-primary', 'video');
+  const article = await lessonOf(t, 'parent-child-primary', 'article');
+
+  // October: two parents enrol and study.
+  t.setNow(OCT);
+  for (const f of families.slice(0, 2)) {
+    expect((await t.call('POST', `/api/courses/${video.course}/enroll`, { token: f.tokens[0], body: {} })).status).toBe(200);
+  }
+  t.setNow(new Date(OCT.getTime() + 200 * SEC));
+  const oct = await t.call('POST', '/api/progress', {
+    token: families[0]!.tokens[0], body: { statements: [{ id: randomUUID(), lessonId: video.lesson, verb: 'played', segments: [[0, 10]], position: 10, timestamp: new Date(OCT.getTime() + 100 * SEC).toISOString() }] },
+  });
+  expect(oct.body).toMatchObject({ accepted: 1, rejected: [] });
+
+  // November: every family's first guardian studies; the second guardian of family 0 too.
+  t.setNow(NOV);
+  for (const f of families) {
+    for (const token of f.tokens) {
+      expect((await t.call('POST', `/api/courses/${article.course}/enroll`, { token, body: {} })).status).toBe(200);
+    }
+  }
+  t.setNow(new Date(NOV.getTime() + 300 * SEC));
+  for (const f of families) {
+    for (const token of f.tokens) {
+      const r = await t.call('POST', '/api/progress', {
+        token, body: { statements: [{ id: randomUUID(), lessonId: article.lesson, verb: 'read', segments: [], position: 0, timestamp: new Date(NOV.getTime() + 250 * SEC).toISOString() }] },
+      });
+      expect(r.body.accepted).toBe(1);
+    }
+  }
+  await t.db.query(`UPDATE enrollments SET completed_at = $2 WHERE user_id = $1 AND course_id = $3`, [families[1]!.parents[0], new Date(NOV.getTime() + 400 * SEC), article.course]);
+
+  // A 心理健康教育 session at 坞城 with three sign-ups and two check-ins; another one cancelled.
+  const wucheng = await id(t, 'stations', '坞城街道家庭教育指导服务站');
+  const startsAt = new Date(NOV.getTime() + 2 * 3_600_000);
+  const session = (title: string) => ({
+    host: { type: 'station', id: wucheng }, title, description: '讲座', topic: '心理健康教育', mentalHealth: true, speaker: '李红',
+    startsAt: startsAt.toISOString(), endsAt: new Date(startsAt.getTime() + 7_200_000).toISOString(), mode: 'onsite', address: '坞城路', latitude: null, longitude: null,
+    onlineUrl: null, capacity: 30, signupDeadline: new Date(startsAt.getTime() - 600_000).toISOString(),
+  });
+  const ev = await t.call('POST', '/api/events', { token: tok.station, body: session('识别孩子的焦虑') });
+  expect(ev.status).toBe(201);
+  const cancelled = await t.call('POST', '/api/events', { token: tok.station, body: session('已取消的讲座') });
+  const tickets: string[] = [];
+  for (const f of families.slice(0, 3)) {
+    const s = await t.call('POST', `/api/events/${ev.body.id}/signup`, { token: f.tokens[0], body: { companion: false, acceptedTemplates: [] } });
+    expect(s.status).toBe(200);
+    tickets.push(s.body.event.signup.ticketCode);
+  }
+  await t.call('POST', `/api/events/${cancelled.body.id}/signup`, { token: families[0]!.tokens[0], body: { companion: false, acceptedTemplates: [] } });
+  expect((await t.call('POST', `/api/events/${cancelled.body.id}/cancel`, { token: tok.station, body: { reason: '场地调整' } })).status).toBe(200);
+  t.setNow(new Date(startsAt.getTime() + 600_000));
+  for (const code of tickets.slice(0, 2)) {
+    expect((await t.call('POST', `/api/events/${ev.body.id}/checkin`, { token: tok.station, body: { ticketCode: code } })).body.result).toBe('checked_in');
+  }
+  // Family 7's binding is revoked; the parent's later study reaches no family.
+  await t.db.query('UPDATE guardianships SET revoked_at = $2 WHERE user_id = $1', [families[7]!.parents[0], new Date(startsAt.getTime() + 700_000)]);
+  t.setNow(new Date(startsAt.getTime() + 900_000));
+  return { families, tok };
+}
+
+function suite(name: string, open: () => Promise<Database | null>): void {
+  describe(name, () => {
+    let t: TestApp;
+    let families: Family[];
+    let tok: Record<string, string>;
+    let db: Database | null = null;
+    let taiyuan: string;
+    let xiaodian: string;
+    let yingze: string;
+
+    beforeAll(async () => {
+      db = await open();
+      if (!db && name !== 'PGlite') return;
+      t = await testApp(db ? { db } : {});
+      ({ families, tok } = await workload(t));
+      taiyuan = await id(t, 'regions', '太原市');
+      xiaodian = await id(t, 'regions', '小店区');
+      yingze = await id(t, 'regions', '迎泽区');
+    }, 120_000);
+    afterAll(async () => {
+      if (t) await t.close();
+      if (db) await db.close();
+    });
+    const skip = () => !t;
+
+    test('the city dashboard: coverage against 60%, families once across guardians, small counts as "<5", the district children', async () => {
+      if (skip()) return;
+      const res = await t.call('GET', '/api/reports/dashboard?period=2026', { token: tok.federation });
+      expect(res.status).toBe(200);
+      const d = res.body;
+      expect(d.unit).toMatchObject({ id: taiyuan, name: '太原市', type: 'city' });
+      expect(d.figures.coverage).toEqual({ stations: 5, stationsHeld: 1, rate: 0.2, target: 0.6, meetsTarget: false });
+      // Eight families (family 0 has two guardians: counted once); nine parents studied online; two attended.
+      expect(d.figures.participation.familiesReached).toEqual({ value: 8, suppressed: false, text: '8' });
+      expect(d.figures.participation.parentsOnline).toEqual({ value: 9, suppressed: false, text: '9' });
+      expect(d.figures.participation.parentsAttended).toEqual({ value: null, suppressed: true, text: '<5' });
+      expect(d.figures.learning.enrolments.value).toBe(11);
+      expect(d.figures.learning.completions.text).toBe('<5');
+      expect(d.figures.learning.completionRate).toBeNull();
+      // The demo seed's two sessions of 2026 count too; the cancelled one does not.
+      expect(d.figures.sessions).toMatchObject({ sessions: 3, mentalHealthSessions: 2, held: 1, mentalHealthHeld: 1, signups: { text: '<5' }, noShowRate: null });
+      expect(d.atRiskTotal).toBe(4);
+      expect(d.atRisk.map((s: { name: string }) => s.name)).not.toContain('坞城街道家庭教育指导服务站');
+      const names = d.children.map((c: { unit: { name: string } }) => c.unit.name);
+      expect(names).toEqual(['小店区', '迎泽区', '杏花岭区', '尖草坪区']);
+      const yz = d.children.find((c: { unit: { id: string } }) => c.unit.id === yingze);
+      expect(yz.figures.participation.familiesReached.text).toBe('<5');
+      expect(d.trend.map((p: { month: string }) => p.month)).toHaveLength(11);
+      const nov = d.trend.find((p: { month: string }) => p.month === '2026-11');
+      expect(nov).toMatchObject({ familiesReached: { value: 8 }, stationsHeldToDate: 1 });
+      expect(d.trend.find((p: { month: string }) => p.month === '2026-10').familiesReached.text).toBe('<5');
+      expect(JSON.stringify(d)).not.toMatch(/"value":[1-4][,}]/);
+    });
+
+    test('drill-down: a district lists its schools and stations; a station shows its sessions only', async () => {
+      if (skip()) return;
+      const res = await t.call('GET', `/api/reports/dashboard?unitId=${xiaodian}&period=2026-11`, { token: tok.federation });
+      expect(res.status).toBe(200);
+      expect(res.body.breadcrumbs.map((b: { name: string }) => b.name)).toEqual(['太原市']);
+      const kids = res.body.children.map((c: { unit: { name: string; type: string } }) => `${c.unit.type}:${c.unit.name}`);
+      expect(kids).toEqual(expect.arrayContaining(['school:小店区育英小学', 'station:坞城街道家庭教育指导服务站', 'station:育英小学家长学校']));
+      expect(res.body.figures.participation.familiesReached.value).toBe(6);
+      const station = await t.call('GET', `/api/reports/dashboard?unitId=${await id(t, 'stations', '坞城街道家庭教育指导服务站')}&period=2026-11`, { token: tok.federation });
+      expect(station.status).toBe(200);
+      expect(station.body.figures).toMatchObject({ coverage: { stations: 1, stationsHeld: 1, rate: 1 }, participation: null, learning: null });
+      expect(station.body.breadcrumbs.map((b: { name: string }) => b.name)).toEqual(['太原市', '小店区']);
+    });
+
+    test('the privacy wall: parents, school and station staff are refused; other regions are not found; admins see the province', async () => {
+      if (skip()) return;
+      for (const who of ['parent', 'station', 'leader']) {
+        const r = await t.call('GET', '/api/reports/dashboard', { token: tok[who] });
+        expect(r.status).toBe(403);
+        expect(r.body.error.code).toBe('REPORTS_FORBIDDEN');
+      }
+      const datong = await id(t, 'regions', '大同市');
+      const xinjian = await id(t, 'stations', '新建路社区家庭教育指导服务站');
+      for (const unit of [datong, xinjian, randomUUID()]) {
+        const r = await t.call('GET', `/api/reports/dashboard?unitId=${unit}`, { token: tok.federation });
+        expect(r.status).toBe(404);
+        expect(r.body.error).toMatchObject({ code: 'NOT_FOUND', message: '地区不存在或不在您的管辖范围内' });
+      }
+      expect((await t.call('GET', `/api/reports/export?unitId=${datong}&format=csv`, { token: tok.federation })).status).toBe(404);
+      const admin = await t.call('GET', '/api/reports/dashboard', { token: tok.admin });
+      expect(admin.body.unit.name).toBe('山西省');
+      expect(admin.body.figures.coverage.stations).toBe(8);
+      expect((await t.call('GET', '/api/reports/scope', { token: tok.federation })).body.regions.map((r: { name: string }) => r.name)).toEqual(['太原市']);
+    });
+
+    test('bad periods and exports are refused with a Chinese message', async () => {
+      if (skip()) return;
+      const cases: [string, string][] = [
+        ['period=2027', '统计期间不能晚于本月'], ['period=2026-12', '统计期间不能晚于本月'], ['period=abc', '统计期间格式不正确，应为 2025、2025-03 或 2025-01..2025-06'],
+        ['period=2025-03..2026-02', '统计期间须在同一年内'], ['period=2026-13', '月份应在 1 到 12 之间'], ['period=2026-05..2026-02', '统计期间的结束月份不能早于开始月份'],
+      ];
+      for (const [q, message] of cases) {
+        const r = await t.call('GET', `/api/reports/dashboard?${q}`, { token: tok.federation });
+        expect(r.status).toBe(400);
+        expect(r.body.error).toMatchObject({ code: 'VALIDATION_FAILED', message });
+      }
+      const bad = await t.call('GET', '/api/reports/export?format=pdf', { token: tok.federation });
+      expect(bad.status).toBe(400);
+      expect(bad.body.error.details[0].message).toBe('导出格式须为 csv 或 xlsx');
+      expect((await t.call('GET', '/api/reports/dashboard?unitId=xyz', { token: tok.federation })).status).toBe(400);
+    });
+
+    test('CSV export: UTF-8 with BOM, the figures with "<5", every station at zero', async () => {
+      if (skip()) return;
+      const r = await createApp(t.deps).request('/api/reports/export?period=2026&format=csv', { headers: { authorization: `Bearer ${tok.federation}` } });
+      expect(r.status).toBe(200);
+      expect(r.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+      expect(r.headers.get('content-disposition')).toContain(encodeURIComponent('太原市-统计-2026.csv'));
+      const bytes = Buffer.from(await r.arrayBuffer());
+      expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+      const lines = bytes.subarray(3).toString('utf8').split('\r\n');
+      const text = lines.join('\n');
+      expect(lines[0]).toBe('太原市 家庭教育心理健康工作统计（2026年）');
+      const city = lines.find((l) => l.startsWith('太原市,市,'))!.split(',');
+      expect(city.slice(2, 9)).toEqual(['5', '1', '20%', '否', '8', '9', '<5']);
+      expect(text).toContain('柳巷社区家庭教育指导服务站,家庭教育指导服务站点,迎泽区');
+    });
+
+    test('.xlsx export opens (read back) with the same figures as the dashboard', async () => {
+      if (skip()) return;
+      const res = await createApp(t.deps).request('/api/reports/export?period=2026&format=xlsx', { headers: { authorization: `Bearer ${tok.federation}` } });
+      expect(res.status).toBe(200);
+      const buf = Buffer.from(await res.arrayBuffer());
+      expect(buf.subarray(0, 2).toString()).toBe('PK');
+      const sheets = readXlsx(buf);
+      expect(sheets).toHaveLength(4);
+      const city = sheets[0]!.find((row) => row[0] === '太原市' && row[1] === '市')!;
+      expect(city.slice(2, 9)).toEqual(['5', '1', '20%', '否', '8', '9', '<5']);
+      expect(sheets[0]!.find((row) => row[0] === '迎泽区')![6]).toBe('<5');
+      expect(sheets[3]!.slice(1).map((row) => row[0])).toHaveLength(4);
+      fs.mkdirSync(path.resolve(__dirname, '..', 'artifacts'), { recursive: true });
+      fs.writeFileSync(path.resolve(__dirname, '..', 'artifacts', `reports-${name}.xlsx`), buf);
+    });
+
+    test('the rollups kept by the triggers equal a rebuild from the records', async () => {
+      if (skip()) return;
+      const before = await rollupLines(t.db);
+      expect(before.rpt_reach!.length).toBeGreaterThan(20);
+      expect(before.rpt_learning!.length).toBeGreaterThan(4);
+      const report = await rebuildRollups(t.db);
+      expect(report.differences).toEqual({ rpt_reach: 0, rpt_reach_hist: 0, rpt_learning: 0, rpt_event: 0, rpt_sessions: 0, rpt_station_month: 0 });
+      expect(await rollupLines(t.db)).toEqual(before);
+      // A tampered rollup is found by the comparison and repaired.
+      await t.db.query(`UPDATE rpt_sessions SET signups = signups + 1 WHERE scope = $1`, [xiaodian]);
+      expect((await rebuildRollups(t.db)).differences.rpt_sessions).toBe(2);
+      expect(await rollupLines(t.db)).toEqual(before);
+    });
+
+    test('closing a period freezes it with a SHA-256; a late record of that period is listed as a restatement', async () => {
+      if (skip()) return;
+      expect((await t.call('POST', '/api/reports/closures', { token: tok.parent, body: { regionId: taiyuan, period: '2026-10' } })).status).toBe(403);
+      const notOver = await t.call('POST', '/api/reports/closures', { token: tok.federation, body: { regionId: taiyuan, period: '2026' } });
+      expect(notOver.status).toBe(400);
+      expect(notOver.body.error.message).toBe('统计期间尚未结束，不能关账');
+      const closed = await t.call('POST', '/api/reports/closures', { token: tok.federation, body: { regionId: taiyuan, period: '2026-10' } });
+      expect(closed.status).toBe(201);
+      expect(closed.body).toMatchObject({ regionId: taiyuan, period: { key: '2026-10' }, restatements: [] });
+      const [row] = await t.db.query<{ canonical: string; sha256: string }>('SELECT canonical, sha256 FROM report_closures WHERE id = $1', [closed.body.id]);
+      expect(createHash('sha256').update(row!.canonical).digest('hex')).toBe(closed.body.sha256);
+      expect((await t.call('POST', '/api/reports/closures', { token: tok.federation, body: { regionId: taiyuan, period: '2026-10' } })).body.error.code).toBe('PERIOD_ALREADY_CLOSED');
+
+      // Offline statements from October arrive in November: four more families reached in October (five in all).
+      const video = await lessonOf(t, 'mh-education-primary', 'video');
+      for (const f of families.slice(2, 6)) {
+        await t.db.query('UPDATE enrollments SET enrolled_at = $3 WHERE user_id = $1 AND course_id = $2', [f.parents[0], video.course, OCT]);
+        await t.db.query('INSERT INTO enrollments (user_id, course_id, enrolled_at, last_activity_at) VALUES ($1, $2, $3, $3) ON CONFLICT DO NOTHING', [f.parents[0], video.course, OCT]);
+        const r = await t.call('POST', '/api/progress', {
+          token: f.tokens[0], body: { statements: [{ id: randomUUID(), lessonId: video.lesson, verb: 'played', segments: [[0, 5]], position: 5, timestamp: new Date(OCT.getTime() + 60 * SEC).toISOString() }] },
+        });
+        expect(r.body.accepted).toBe(1);
+      }
+      const list = await t.call('GET', `/api/reports/closures?regionId=${taiyuan}`, { token: tok.federation });
+      expect(list.status).toBe(200);
+      const re = list.body.closures[0].restatements;
+      expect(re).toEqual(expect.arrayContaining([
+        { unit: '太原市', figure: '覆盖家庭', closed: '<5', now: '5' },
+        { unit: '小店区', figure: '线上学习家长', closed: '<5', now: '5' },
+      ]));
+      const dash = await t.call('GET', `/api/reports/dashboard?period=2026-10`, { token: tok.federation });
+      expect(dash.body.closure.sha256).toBe(closed.body.sha256);
+      expect(dash.body.closure.restatements.length).toBe(re.length);
+      expect((await rebuildRollups(t.db)).differences).toEqual({ rpt_reach: 0, rpt_reach_hist: 0, rpt_learning: 0, rpt_event: 0, rpt_sessions: 0, rpt_station_month: 0 });
+    });
+  });
+}
+
+suite('PGlite', async () => null);
+suite('PostgreSQL', () => scratchPostgres());
+
+test('the reporting code never names a notice table', () => {
+  const dir = path.resolve(__dirname, '..', '..', 'src', 'server', 'domain', 'reports');
+  const files = fs.readdirSync(dir);
+  expect(files.length).toBeGreaterThan(3);
+  for (const f of files) {
+    const text = fs.readFileSync(path.join(dir, f), 'utf8');
+    for (const table of ['notices', 'notice_recipients', 'notice_tasks', 'school_notice_settings', 'binding_codes', 'referrals', 'audit_log', 'audit_head']) {
+      expect({ file: f, table, found: new RegExp(`\\b${table}\\b`).test(text) }).toEqual({ file: f, table, found: false });
+    }
+  }
+});
