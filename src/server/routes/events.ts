@@ -1,5 +1,6 @@
 /** 家长学校 sessions: publish, find, sign up (waitlist), check in, roster, evidence, and each station's yearly duty. */
 import { z } from 'zod';
+import { download } from '../http/download';
 import { route } from '../http/route';
 import { EmptyBody as empty, IdParams } from '../http/schemas';
 import {
@@ -10,19 +11,6 @@ import {
 import { EVIDENCE_MAX_BYTES } from '../domain/events/roster';
 
 const TAG = '家长学校活动';
-
-/** A file download answer with a UTF-8 file name. */
-function download(content: Buffer | string, mime: string, filename: string): Response {
-  const body = typeof content === 'string' ? content : (content.buffer.slice(content.byteOffset, content.byteOffset + content.byteLength) as ArrayBuffer);
-  return new Response(body, {
-    headers: {
-      'content-type': mime,
-      'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(filename)}`,
-      'cache-control': 'no-store',
-      'x-content-type-options': 'nosniff',
-    },
-  });
-}
 
 /** Routes of the sessions part. */
 export const eventRoutes = [

@@ -1,5 +1,6 @@
 /** 妇联 reporting: dashboard with drill-down, at-risk stations and trend; CSV and .xlsx export; period closes. */
 import { z } from 'zod';
+import { download } from '../http/download';
 import { route } from '../http/route';
 import {
   ReportClosureListQuerySchema, ReportClosureListSchema, ReportClosureOutputSchema, ReportCloseSchema, ReportDashboardSchema, ReportExportQuerySchema,
@@ -8,19 +9,6 @@ import {
 import { exportFilename, reportCsv, reportXlsx } from '../domain/reports/export';
 
 const TAG = '妇联统计';
-
-/** A file download answer with a UTF-8 file name. */
-function download(content: Buffer | string, mime: string, filename: string): Response {
-  const body = typeof content === 'string' ? content : (content.buffer.slice(content.byteOffset, content.byteOffset + content.byteLength) as ArrayBuffer);
-  return new Response(body, {
-    headers: {
-      'content-type': mime,
-      'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(filename)}`,
-      'cache-control': 'no-store',
-      'x-content-type-options': 'nosniff',
-    },
-  });
-}
 
 /** Routes of the reporting part. */
 export const reportRoutes = [
