@@ -1,11 +1,12 @@
 import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import Taro from '@tarojs/taro';
-import type { NoticeGuardianView } from '../../types';
+import type { MeOutput, NoticeGuardianView, NoticeStaffView } from '../../types';
 import BindPage from '../../src/packages/notices/bind/index';
 import NoticePage from '../../src/packages/notices/view/index';
 import { AckForm, checkAck } from '../../src/packages/notices/view/ack-form';
 import { SignaturePad, hasSignature, toBox } from '../../src/packages/notices/lib/signature-pad';
-import { acknowledgeNotice, bindChild, getNotice, noticeTemplateIds } from '../../src/services/notices';
+import { acknowledgeNotice, bindChild, completeNoticeTask, getNotice, noticeTemplateIds } from '../../src/services/notices';
+import { getMe } from '../../src/services/me';
 import { TOKEN_KEY } from '../../src/services/session';
 import { hidePage, setRouterParams } from './taro';
 
@@ -15,12 +16,16 @@ jest.mock('../../src/services/notices', () => ({
   noticeTemplateIds: jest.fn(),
   acknowledgeNotice: jest.fn(),
   getNotice: jest.fn(),
+  completeNoticeTask: jest.fn(),
 }));
+jest.mock('../../src/services/me');
 
 const mockedBind = bindChild as jest.MockedFunction<typeof bindChild>;
 const mockedTemplates = noticeTemplateIds as jest.MockedFunction<typeof noticeTemplateIds>;
 const mockedAck = acknowledgeNotice as jest.MockedFunction<typeof acknowledgeNotice>;
 const mockedGet = getNotice as jest.MockedFunction<typeof getNotice>;
+const mockedTask = completeNoticeTask as jest.MockedFunction<typeof completeNoticeTask>;
+const mockedMe = getMe as jest.MockedFunction<typeof getMe>;
 
 const SLOT = '2025-11-26T08:00:00.000Z';
 
@@ -342,3 +347,62 @@ describe('告知书页面', () => {
     expect(screen.getByText('重新加载')).toBeTruthy();
   });
 });
+
+describe('告知书 · 学校视图', () => {
+  const ME: MeOutput = {
+    user: { id: 'u1', displayName: '王静', createdAt: '2025-09-01T00:00:00Z' },
+    roles: [{ id: 'g1', role: 'school_psychologist', scopeType: 'school', scopeId: 'sc1', scopeName: '小店区育英小学', grantedAt: '2025-09-01T00:00:00Z' }],
+    children: [],
+    privacy: { currentVersion: '2025-11', agreedVersion: '2025-11', agreedAt: '2025-11-02T08:00:00Z' },
+  };
+
+  function staffView(over: Partial<NoticeStaffView> = {}): NoticeStaffView {
+    const g = guardianView();
+    return {
+      kind: 'staff', id: 'n1', school: { id: 'sc1', name: '小店区育英小学' }, student: { id: 's1', name: '孙浩然', grade: '五年级', className: '2班' },
+      level: 'grade', status: 'sent', createdAt: '2025-11-24T01:00:00.000Z', createdByName: '王静', approvedByName: '周建国', rejectionReason: null,
+      sentAt: '2025-11-24T02:00:00.000Z', closedAt: null, purgeAfter: null, content: g.content,
+      recipients: [{
+        id: 'r1', guardianName: '王芳', relation: 'mother', deliveredAt: null, firstOpenedAt: '2025-11-24T03:00:00.000Z', openCount: 2, secondPushAt: null,
+        acknowledgedAt: '2025-11-24T03:05:00.000Z', choice: 'referral', meetingSlot: null, reason: null, signedName: '王芳', signature: { strokes: [[0, 0, 1000, 400]] },
+      }],
+      tasks: [{
+        id: 't1', kind: 'call_guardian', assigneeRole: 'head_teacher', status: 'open', createdAt: '2025-11-26T02:00:00.000Z', dueAt: '2025-11-27T02:00:00.000Z',
+        overdue: true, doneAt: null, outcome: null,
+      }],
+      referrals: [],
+      timeline: [{ seq: 1, at: '2025-11-24T01:00:00.000Z', action: '撰写告知书', actorName: '王静' }],
+      permissions: { canReadContent: true, canApprove: false, canClose: true, canWorkTasks: true, canCloseReferral: true },
+      ...over,
+    };
+  }
+
+  it("draws each guardian's signature back and marks an overdue task done with its outcome", async () => {
+    setRouterParams({ id: 'n1' });
+    mockedMe.mockResolvedValue({ ok: true, data: ME });
+    mockedGet.mockResolvedValue({ ok: true, data: staffView() });
+    mockedTask.mockResolvedValue({ ok: true, data: staffView({ tasks: [{ ...staffView().tasks[0]!, status: 'done', doneAt: '2025-11-27T05:00:00.000Z', outcome: 'reached', overdue: false }] }) });
+    render(<NoticePage />);
+    expect(await screen.findByText('王芳（母亲）')).toBeTruthy();
+    expect(screen.getByText('签名人：王芳')).toBeTruthy();
+    expect(pen.lineTo).toContainEqual([500, 200]);
+    expect(screen.getByText('已逾期')).toBeTruthy();
+    fireEvent.click(screen.getByText('完成'));
+    fireEvent.click(screen.getByText('已联系上监护人'));
+    fireEvent.click(screen.getByText('确认完成'));
+    await waitFor(() => expect(mockedTask).toHaveBeenCalledWith('t1', 'reached'));
+    expect(await screen.findByText('已完成')).toBeTruthy();
+  });
+
+  it('shows why a notice was sent back and offers its author to rewrite it', async () => {
+    setRouterParams({ id: 'n1' });
+    mockedMe.mockResolvedValue({ ok: true, data: ME });
+    mockedGet.mockResolvedValue({ ok: true, data: staffView({ status: 'rejected', rejectionReason: '请补充具体日期', sentAt: null, recipients: [], tasks: [], closedAt: '2025-11-24T02:00:00.000Z' }) });
+    const navigate = jest.spyOn(Taro, 'navigateTo').mockResolvedValue({ errMsg: 'navigateTo:ok' } as never);
+    render(<NoticePage />);
+    expect(await screen.findByText('退回意见：请补充具体日期')).toBeTruthy();
+    fireEvent.click(await screen.findByText('修改后重新提交'));
+    expect(navigate).toHaveBeenCalledWith({ url: '/packages/notices/issue/index?school=sc1&student=s1&from=n1' });
+  });
+});
+

@@ -3,7 +3,7 @@ import { View, Text, Textarea, Picker } from '@tarojs/components';
 import { Button, Input } from '@nutui/nutui-react-taro';
 import dayjs from 'dayjs';
 import { useCallback, useRef, useState } from 'react';
-import type { NoticeInput, NoticeLevel, NoticeSettings, ReferralInstitution, StudentSummary } from '../../../../types';
+import type { NoticeContent, NoticeInput, NoticeLevel, NoticeSettings, ReferralInstitution, StudentSummary } from '../../../../types';
 import { HELP_HOTLINE } from '../../../shared/labels';
 import { CheckRow } from '../../../components/check-row';
 import { PageShell } from '../../../components/page-shell';
@@ -12,7 +12,7 @@ import { Section } from '../../../components/section';
 import { StateView } from '../../../components/state-view';
 import { useRemote } from '../../../components/use-remote';
 import { getMe } from '../../../services/me';
-import { getNoticeSettings, issueNotice, listStudents } from '../../../services/notices';
+import { getNotice, getNoticeSettings, issueNotice, listStudents } from '../../../services/notices';
 import type { ApiResult } from '../../../services/request';
 import { Chips, Field, fieldErrors } from '../lib/form';
 import { LEVELS, LEVEL_LABELS } from '../lib/labels';
@@ -133,23 +133,36 @@ function SlotAdder({ onAdd }: { onAdd: (iso: string) => void }) {
   );
 }
 
-/** What the form starts from: the school's settings, the author's name and the student chosen on the way in. */
+/** What the form starts from: the school's settings, the author's name, the student chosen on the way in, and a notice sent back to rewrite. */
 interface IssueStart {
   settings: NoticeSettings;
   contactName: string;
   student: StudentSummary | null;
+  copy: (NoticeContent & { level: NoticeLevel }) | null;
 }
 
-async function loadStart(schoolId: string, studentId: string | undefined): Promise<ApiResult<IssueStart>> {
-  const [settings, me, students] = await Promise.all([getNoticeSettings(schoolId), getMe(), studentId ? listStudents(schoolId) : Promise.resolve(null)]);
+async function loadStart(schoolId: string, studentId: string | undefined, fromId: string | undefined): Promise<ApiResult<IssueStart>> {
+  const [settings, me, students, from] = await Promise.all([
+    getNoticeSettings(schoolId), getMe(), studentId ? listStudents(schoolId) : Promise.resolve(null), fromId ? getNotice(fromId) : Promise.resolve(null),
+  ]);
   if (!settings.ok) return settings;
   const student = students?.ok ? (students.data.students.find((st) => st.id === studentId) ?? null) : null;
-  return { ok: true, data: { settings: settings.data, contactName: me.ok ? me.data.user.displayName : '', student } };
+  const copy = from?.ok && from.data.kind === 'staff' && from.data.content ? { ...from.data.content, level: from.data.level } : null;
+  return { ok: true, data: { settings: settings.data, contactName: me.ok ? me.data.user.displayName : '', student, copy } };
+}
+
+/** The form of a new notice, or of a copy of one sent back (meeting times already past are dropped). */
+function startForm(start: IssueStart): IssueForm {
+  const fresh = { ...initialIssueForm('class', start.settings.institutions, start.contactName), student: start.student };
+  const { copy } = start;
+  if (!copy) return fresh;
+  const now = dayjs();
+  return { ...fresh, ...copy, meetingSlots: copy.meetingSlots.filter((s) => dayjs(s).isAfter(now)) };
 }
 
 function Editor({ schoolId, start }: { schoolId: string; start: IssueStart }) {
   const { settings } = start;
-  const [form, setForm] = useState<IssueForm>(() => ({ ...initialIssueForm('class', settings.institutions, start.contactName), student: start.student }));
+  const [form, setForm] = useState<IssueForm>(() => startForm(start));
   const [errors, setErrors] = useState<IssueErrors>({});
   const [busy, setBusy] = useState(false);
   const [noGuardians, setNoGuardians] = useState(false);
@@ -323,7 +336,8 @@ export default function IssuePage() {
   const { params } = useRouter();
   const schoolId = params.school ?? '';
   const studentId = params.student;
-  const loader = useCallback(() => loadStart(schoolId, studentId), [schoolId, studentId]);
+  const fromId = params.from;
+  const loader = useCallback(() => loadStart(schoolId, studentId, fromId), [schoolId, studentId, fromId]);
   const { state, retry } = useRemote(loader, { enabled: schoolId !== '' });
   if (!schoolId) return <PageShell><StateView status='error' title='缺少学校' description='请从告知书工作台进入。' /></PageShell>;
   if (state.status === 'error') return <PageShell><StateView status='error' description={state.error.message} onAction={retry} /><SafetyCard /></PageShell>;

@@ -3,17 +3,23 @@ import Taro from '@tarojs/taro';
 import dayjs from 'dayjs';
 
 const ROOT = '/packages/notices';
-const q = (key: string, value: string | undefined) => (value ? `?${key}=${encodeURIComponent(value)}` : '');
+
+/** `?a=1&b=2` from the given values (empty ones left out). */
+function q(params: Record<string, string | undefined>): string {
+  const parts = Object.entries(params).filter((e): e is [string, string] => Boolean(e[1])).map(([k, v]) => `${k}=${encodeURIComponent(v)}`);
+  return parts.length > 0 ? `?${parts.join('&')}` : '';
+}
 
 /** The pages of the subpackage. */
 export const noticeRoutes = {
   bind: () => `${ROOT}/bind/index`,
   inbox: () => `${ROOT}/inbox/index`,
-  view: (id: string) => `${ROOT}/view/index${q('id', id)}`,
-  board: (schoolId?: string) => `${ROOT}/board/index${q('school', schoolId)}`,
-  issue: (schoolId: string, studentId?: string) => `${ROOT}/issue/index${q('school', schoolId)}${studentId ? `&student=${encodeURIComponent(studentId)}` : ''}`,
-  students: (schoolId: string) => `${ROOT}/students/index${q('school', schoolId)}`,
-  settings: (schoolId: string) => `${ROOT}/settings/index${q('school', schoolId)}`,
+  view: (id: string) => `${ROOT}/view/index${q({ id })}`,
+  board: (school?: string) => `${ROOT}/board/index${q({ school })}`,
+  /** A new notice; `from` copies a notice sent back for changes. */
+  issue: (school: string, student?: string, from?: string) => `${ROOT}/issue/index${q({ school, student, from })}`,
+  students: (school: string) => `${ROOT}/students/index${q({ school })}`,
+  settings: (school: string) => `${ROOT}/settings/index${q({ school })}`,
   mydata: () => `${ROOT}/mydata/index`,
 };
 

@@ -17,7 +17,7 @@ import { Chips } from '../lib/form';
 import {
   CHOICE_LABELS, LEVEL_LABELS, LEVEL_TONES, REFERRAL_OUTCOMES, REFERRAL_OUTCOME_LABELS, STATUS_VIEW, TASK_LABELS, TASK_OUTCOMES, TASK_OUTCOME_LABELS,
 } from '../lib/labels';
-import { confirm, day, slotText, toast, when } from '../lib/nav';
+import { confirm, day, go, noticeRoutes, slotText, toast, when } from '../lib/nav';
 import { NoticeBody } from '../lib/notice-parts';
 import { Watermark } from '../lib/secure';
 import { SignaturePad } from '../lib/signature-pad';
@@ -225,6 +225,7 @@ function Approval({ view, act }: { view: NoticeStaffView; act: Act }) {
 export function StaffNotice({ view, onChanged }: { view: NoticeStaffView; onChanged: (v: NoticeStaffView) => void }) {
   const me = useRemote(getMe, { loadOnMount: true });
   const [openedAt] = useState(() => when(dayjs().toISOString()));
+  const canWrite = me.state.status === 'ready' && me.state.data.roles.some((r) => r.role === 'school_psychologist' && r.scopeId === view.school.id);
   const [closing, setClosing] = useState(false);
   const status = STATUS_VIEW[view.status];
   const p = view.permissions;
@@ -266,11 +267,32 @@ export function StaffNotice({ view, onChanged }: { view: NoticeStaffView; onChan
             {view.approvedByName ? ` · ${view.approvedByName} 审批` : ''}
           </Text>
           {view.sentAt ? <Text>{when(view.sentAt)} 发出</Text> : null}
-          {view.closedAt ? <Text>{when(view.closedAt)} 结案{view.purgeAfter ? ` · 内容将于 ${day(view.purgeAfter)} 删除` : ''}</Text> : null}
+          {view.closedAt ? (
+            <Text>
+              {when(view.closedAt)} {view.status === 'rejected' ? '退回' : '结案'}
+              {view.purgeAfter ? ` · 内容将于 ${day(view.purgeAfter)} 删除` : ''}
+            </Text>
+          ) : null}
         </View>
       </View>
 
       {p.canApprove && view.status === 'pending_approval' ? <Approval view={view} act={act} /> : null}
+      {view.status === 'rejected' && !canWrite && view.rejectionReason ? (
+        <Section title='已退回'>
+          <Text className='xq-notice__line'>退回意见：{view.rejectionReason}</Text>
+        </Section>
+      ) : null}
+      {view.status === 'rejected' && view.content && canWrite ? (
+        <Section title='已退回'>
+          {view.rejectionReason ? <Text className='xq-notice__line'>退回意见：{view.rejectionReason}</Text> : null}
+          <Text className='xq-notice__muted'>这份告知书不会发送给监护人。可以按退回意见修改后重新提交。</Text>
+          <View className='xq-notice__reject'>
+            <Button type='primary' onClick={() => go(noticeRoutes.issue(view.school.id, view.student.id, view.id))}>
+              修改后重新提交
+            </Button>
+          </View>
+        </Section>
+      ) : null}
 
       {view.content ? (
         <NoticeBody content={view.content} />
