@@ -1,4 +1,5 @@
 import { testApp, type TestApp } from '../helpers/app';
+import { REPORT_DEMO_SCHOOLS, REPORT_DEMO_STATIONS } from '../../src/server/seed/report-demo';
 
 let t: TestApp;
 let admin: string;
@@ -14,15 +15,15 @@ afterAll(() => t.close());
 describe('the registry', () => {
   test('regions drill down province → city → district with counts of schools and stations, including empty ones', async () => {
     const top = await t.call('GET', '/api/regions', { token: parent });
-    expect(top.body.regions).toEqual([expect.objectContaining({ name: '山西省', level: 'province', childCount: 3, schoolCount: 7, stationCount: 8 })]);
+    expect(top.body.regions).toEqual([expect.objectContaining({ name: '山西省', level: 'province', childCount: 3, schoolCount: 7 + REPORT_DEMO_SCHOOLS.length, stationCount: 8 + REPORT_DEMO_STATIONS.length })]);
     const cities = await t.call('GET', `/api/regions?parentId=${top.body.regions[0].id}`, { token: parent });
     expect(cities.body.regions.map((r: { name: string }) => r.name)).toEqual(['太原市', '大同市', '晋中市']);
     const taiyuan = cities.body.regions[0];
-    expect(taiyuan).toMatchObject({ childCount: 4, schoolCount: 5, stationCount: 5 });
+    expect(taiyuan).toMatchObject({ childCount: 4, schoolCount: 5 + REPORT_DEMO_SCHOOLS.length, stationCount: 5 + REPORT_DEMO_STATIONS.length });
     const detail = await t.call('GET', `/api/regions/${taiyuan.id}`, { token: parent });
     expect(detail.body.path.map((r: { name: string }) => r.name)).toEqual(['山西省', '太原市']);
     expect(detail.body.children.map((r: { name: string }) => r.name)).toEqual(['小店区', '迎泽区', '杏花岭区', '尖草坪区']);
-    expect(detail.body.schools).toHaveLength(5);
+    expect(detail.body.schools).toHaveLength(5 + REPORT_DEMO_SCHOOLS.length);
     expect(detail.body.stations.map((s: { name: string }) => s.name)).toContain('坞城街道家庭教育指导服务站');
     const yungang = cities.body.regions[1];
     const datong = await t.call('GET', `/api/regions/${yungang.id}`, { token: parent });

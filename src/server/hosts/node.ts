@@ -51,8 +51,8 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const log = opts.log ?? createLogger();
   const db = opts.db ?? (await openDatabase(config));
   if (config.seedDemo) {
-    if (await seedDemo(db, config.privacyVersion)) log.info('demo_seeded');
     log.info('courses_imported', { courses: await importCourses(db) });
+    if (await seedDemo(db, config.privacyVersion)) log.info('demo_seeded');
   }
   const deps = createDeps(config, db, { log, clock: opts.clock, wechat: opts.wechat });
   const app = createApp(deps) as unknown as Hono;

@@ -4,6 +4,7 @@ import type { GuardianRelation, RegionLevel, Stage, StaffRole, StationKind } fro
 import type { Database, Sql } from '../storage/db';
 import { one } from '../storage/db';
 import { saveSettings } from '../domain/notices/settings';
+import { seedReportDemo } from './report-demo';
 
 interface RegionSeed { code: string; name: string; level: RegionLevel; parent?: string }
 interface SchoolSeed { key: string; name: string; region: string; stages: Stage[]; psych?: { name: string; phone: string; hours: string } }
@@ -169,6 +170,7 @@ export async function seedDemo(db: Database, privacyVersion: string, now: Date =
         ],
       );
     }
+    await seedReportDemo(tx, now);
     await tx.query("INSERT INTO app_meta (key, value) VALUES ('demo_seeded', 'true')");
     return true;
   });
