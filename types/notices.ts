@@ -19,6 +19,12 @@ export type NoticeTaskOutcome = 'reached' | 'unreachable' | 'handled';
 /** How a referral ended. */
 export type ReferralOutcome = 'visited' | 'in_treatment' | 'not_pursued' | 'other';
 
+/** What can happen to a notice or a binding, as the audit log records it. */
+export type AuditAction =
+  | 'binding_code_created' | 'binding_code_revoked' | 'bound' | 'binding_revoked' | 'binding_failed'
+  | 'created' | 'approved' | 'rejected' | 'sent' | 'delivered' | 'opened' | 'acknowledged' | 'second_push' | 'escalated'
+  | 'content_viewed' | 'referral_created' | 'referral_closed' | 'task_done' | 'closed' | 'purged';
+
 /** A binding code's state. */
 export type BindingCodeStatus = 'open' | 'used' | 'expired' | 'revoked';
 
@@ -361,7 +367,8 @@ export interface CloseReferralInput {
 export interface AuditBreak {
   seq: number;
   id: string;
-  action: string;
+  /** The action as stored (a tampered row may hold any text). */
+  action: AuditAction | string;
   at: string;
   /** hash_mismatch: the entry was changed; link_mismatch: an entry before it was removed or reordered; truncated: entries after it were removed. */
   reason: 'hash_mismatch' | 'link_mismatch' | 'truncated';

@@ -2,14 +2,14 @@ import { View, Text } from '@tarojs/components';
 import { Button } from '@nutui/nutui-react-taro';
 import { ArrowRight } from '@nutui/icons-react-taro';
 import { useState } from 'react';
-import type { AuditVerifyOutput, School } from '../../../../types';
+import type { AuditAction, AuditVerifyOutput, School } from '../../../../types';
+import { AUDIT_LABELS } from '../../../shared/labels';
 import { Section } from '../../../components/section';
 import { StateView } from '../../../components/state-view';
 import { useRemote } from '../../../components/use-remote';
 import { verifyAuditChain } from '../../../services/notices';
 import type { ApiResult } from '../../../services/request';
 import { listRegions, listSchools } from '../../../services/registry';
-import { AUDIT_ACTION_LABELS } from '../lib/labels';
 import { go, noticeRoutes, when } from '../lib/nav';
 
 const BREAK_REASONS: Record<NonNullable<AuditVerifyOutput['firstBroken']>['reason'], string> = {
@@ -55,7 +55,7 @@ export function AdminPanel() {
             <Text>已校验 {result.checked} 条记录</Text>
             {broken ? (
               <Text>
-                第 {broken.seq} 条（{AUDIT_ACTION_LABELS[broken.action] ?? broken.action}，{when(broken.at)}）：{BREAK_REASONS[broken.reason]}
+                第 {broken.seq} 条（{AUDIT_LABELS[broken.action as AuditAction] ?? broken.action}，{when(broken.at)}）：{BREAK_REASONS[broken.reason]}
               </Text>
             ) : null}
           </View>

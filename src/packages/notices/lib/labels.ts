@@ -101,11 +101,3 @@ export const CHOICE_NEXT: Record<NoticeChoice, string> = {
   meeting: '请按约定时间到学校面谈；如需改期，请联系学校联系人。',
   decline: '学校尊重你的决定，之后可能会继续与你沟通；孩子如出现紧急情况，请立即拨打下方热线。',
 };
-
-/** Chinese names of audit actions, for the break the audit check reports (timelines arrive already named). */
-export const AUDIT_ACTION_LABELS: Record<string, string> = {
-  binding_code_created: '生成绑定码', binding_code_revoked: '作废绑定码', bound: '监护人绑定', binding_revoked: '解除绑定', binding_failed: '绑定失败',
-  created: '撰写告知书', approved: '审批通过', rejected: '退回修改', sent: '发送告知书', delivered: '微信通知已送达', opened: '家长查阅',
-  acknowledged: '家长确认', second_push: '未读再次提醒', escalated: '升级处理', content_viewed: '教师查看内容', referral_created: '创建转介',
-  referral_closed: '转介结束', task_done: '任务完成', closed: '结案', purged: '内容按期删除',
-};

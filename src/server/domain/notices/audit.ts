@@ -1,21 +1,11 @@
 /** The tamper-evident audit log of notices and bindings: each entry carries an HMAC over the previous entry's hash and its own fields. */
 import { createHmac, randomUUID } from 'node:crypto';
-import type { AuditVerifyOutput } from '../../../../types';
+import type { AuditAction, AuditVerifyOutput } from '../../../../types';
+import { AUDIT_LABELS } from '../../../shared/labels';
+
+export type { AuditAction };
+export { AUDIT_LABELS };
 import { iso, one, type Sql } from '../../storage/db';
-
-/** What can happen to a notice or a binding. Details hold metadata only, never content. */
-export type AuditAction =
-  | 'binding_code_created' | 'binding_code_revoked' | 'bound' | 'binding_revoked' | 'binding_failed'
-  | 'created' | 'approved' | 'rejected' | 'sent' | 'delivered' | 'opened' | 'acknowledged' | 'second_push' | 'escalated'
-  | 'content_viewed' | 'referral_created' | 'referral_closed' | 'task_done' | 'closed' | 'purged';
-
-/** The Chinese name of each action, for timelines. */
-export const AUDIT_LABELS: Record<AuditAction, string> = {
-  binding_code_created: '生成绑定码', binding_code_revoked: '作废绑定码', bound: '监护人绑定', binding_revoked: '解除绑定', binding_failed: '绑定失败',
-  created: '撰写告知书', approved: '审批通过', rejected: '退回修改', sent: '发送告知书', delivered: '微信通知已送达', opened: '家长查阅',
-  acknowledged: '家长确认', second_push: '未读再次提醒', escalated: '升级处理', content_viewed: '教师查看内容', referral_created: '创建转介',
-  referral_closed: '转介结束', task_done: '任务完成', closed: '结案', purged: '内容按期删除',
-};
 
 /** One event to append. */
 export interface AuditEvent {
