@@ -18,6 +18,10 @@ export default defineAppConfig({
       pages: ['detail/index', 'manage/index', 'edit/index', 'roster/index'],
     },
     {
+      root: 'packages/reports',
+      pages: ['dashboard/index'],
+    },
+    {
       root: 'packages/notices',
       pages: ['bind/index', 'inbox/index', 'view/index', 'board/index', 'issue/index', 'students/index', 'settings/index', 'mydata/index'],
     },

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createHash, randomUUID } from 'node:crypto';
-import { inflateRawSync } from 'node:zlib';
 import { createApp } from '../../src/server/app';
 import { importCourses } from '../../src/server/domain/learning/content';
 import { rebuildRollups, rollupLines } from '../../src/server/domain/reports/rebuild';
@@ -10,37 +9,11 @@ import { testApp, type TestApp } from '../helpers/app';
 import { scratchPostgres } from '../helpers/db';
 import { sessionTokens } from '../helpers/parents';
 import { removeReportDemo } from '../helpers/report-demo';
+import { readXlsx } from '../helpers/xlsx';
 
 const NOV = new Date('2026-11-23T08:00:00Z');
 const OCT = new Date('2026-10-10T02:00:00Z');
 const SEC = 1000;
-
-/** Reads the sheets of an .xlsx back (zip central directory → inflate → cell texts per row). */
-function readXlsx(buf: Buffer): string[][][] {
-  const files = new Map<string, string>();
-  const end = buf.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
-  const entries = buf.readUInt16LE(end + 10);
-  let p = buf.readUInt32LE(end + 16);
-  for (let i = 0; i < entries; i += 1) {
-    const method = buf.readUInt16LE(p + 10);
-    const size = buf.readUInt32LE(p + 20);
-    const nameLen = buf.readUInt16LE(p + 28);
-    const extra = buf.readUInt16LE(p + 30);
-    const comment = buf.readUInt16LE(p + 32);
-    const local = buf.readUInt32LE(p + 42);
-    const name = buf.subarray(p + 46, p + 46 + nameLen).toString('utf8');
-    const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
-    const raw = buf.subarray(start, start + size);
-    files.set(name, (method === 8 ? inflateRawSync(raw) : raw).toString('utf8'));
-    p += 46 + nameLen + extra + comment;
-  }
-  expect(files.get('[Content_Types].xml')).toContain('spreadsheetml.sheet.main+xml');
-  const unescape = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
-  return [...files.keys()].filter((n) => /^xl\/worksheets\/sheet\d+\.xml$/.test(n)).sort().map((n) => {
-    const rows = [...(files.get(n) as string).matchAll(/<row [^>]*>(.*?)<\/row>/g)];
-    return rows.map((r) => [...(r[1] as string).matchAll(/<c r="[A-Z]+\d+"[^>]*>(?:<v>([^<]*)<\/v>|<is><t[^>]*>([^<]*)<\/t><\/is>)<\/c>/g)].map((c) => unescape(c[1] ?? c[2] ?? '')));
-  });
-}
 
 interface Family { parents: string[]; tokens: string[]; student: string }
 

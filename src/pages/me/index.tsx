@@ -34,6 +34,7 @@ function Profile({ me }: { me: MeOutput }) {
   const [leaving, setLeaving] = useState(false);
   const isAdmin = me.roles.some((role) => role.role === 'admin');
   const noticeStaff = me.roles.some((role) => NOTICE_ROLES.has(role.role));
+  const reports = me.roles.some((role) => role.role === 'federation_staff' || role.role === 'admin');
   const notices = useRemote(listMyNotices, { enabled: me.children.length > 0, loadOnMount: true });
   const unread = notices.state.status === 'ready' ? notices.state.data.notices.filter((n) => !n.read).length : 0;
   const privacy = me.privacy;
@@ -131,6 +132,9 @@ function Profile({ me }: { me: MeOutput }) {
         <Cell title={<Entry icon={<QrCode size={16} color='#2e8b7a' />} text='邀请码' />} description='学校、站点或妇联工作人员凭邀请码开通身份' clickable onClick={() => open('/packages/account/invite/index')} />
         <Cell title={<Entry icon={<Edit size={16} color='#2e8b7a' />} text='编辑资料' />} clickable onClick={() => open('/packages/account/profile/index')} />
         <Cell title={<Entry icon={<ShieldCheck size={16} color='#2e8b7a' />} text='隐私保护指引' />} clickable onClick={() => open('/packages/account/privacy/index')} />
+        {reports ? (
+          <Cell title={<Entry icon={<Articles size={16} color='#2e8b7a' />} text='妇联统计' />} description='站点覆盖率、家庭参与与课程学习' clickable onClick={() => open('/packages/reports/dashboard/index')} />
+        ) : null}
         {isAdmin ? (
           <Cell title={<Entry icon={<Setting size={16} color='#2e8b7a' />} text='管理后台' />} description='地区、学校、站点与邀请' clickable onClick={() => open('/packages/admin/registry/index')} />
         ) : null}
