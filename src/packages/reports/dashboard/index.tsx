@@ -85,16 +85,22 @@ function Crumbs({ data, onOpen }: { data: ReportDashboardOutput; onOpen: (id: st
   );
 }
 
+/** The line under a child of the drill-down: its type, coverage, families and attendance. */
+export function childMeta({ unit, figures: f }: ReportChild): string {
+  const parts = [UNIT_LABELS[unit.type]];
+  if (unit.type === 'station') parts.push(f.coverage.stationsHeld > 0 ? '已开展心理健康教育' : '尚未开展心理健康教育');
+  else if (f.coverage.stations > 0) parts.push(`站点 ${f.coverage.stationsHeld}/${f.coverage.stations} · ${percent(f.coverage.rate)}`);
+  if (f.participation) parts.push(`覆盖家庭 ${f.participation.familiesReached.text}`);
+  parts.push(`活动签到 ${f.sessions.attended.text}`);
+  return parts.join(' · ');
+}
+
 function ChildRow({ child, onOpen }: { child: ReportChild; onOpen: (u: ReportUnit) => void }) {
-  const f = child.figures;
   return (
     <View className='xq-rpt__child' onClick={() => onOpen(child.unit)}>
       <View className='xq-rpt__child-main'>
         <Text className='xq-rpt__child-name'>{child.unit.name}</Text>
-        <Text className='xq-rpt__child-meta'>
-          {UNIT_LABELS[child.unit.type]} · 站点 {f.coverage.stationsHeld}/{f.coverage.stations}
-          {f.participation ? ` · 覆盖家庭 ${f.participation.familiesReached.text}` : ''} · 活动签到 {f.sessions.attended.text}
-        </Text>
+        <Text className='xq-rpt__child-meta'>{childMeta(child)}</Text>
       </View>
       <ArrowRight size={14} color='#98a29e' />
     </View>
@@ -109,6 +115,7 @@ function Dashboard({ data, onOpen, onClosed }: { data: ReportDashboardOutput; on
   const ended = period.to < dayjs().format('YYYY-MM');
   const withStations = data.children.filter((c) => c.figures.coverage.stations > 0 && c.unit.type !== 'school');
   const months = data.trend.map((p) => `${Number(p.month.slice(5))}月`);
+  const cells = data.learningCells.filter((c) => c.enrolments.value !== 0 || c.completions.value !== 0 || c.learningHours > 0);
   const exportAs = async (format: 'csv' | 'xlsx') => {
     setBusy(format);
     const r = await downloadReport({ unitId: unit.id, period: period.key, format }, `${unit.name}-统计-${period.key}.${format}`);
@@ -170,7 +177,7 @@ function Dashboard({ data, onOpen, onClosed }: { data: ReportDashboardOutput; on
           <Columns
             labels={months}
             series={[
-              { name: '覆盖家庭', tone: 'primary', values: data.trend.map((p) => p.familiesReached) },
+              ...(figures.participation ? [{ name: '覆盖家庭', tone: 'primary' as const, values: data.trend.map((p) => p.familiesReached) }] : []),
               { name: '活动签到', tone: 'warm', values: data.trend.map((p) => p.attended) },
             ]}
           />
@@ -199,8 +206,8 @@ function Dashboard({ data, onOpen, onClosed }: { data: ReportDashboardOutput; on
               <Text className='xq-rpt__td'>完成率</Text>
               <Text className='xq-rpt__td'>时长(时)</Text>
             </View>
-            {data.learningCells.length === 0 ? <StateView status='empty' title='本期暂无课程学习记录' compact /> : null}
-            {data.learningCells.map((c) => (
+            {cells.length === 0 ? <StateView status='empty' title='本期暂无课程学习记录' compact /> : null}
+            {cells.map((c) => (
               <View key={`${c.module}-${c.stage}`} className='xq-rpt__tr'>
                 <Text className='xq-rpt__td xq-rpt__td--wide'>{MODULE_LABELS[c.module]} · {STAGE_LABELS[c.stage]}</Text>
                 <Text className='xq-rpt__td'>{c.enrolments.text}</Text>
