@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { benchDatabases, benchProgress, type ProgressBenchResult } from './progress';
 import { benchRush, writeRush, type RushResult } from './signup-rush';
+import { benchReports, printReports, writeReports } from './reports';
 
 async function main(): Promise<void> {
   const results: ProgressBenchResult[] = [];
@@ -38,6 +39,11 @@ async function main(): Promise<void> {
     }
   }
   writeRush(rush, machine);
+  const reports = await benchReports();
+  if (reports) {
+    printReports(reports);
+    writeReports(reports, machine);
+  }
   console.log(`written to ${path.relative(process.cwd(), file)}`);
 }
 
