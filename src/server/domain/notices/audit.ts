@@ -1,10 +1,6 @@
 /** The tamper-evident audit log of notices and bindings: each entry carries an HMAC over the previous entry's hash and its own fields. */
 import { createHmac, randomUUID } from 'node:crypto';
 import type { AuditAction, AuditVerifyOutput } from '../../../../types';
-import { AUDIT_LABELS } from '../../../shared/labels';
-
-export type { AuditAction };
-export { AUDIT_LABELS };
 import { iso, one, type Sql } from '../../storage/db';
 
 /** One event to append. */

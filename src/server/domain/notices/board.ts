@@ -1,13 +1,13 @@
 /** Read models of notices without content: the school's board, a guardian's list, what the system holds about a guardian, the audit check. */
-import type { AuditVerifyOutput, MyDataOutput, MyNoticesOutput, NoticeBoardItem, NoticeBoardOutput, NoticeChoice, NoticeLevel, NoticeStatus, NoticeTaskKind, StaffRole } from '../../../../types';
+import type { AuditAction, AuditVerifyOutput, MyDataOutput, MyNoticesOutput, NoticeBoardItem, NoticeBoardOutput, NoticeChoice, NoticeLevel, NoticeStatus, NoticeTaskKind, StaffRole } from '../../../../types';
 import type { AppDeps } from '../../deps';
-import { AppError } from '../../http/errors';
 import { iso, isoOrNull, one, type Sql } from '../../storage/db';
 import type { Caller } from '../caller';
 import { IdentityService } from '../identity';
 import { requireId } from '../registry';
 import { mayWorkTask, requireStaff } from './access';
-import { AUDIT_LABELS, verifyAudit, type AuditAction } from './audit';
+import { AUDIT_LABELS } from '../../../shared/labels';
+import { verifyAudit } from './audit';
 
 const HOUR = 3_600_000;
 
@@ -31,12 +31,7 @@ function nextStep(r: BoardRow): NoticeBoardItem['nextStep'] {
 
 /** Builds the read models for one request. */
 export class NoticeBoardService {
-  constructor(private readonly deps: AppDeps, private readonly caller: Caller | null) {}
-
-  private get me(): Caller {
-    if (!this.caller) throw new AppError('UNAUTHENTICATED');
-    return this.caller;
-  }
+  constructor(private readonly deps: AppDeps, private readonly me: Caller) {}
 
   /** Every notice of the school with receipts, choices, open tasks and overdue flags; never content. */
   async board(schoolId: string): Promise<NoticeBoardOutput> {

@@ -1,17 +1,19 @@
 /** 学生心理问题告知书: issue (with a second staff member's approval where the school requires it), read, acknowledge, follow up, close. */
 import { randomUUID } from 'node:crypto';
 import type {
-  AcknowledgeInput, CloseReferralInput, GuardianRelation, NoticeChoice, NoticeContent, NoticeGuardianView, NoticeInput, NoticeLevel, NoticeSchoolsOutput,
+  AcknowledgeInput, AuditAction, CloseReferralInput, GuardianRelation, NoticeChoice, NoticeContent, NoticeGuardianView, NoticeInput, NoticeLevel, NoticeSchoolsOutput,
   NoticeStaffView, NoticeStatus, NoticeTaskKind, NoticeTaskOutcome, NoticeView, ReferralOutcome, Signature, StaffRole, TaskDoneInput,
 } from '../../../../types';
 import type { AppDeps } from '../../deps';
 import { AppError } from '../../http/errors';
 import { iso, isoOrNull, maybeOne, one, type Sql } from '../../storage/db';
 import type { Caller } from '../caller';
+import { thing } from '../events/common';
 import { enqueue } from '../messages/outbox';
 import { requireId } from '../registry';
 import { mayWorkTask, requireAccess, requireStaff, schoolAccess, SCHOOL_ROLES, type SchoolAccess } from './access';
-import { appendAudit, AUDIT_LABELS, type AuditAction, type AuditEvent } from './audit';
+import { AUDIT_LABELS } from '../../../shared/labels';
+import { appendAudit, type AuditEvent } from './audit';
 import { newDataKey, sealJson, unsealJson } from './crypto';
 import { loadSettings } from './settings';
 
@@ -151,9 +153,7 @@ export class NoticeService {
     const now = this.deps.clock();
     await this.deps.db.transaction(async (tx) => {
       const n = await this.pending(tx, id);
-      const dataKey = await this.dataKey(n);
-      const sealed = sealJson(dataKey, reason, rejectionAad(n.id));
-      dataKey.fill(0);
+      const sealed = await this.withDataKey(n, (dataKey) => sealJson(dataKey, reason, rejectionAad(n.id)));
       const { retentionDays } = await loadSettings(tx, n.school_id);
       await tx.query(
         `UPDATE notices SET status = 'rejected', rejected_at = $2, rejection_sealed = $3, closed_at = $2, closed_by = $4, purge_after = $5 WHERE id = $1`,
@@ -189,8 +189,7 @@ export class NoticeService {
       if (n.status !== 'sent') throw new AppError('NOTICE_CLOSED');
       if (r.acknowledged_at) throw new AppError('ALREADY_ACKNOWLEDGED');
       if (!r.first_opened_at) throw new AppError('VALIDATION_FAILED', '请先阅读告知书全文再确认');
-      const dataKey = await this.dataKey(n);
-      try {
+      await this.withDataKey(n, async (dataKey) => {
         let slot: Date | null = null;
         if (input.choice === 'meeting') {
           const content = unsealJson<NoticeContent>(dataKey, n.content as Buffer, contentAad(n.id));
@@ -204,9 +203,7 @@ export class NoticeService {
           'UPDATE notice_recipients SET acknowledged_at = $2, choice = $3, meeting_slot = $4, ack_sealed = $5 WHERE id = $1',
           [r.id, now, input.choice, slot, sealJson(dataKey, ack, ackAad(n.id, r.id))],
         );
-      } finally {
-        dataKey.fill(0);
-      }
+      });
       const events: AuditEvent[] = [{ actorId: this.caller.userId, action: 'acknowledged', noticeId: n.id, subjectId: r.id, details: { choice: input.choice } }];
       if (input.choice === 'referral') {
         const ref = await one<{ id: string }>(tx, 'INSERT INTO referrals (notice_id, recipient_id, created_at) VALUES ($1, $2, $3) RETURNING id', [n.id, r.id, now]);
@@ -280,20 +277,14 @@ export class NoticeService {
          FROM notice_recipients r JOIN users u ON u.id = r.user_id WHERE r.notice_id = $1 ORDER BY r.created_at, r.id`,
       [n.id],
     );
-    let content: NoticeContent | null = null;
-    let rejectionReason: string | null = null;
-    const acks = new Map<string, SealedAck>();
-    if (readable) {
-      const dataKey = await this.dataKey(n);
-      try {
-        content = unsealJson<NoticeContent>(dataKey, n.content as Buffer, contentAad(n.id));
-        if (n.rejection_sealed) rejectionReason = unsealJson<string>(dataKey, n.rejection_sealed, rejectionAad(n.id));
-        for (const r of recipients) if (r.ack_sealed) acks.set(r.id, unsealJson<SealedAck>(dataKey, r.ack_sealed, ackAad(n.id, r.id)));
-      } finally {
-        dataKey.fill(0);
-      }
-      if (recordView) await db.transaction((tx) => this.audit(tx, { actorId: this.caller.userId, action: 'content_viewed', noticeId: n.id }));
-    }
+    const opened = readable
+      ? await this.withDataKey(n, (dataKey) => ({
+        content: unsealJson<NoticeContent>(dataKey, n.content as Buffer, contentAad(n.id)),
+        rejectionReason: n.rejection_sealed ? unsealJson<string>(dataKey, n.rejection_sealed, rejectionAad(n.id)) : null,
+        acks: new Map(recipients.filter((r) => r.ack_sealed).map((r) => [r.id, unsealJson<SealedAck>(dataKey, r.ack_sealed as Buffer, ackAad(n.id, r.id))])),
+      }))
+      : null;
+    if (opened && recordView) await db.transaction((tx) => this.audit(tx, { actorId: this.caller.userId, action: 'content_viewed', noticeId: n.id }));
     const now = this.deps.clock();
     const tasks = await db.query<{ id: string; kind: NoticeTaskKind; assignee_role: StaffRole; created_at: Date; due_at: Date; done_at: Date | null; outcome: NoticeTaskOutcome | null }>(
       'SELECT id, kind, assignee_role, created_at, due_at, done_at, outcome FROM notice_tasks WHERE notice_id = $1 ORDER BY created_at, id', [n.id],
@@ -314,13 +305,13 @@ export class NoticeService {
       createdAt: iso(n.created_at),
       createdByName: n.created_by_name,
       approvedByName: n.approved_by_name,
-      rejectionReason,
+      rejectionReason: opened?.rejectionReason ?? null,
       sentAt: isoOrNull(n.sent_at),
       closedAt: isoOrNull(n.closed_at),
       purgeAfter: isoOrNull(n.purge_after),
-      content,
+      content: opened?.content ?? null,
       recipients: recipients.map((r) => {
-        const ack = acks.get(r.id);
+        const ack = opened?.acks.get(r.id);
         return {
           id: r.id, guardianName: r.display_name, relation: r.relation, deliveredAt: isoOrNull(r.delivered_at), firstOpenedAt: isoOrNull(r.first_opened_at),
           openCount: r.open_count, secondPushAt: isoOrNull(r.second_push_at), acknowledgedAt: isoOrNull(r.acknowledged_at), choice: r.choice,
@@ -354,15 +345,8 @@ export class NoticeService {
     const r = await this.recipientOf(db, id);
     if (!r) throw new AppError('NOT_FOUND');
     const user = await one<{ display_name: string }>(db, 'SELECT display_name FROM users WHERE id = $1', [this.caller.userId]);
-    let content: NoticeContent | null = null;
-    if (n.content) {
-      const dataKey = await this.dataKey(n);
-      try {
-        content = unsealJson<NoticeContent>(dataKey, n.content, contentAad(n.id));
-      } finally {
-        dataKey.fill(0);
-      }
-    }
+    const sealed = n.content;
+    const content = sealed ? await this.withDataKey(n, (dataKey) => unsealJson<NoticeContent>(dataKey, sealed, contentAad(n.id))) : null;
     return {
       kind: 'guardian',
       id: n.id,
@@ -430,9 +414,15 @@ export class NoticeService {
     return n;
   }
 
-  private async dataKey(n: NoticeRow): Promise<Buffer> {
+  /** Unwraps the notice's data key for `fn` and zeroes it afterwards, whatever `fn` does. */
+  private async withDataKey<T>(n: NoticeRow, fn: (dataKey: Buffer) => T | Promise<T>): Promise<T> {
     if (!n.key_id || !n.wrapped_key) throw new AppError('NOTICE_PURGED');
-    return this.deps.keys.unwrap(n.key_id, Buffer.from(n.wrapped_key), n.id);
+    const dataKey = await this.deps.keys.unwrap(n.key_id, Buffer.from(n.wrapped_key), n.id);
+    try {
+      return await fn(dataKey);
+    } finally {
+      dataKey.fill(0);
+    }
   }
 
   private checkSlots(slots: string[], now: Date): void {
@@ -448,7 +438,7 @@ export async function queueNoticeMessage(tx: Sql, m: { noticeId: string; recipie
     userId: m.userId,
     template: 'school_notice',
     page: noticePage(m.noticeId),
-    payload: { thing1: '您有一条来自学校的通知', thing2: m.schoolName.slice(0, 20), phrase3: m.step === 'first' ? '请查阅' : '尚未查阅' },
+    payload: { thing1: '您有一条来自学校的通知', thing2: thing(m.schoolName), phrase3: m.step === 'first' ? '请查阅' : '尚未查阅' },
     dedupeKey: `notice:${m.noticeId}:${m.recipientId}:${m.step}`,
     sendAfter: m.at,
   });
