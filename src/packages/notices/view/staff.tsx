@@ -77,10 +77,48 @@ export function RecipientReceipt({ r }: { r: NoticeRecipientView }) {
   );
 }
 
+/** Picks an outcome among chips and submits it; the submit button waits while the call runs. */
+function OutcomePicker<T extends string>({ options, labels, submitText, onSubmit, onCancel }: {
+  options: readonly T[];
+  labels: Record<T, string>;
+  submitText: string;
+  /** Resolves whether the call succeeded. */
+  onSubmit: (outcome: T) => Promise<boolean>;
+  onCancel?: () => void;
+}) {
+  const [outcome, setOutcome] = useState<T | null>(null);
+  const [busy, setBusy] = useState(false);
+  return (
+    <View className='xq-notice__work'>
+      <Chips options={options} value={outcome} label={(o) => labels[o]} onChange={setOutcome} />
+      <View className='xq-notice__actions'>
+        <Button
+          size='small'
+          type='primary'
+          disabled={!outcome || busy}
+          loading={busy}
+          onClick={async () => {
+            if (!outcome) return;
+            setBusy(true);
+            const ok = await onSubmit(outcome);
+            setBusy(false);
+            if (ok) onCancel?.();
+          }}
+        >
+          {submitText}
+        </Button>
+        {onCancel ? (
+          <Button size='small' fill='outline' onClick={onCancel}>
+            取消
+          </Button>
+        ) : null}
+      </View>
+    </View>
+  );
+}
+
 function TaskCard({ task, canWork, act }: { task: NoticeTask; canWork: boolean; act: Act }) {
   const [working, setWorking] = useState(false);
-  const [outcome, setOutcome] = useState<NoticeTaskOutcome | null>(null);
-  const [busy, setBusy] = useState(false);
   const open = task.status === 'open';
   return (
     <View className={`xq-notice__task${open && task.overdue ? ' is-overdue' : ''}`}>
@@ -93,29 +131,13 @@ function TaskCard({ task, canWork, act }: { task: NoticeTask; canWork: boolean; 
       </Text>
       {open && canWork ? (
         working ? (
-          <View className='xq-notice__work'>
-            <Chips options={TASK_OUTCOMES} value={outcome} label={(o) => TASK_OUTCOME_LABELS[o]} onChange={setOutcome} />
-            <View className='xq-notice__actions'>
-              <Button
-                size='small'
-                type='primary'
-                disabled={!outcome || busy}
-                loading={busy}
-                onClick={async () => {
-                  if (!outcome) return;
-                  setBusy(true);
-                  const ok = await act(() => completeNoticeTask(task.id, outcome), '任务已完成');
-                  setBusy(false);
-                  if (ok) setWorking(false);
-                }}
-              >
-                确认完成
-              </Button>
-              <Button size='small' fill='outline' onClick={() => setWorking(false)}>
-                取消
-              </Button>
-            </View>
-          </View>
+          <OutcomePicker<NoticeTaskOutcome>
+            options={TASK_OUTCOMES}
+            labels={TASK_OUTCOME_LABELS}
+            submitText='确认完成'
+            onSubmit={(outcome) => act(() => completeNoticeTask(task.id, outcome), '任务已完成')}
+            onCancel={() => setWorking(false)}
+          />
         ) : (
           <View className='xq-notice__work'>
             <Button size='small' type='primary' fill='outline' onClick={() => setWorking(true)}>
@@ -129,8 +151,6 @@ function TaskCard({ task, canWork, act }: { task: NoticeTask; canWork: boolean; 
 }
 
 function ReferralCard({ referral, canClose, act }: { referral: Referral; canClose: boolean; act: Act }) {
-  const [outcome, setOutcome] = useState<ReferralOutcome | null>(null);
-  const [busy, setBusy] = useState(false);
   const open = referral.status === 'open';
   return (
     <View className='xq-notice__task'>
@@ -143,23 +163,12 @@ function ReferralCard({ referral, canClose, act }: { referral: Referral; canClos
         {referral.closedAt ? ` · ${when(referral.closedAt)} 结束${referral.outcome ? `（${REFERRAL_OUTCOME_LABELS[referral.outcome]}）` : ''}` : ''}
       </Text>
       {open && canClose ? (
-        <View className='xq-notice__work'>
-          <Chips options={REFERRAL_OUTCOMES} value={outcome} label={(o) => REFERRAL_OUTCOME_LABELS[o]} onChange={setOutcome} />
-          <Button
-            size='small'
-            type='primary'
-            disabled={!outcome || busy}
-            loading={busy}
-            onClick={async () => {
-              if (!outcome) return;
-              setBusy(true);
-              await act(() => closeReferral(referral.id, outcome), '转介已结束');
-              setBusy(false);
-            }}
-          >
-            结束转介
-          </Button>
-        </View>
+        <OutcomePicker<ReferralOutcome>
+          options={REFERRAL_OUTCOMES}
+          labels={REFERRAL_OUTCOME_LABELS}
+          submitText='结束转介'
+          onSubmit={(outcome) => act(() => closeReferral(referral.id, outcome), '转介已结束')}
+        />
       ) : null}
     </View>
   );
