@@ -72,10 +72,19 @@ export function createApp(deps: AppDeps): Hono<Env> {
   };
   const defaultLimit = bodyLimit({ maxSize: deps.config.bodyLimitBytes, onError: tooLarge });
   const largeBodies = ROUTES.filter((r) => r.maxBodyBytes).map((r) => ({
-    method: r.method.toUpperCase(), re: pathPattern(r.path), limit: bodyLimit({ maxSize: r.maxBodyBytes as number, onError: tooLarge }),
+    method: r.method.toUpperCase(), re: pathPattern(r.path), maxBytes: r.maxBodyBytes as number, limit: bodyLimit({ maxSize: r.maxBodyBytes as number, onError: tooLarge }),
   }));
   app.use('/api/*', (c, next) => {
     const large = largeBodies.find((l) => l.method === c.req.method && l.re.test(c.req.path));
+    // A declared length is checked from the header alone (Node's parser never reads past it): Hono's bodyLimit asks for
+    // the Web Request's body stream first, which builds a whole undici Request for every API call. Chunked bodies
+    // still go through it.
+    const length = c.req.header('content-length');
+    if (length !== undefined && /^\d+$/.test(length) && c.req.header('transfer-encoding') === undefined) {
+      if (Number(length) > (large?.maxBytes ?? deps.config.bodyLimitBytes)) tooLarge();
+      return next();
+    }
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
     return (large?.limit ?? defaultLimit)(c, next);
   });
 

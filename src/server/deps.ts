@@ -4,6 +4,8 @@ import type { Database } from './storage/db';
 import { createLogger, type Logger } from './log';
 import { createWeChatClient, type WeChatClient } from './wechat/client';
 import { ConfigKeyWrapper, type KeyWrapper } from './domain/notices/crypto';
+import { createProgressIngester, type ProgressIngester } from './domain/learning/ingest';
+import { createSessionLoader, type SessionLoader } from './domain/identity';
 
 /** The dependencies of the app and its domain services. */
 export interface AppDeps {
@@ -15,15 +17,22 @@ export interface AppDeps {
   log: Logger;
   /** Wraps notices' data keys: master keys from configuration, or a cloud KMS. */
   keys: KeyWrapper;
+  /** The progress ingestion queue: heartbeats that arrive together are written in one transaction. */
+  progress: ProgressIngester;
+  /** Session lookups: the requests that arrive together are authenticated in one query. */
+  sessions: SessionLoader;
 }
 
 /** The production dependencies on a database: real clock, JSON logs, WeChat at the configured base URL. */
-export function createDeps(config: Config, db: Database, overrides: Partial<Omit<AppDeps, 'config' | 'db'>> = {}): AppDeps {
+export function createDeps(config: Config, db: Database, overrides: Partial<Omit<AppDeps, 'config' | 'db' | 'progress' | 'sessions'>> = {}): AppDeps {
+  const clock = overrides.clock ?? (() => new Date());
   return {
     db,
     config,
     log: overrides.log ?? createLogger(),
-    clock: overrides.clock ?? (() => new Date()),
+    clock,
+    progress: createProgressIngester(db, clock, () => config.lessonCompleteRatio),
+    sessions: createSessionLoader(db),
     wechat: overrides.wechat ?? createWeChatClient(config.wechat),
     keys: overrides.keys ?? new ConfigKeyWrapper(config.notices.masterKeys, config.notices.currentKeyId),
   };

@@ -13,6 +13,8 @@ export interface LoadPlan {
   lessonId: string;
   tokens: string[];
   heartbeats: number;
+  /** Heartbeats per parent sent first, one per request and not measured (connections, JIT, plans and caches warm up). */
+  warmup: number;
   /** Heartbeats per request: 1 in the headline row; more only in the row labelled as batched. */
   batch: number;
   concurrency: number;
@@ -43,13 +45,29 @@ async function run(plan: LoadPlan): Promise<LoadReport> {
       req.on('error', reject);
       req.end(body);
     });
-  const jobs: { parent: number; first: number }[] = [];
-  for (let first = 1; first <= plan.heartbeats; first += plan.batch) for (let parent = 0; parent < plan.tokens.length; parent++) jobs.push({ parent, first });
-  const latencies: number[] = [];
+  // Open every connection before the clock starts (a real parent's phone keeps its own): hundreds of connections opened
+  // in the same millisecond overflow the listen backlog, and the SYN retried a second later is not the server's latency.
+  await Promise.all(
+    Array.from({ length: plan.concurrency }, () =>
+      new Promise<void>((resolve, reject) => {
+        request(new URL('/api/health', url), { agent }, (res) => {
+          res.resume();
+          res.on('end', () => resolve());
+        }).on('error', reject).end();
+      }),
+    ),
+  );
+  type Job = { parent: number; first: number; size: number };
+  const jobs: Job[] = [];
+  const last = plan.warmup + plan.heartbeats;
+  for (let first = plan.warmup + 1; first <= last; first += plan.batch) {
+    for (let parent = 0; parent < plan.tokens.length; parent++) jobs.push({ parent, first, size: Math.min(plan.batch, last - first + 1) });
+  }
+  let latencies: number[] = [];
   let next = 0;
   let failures = 0;
-  const send = async ({ parent, first }: { parent: number; first: number }, t0: number) => {
-    const beats = Array.from({ length: Math.min(plan.batch, plan.heartbeats - first + 1) }, (_, i) => first + i);
+  const send = async ({ parent, first, size }: Job, t0: number) => {
+    const beats = Array.from({ length: size }, (_, i) => first + i);
     const body = JSON.stringify({
       statements: beats.map((beat) => ({
         id: randomUUID(), lessonId: plan.lessonId, verb: 'played', segments: [[(beat - 1) * 15, beat * 15]], position: beat * 15,
@@ -60,6 +78,19 @@ async function run(plan: LoadPlan): Promise<LoadReport> {
     latencies.push(performance.now() - t0);
     if (status !== 200) failures++;
   };
+  const closedLoop = async (list: Job[]) => {
+    next = 0;
+    await Promise.all(
+      Array.from({ length: plan.concurrency }, async () => {
+        while (next < list.length) await send(list[next++], performance.now());
+      }),
+    );
+  };
+  const warm: Job[] = [];
+  for (let beat = 1; beat <= plan.warmup; beat++) for (let parent = 0; parent < plan.tokens.length; parent++) warm.push({ parent, first: beat, size: 1 });
+  await closedLoop(warm);
+  latencies = [];
+  process.send?.({ warm: true });
   const cpu = process.cpuUsage();
   const started = performance.now();
   if (plan.rate) {
@@ -72,11 +103,7 @@ async function run(plan: LoadPlan): Promise<LoadReport> {
     }
     await Promise.all(sent);
   } else {
-    await Promise.all(
-      Array.from({ length: plan.concurrency }, async () => {
-        while (next < jobs.length) await send(jobs[next++], performance.now());
-      }),
-    );
+    await closedLoop(jobs);
   }
   const seconds = (performance.now() - started) / 1000;
   const used = process.cpuUsage(cpu);

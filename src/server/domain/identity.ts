@@ -2,7 +2,8 @@
 import type { BoundChild, DevIdentity, GuardianRelation, LoginOutput, MeOutput, RoleGrant, ScopeType, Stage, StaffRole } from '../../../types';
 import type { AppDeps } from '../deps';
 import { AppError } from '../http/errors';
-import { iso, isoOrNull, maybeOne, one, type Sql } from '../storage/db';
+import { Batcher } from '../storage/batcher';
+import { iso, isoOrNull, maybeOne, one, type Database, type Sql } from '../storage/db';
 import { Caller, type Grant } from './caller';
 import { signToken, verifyToken } from './tokens';
 
@@ -47,6 +48,30 @@ export async function loadGrants(sql: Sql, userId: string): Promise<(Grant & { s
     [userId],
   );
   return rows.map(toGrant);
+}
+
+/** A session with its active grants, as authenticate reads it. */
+type SessionRows = ({ expires_at: Date; revoked_at: Date | null } & Partial<GrantRow>)[];
+
+/** The session lookups of a database: the requests that arrive together are checked in one query (none found: no rows). */
+export type SessionLoader = Batcher<{ sessionId: string; userId: string }, SessionRows>;
+
+/** Builds the session lookup queue on a database (a few lookups in flight at once; reads need no order). */
+export function createSessionLoader(db: Database): SessionLoader {
+  return new Batcher<{ sessionId: string; userId: string }, SessionRows>(
+    async (keys) => {
+      const rows = await db.query<SessionRows[number] & { session_id: string; session_user: string }>(
+        `SELECT a.id AS session_id, a.user_id AS session_user, a.expires_at, a.revoked_at, ${GRANT_COLUMNS}
+           FROM unnest($1::uuid[], $2::uuid[]) AS k(sid, uid)
+           CROSS JOIN LATERAL (SELECT * FROM auth_sessions s WHERE s.id = k.sid AND s.user_id = k.uid LIMIT 1) a
+           LEFT JOIN (${GRANTS_JOIN}) ON g.user_id = a.user_id AND g.revoked_at IS NULL
+          ORDER BY a.id, g.created_at, g.id`,
+        [keys.map((k) => k.sessionId), keys.map((k) => k.userId)],
+      );
+      return keys.map((k) => ({ ok: true as const, value: rows.filter((r) => r.session_id === k.sessionId.toLowerCase() && r.session_user === k.userId.toLowerCase()) }));
+    },
+    { maxBatch: 200, maxInFlight: 4 },
+  );
 }
 
 /** The identity service: built per request. */
@@ -100,13 +125,7 @@ export class IdentityService {
     const now = this.deps.clock();
     const { userId, sessionId } = await verifyToken(this.deps.config.sessionSecret, token, now);
     if (!isUuid(userId) || !isUuid(sessionId)) throw new AppError('TOKEN_INVALID');
-    const rows = await this.deps.db.query<{ expires_at: Date; revoked_at: Date | null } & Partial<GrantRow>>(
-      `SELECT a.expires_at, a.revoked_at, ${GRANT_COLUMNS}
-         FROM auth_sessions a LEFT JOIN (${GRANTS_JOIN}) ON g.user_id = a.user_id AND g.revoked_at IS NULL
-        WHERE a.id = $1 AND a.user_id = $2
-        ORDER BY g.created_at, g.id`,
-      [sessionId, userId],
-    );
+    const rows = await this.deps.sessions.submit({ sessionId, userId });
     const session = rows[0];
     if (!session || session.revoked_at) throw new AppError('TOKEN_INVALID');
     if (new Date(session.expires_at).getTime() <= now.getTime()) throw new AppError('TOKEN_EXPIRED');

@@ -26,7 +26,9 @@ interface LessonRow {
 const COURSE_SQL = `SELECT c.id, c.slug, c.title, c.summary, c.module, c.stages, c.quiz_pass_mark,
     (SELECT count(*)::int FROM lessons l WHERE l.course_id = c.id AND NOT l.retired) AS lesson_count,
     (SELECT coalesce(sum(l.duration_seconds), 0)::int FROM lessons l WHERE l.course_id = c.id AND NOT l.retired) AS duration_seconds,
-    e.enrolled_at, e.completed_at, e.last_activity_at,
+    e.enrolled_at, e.completed_at,
+    greatest(e.last_activity_at, (SELECT max(p.updated_at) FROM lesson_progress p JOIN lessons l ON l.id = p.lesson_id
+      WHERE p.user_id = $1 AND l.course_id = c.id)) AS last_activity_at,
     (SELECT count(*)::int FROM lesson_progress p JOIN lessons l ON l.id = p.lesson_id
       WHERE p.user_id = $1 AND l.course_id = c.id AND NOT l.retired AND p.completed_at IS NOT NULL) AS completed_lessons
   FROM courses c LEFT JOIN enrollments e ON e.course_id = c.id AND e.user_id = $1
