@@ -120,24 +120,24 @@ DECLARE
 BEGIN
   PERFORM pg_advisory_xact_lock(s.k)
      FROM (SELECT DISTINCT hashtextextended(x.u::text || ':' || x.l::text, 0) AS k FROM unnest(p_users, p_lessons) AS x(u, l) ORDER BY 1) s;
+  -- Every lookup is a per-key probe (LATERAL … LIMIT 1), which can only be planned as an index lookup: a generic plan
+  -- made while the tables were small once hashed every stored statement per batch instead (measured), and kept doing
+  -- so as they grew.
   SELECT json_build_object(
     'lessons', (SELECT coalesce(json_agg(json_build_object('u', x.u, 'id', ls.id, 'course_id', ls.course_id, 'kind', ls.kind,
                  'duration', ls.duration_seconds, 'enrolled_at', e.enrolled_at, 'segments', p.segments, 'credited', p.credited_seconds,
                  'position', p.position, 'last_at', p.last_statement_at, 'completed_at', p.completed_at)), '[]')
                   FROM (SELECT DISTINCT u, l FROM unnest(p_users, p_lessons) AS y(u, l)) x
-                  JOIN lessons ls ON ls.id = x.l AND NOT ls.retired
-                  LEFT JOIN enrollments e ON e.course_id = ls.course_id AND e.user_id = x.u
-                  LEFT JOIN lesson_progress p ON p.lesson_id = ls.id AND p.user_id = x.u),
-    'known', (SELECT coalesce(json_agg(id), '[]') FROM learning_statements WHERE id = ANY (p_ids)),
-    'ctx', (SELECT coalesce(json_agg(json_build_object('u', g.user_id, 's', s.school_id, 'r', sc.region_id)), '[]')
-              FROM guardianships g JOIN students s ON s.id = g.student_id JOIN schools sc ON sc.id = s.school_id
-             WHERE g.user_id = ANY (p_users) AND g.revoked_at IS NULL))
+                  CROSS JOIN LATERAL (SELECT * FROM lessons z WHERE z.id = x.l AND NOT z.retired LIMIT 1) ls
+                  LEFT JOIN LATERAL (SELECT * FROM enrollments z WHERE z.user_id = x.u AND z.course_id = ls.course_id LIMIT 1) e ON true
+                  LEFT JOIN LATERAL (SELECT * FROM lesson_progress z WHERE z.user_id = x.u AND z.lesson_id = x.l LIMIT 1) p ON true),
+    'known', (SELECT coalesce(json_agg(k.id), '[]') FROM unnest(p_ids) AS k(id)
+               CROSS JOIN LATERAL (SELECT 1 FROM learning_statements z WHERE z.id = k.id LIMIT 1) s),
+    'ctx', (SELECT coalesce(json_agg(json_build_object('u', c.user_id, 's', c.school_id, 'r', c.region_id)), '[]')
+              FROM (SELECT DISTINCT u FROM unnest(p_users) AS y(u)) x
+              CROSS JOIN LATERAL (SELECT g.user_id, s.school_id, sc.region_id FROM guardianships g JOIN students s ON s.id = g.student_id
+                                    JOIN schools sc ON sc.id = s.school_id WHERE g.user_id = x.u AND g.revoked_at IS NULL OFFSET 0) c))
     INTO state;
   RETURN state;
 END
 $$;
-
--- The state of a batch is read with a few dozen keys. A cached generic plan made while a table was still small (a new
--- deployment) went on scanning it whole as it grew (measured: every stored statement scanned per batch); a plan for the
--- actual keys costs a little planning and probes the indexes.
-ALTER FUNCTION xq_progress_state(uuid[], uuid[], uuid[]) SET plan_cache_mode = force_custom_plan;
