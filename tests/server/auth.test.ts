@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { createLogger } from '../../src/server/log';
 import { testApp, type TestApp } from '../helpers/app';
@@ -94,6 +95,92 @@ describe('tokens', () => {
     expect(res.status).toBe(401);
     expect(res.body.error).toMatchObject({ code: 'TOKEN_EXPIRED', message: '登录已过期，请重新登录' });
     t.setNow(new Date('2026-11-23T08:00:00Z'));
+  });
+
+  describe('interoperability: tokens signed by another JWT library (jose) with the server secret', () => {
+    const NOW = new Date('2026-11-23T08:00:00Z');
+    const at = Math.floor(NOW.getTime() / 1000);
+    let session: { sub: string; sid: string };
+    const secret = () => new TextEncoder().encode(t.deps.config.sessionSecret);
+    /** A jose token for the parent's real session: iss, aud, sub, sid, iat and exp as the server issues them, unless overridden. */
+    const sign = (over: { iss?: string; aud?: string | string[]; sub?: string; nbf?: number; exp?: number; alg?: string } = {}) => {
+      const jwt = new SignJWT({ sid: session.sid })
+        .setProtectedHeader({ alg: over.alg ?? 'HS256', typ: 'JWT' })
+        .setSubject(over.sub ?? session.sub).setIssuer(over.iss ?? 'xinqiao').setAudience(over.aud ?? 'xinqiao-api')
+        .setIssuedAt(at).setExpirationTime(over.exp ?? at + 3600);
+      if (over.nbf !== undefined) jwt.setNotBefore(over.nbf);
+      return jwt.sign(secret());
+    };
+    const me = (token: string) => t.call('GET', '/api/me', { token });
+
+    beforeAll(async () => {
+      t.setNow(NOW);
+      const token = await t.login('parent');
+      const claims = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString());
+      session = { sub: claims.sub, sid: claims.sid };
+    });
+    beforeEach(() => t.setNow(NOW));
+
+    test('a token with the right iss, aud, sub, sid and exp is accepted as the session it names', async () => {
+      const res = await me(await sign());
+      expect(res.status).toBe(200);
+      expect(res.body.user.id).toBe(session.sub);
+      expect((await me(await sign({ aud: ['other-api', 'xinqiao-api'] }))).status).toBe(200);
+      expect((await me(await sign({ nbf: at - 60 }))).status).toBe(200);
+    });
+
+    test('the wrong audience, the wrong issuer, a future nbf, another algorithm or another subject is TOKEN_INVALID', async () => {
+      const cases: Record<string, Parameters<typeof sign>[0]> = {
+        audience: { aud: 'other-api' },
+        audiences: { aud: ['other-api'] },
+        issuer: { iss: 'someone-else' },
+        nbf: { nbf: at + 600 },
+        alg: { alg: 'HS512' },
+        subject: { sub: (await t.db.query<{ id: string }>("SELECT id FROM users WHERE dev_identity = 'admin'"))[0]!.id },
+      };
+      for (const [name, over] of Object.entries(cases)) {
+        const res = await me(await sign(over));
+        expect({ name, status: res.status, code: res.body.error?.code }).toEqual({ name, status: 401, code: 'TOKEN_INVALID' });
+      }
+    });
+
+    test('an expired jose token is TOKEN_EXPIRED', async () => {
+      const res = await me(await sign({ exp: at - 1 }));
+      expect(res.status).toBe(401);
+      expect(res.body.error.code).toBe('TOKEN_EXPIRED');
+    });
+
+    test('a token whose payload or header was altered after signing is TOKEN_INVALID', async () => {
+      const token = await sign();
+      expect((await me(token)).status).toBe(200);
+      const [h, p, sig] = token.split('.') as [string, string, string];
+      const claims = JSON.parse(Buffer.from(p, 'base64url').toString());
+      const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+      const altered = [
+        `${h}.${encode({ ...claims, exp: claims.exp + 86_400 * 365 })}.${sig}`,
+        `${h}.${encode({ exp: claims.exp, ...claims })}.${sig}`, // the same claims, re-encoded in another key order
+        `${h}.${p.slice(0, -2)}${p.slice(-2) === 'AA' ? 'AB' : 'AA'}.${sig}`,
+        `${encode({ alg: 'HS256' })}.${p}.${sig}`,
+        `${h}.${p}.${sig.slice(0, -1)}`,
+      ];
+      for (const [i, token] of altered.entries()) {
+        const res = await me(token);
+        expect({ i, status: res.status, code: res.body.error?.code }).toEqual({ i, status: 401, code: 'TOKEN_INVALID' });
+      }
+    });
+
+    test('a header naming another algorithm or a critical extension is TOKEN_INVALID even under a valid HS256 MAC', async () => {
+      const payload = (await sign()).split('.')[1]!;
+      const macd = (header: object) => {
+        const input = `${Buffer.from(JSON.stringify(header)).toString('base64url')}.${payload}`;
+        return `${input}.${createHmac('sha256', t.deps.config.sessionSecret).update(input).digest('base64url')}`;
+      };
+      expect((await me(macd({ alg: 'HS256', typ: 'JWT' }))).status).toBe(200);
+      for (const header of [{ alg: 'HS512', typ: 'JWT' }, { alg: 'none' }, { typ: 'JWT' }, { alg: 'HS256', crit: ['exp'] }]) {
+        const res = await me(macd(header));
+        expect({ header, status: res.status, code: res.body.error?.code }).toEqual({ header, status: 401, code: 'TOKEN_INVALID' });
+      }
+    });
   });
 
   test('logout revokes the token at once', async () => {

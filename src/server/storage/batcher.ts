@@ -50,6 +50,7 @@ export class Batcher<I, O> {
     if (this.running >= this.options.maxInFlight || this.queue.length === 0) return;
     const batch = this.queue.splice(0, this.options.maxBatch);
     this.running++;
+    this.schedule();
     try {
       const outcomes = await this.run(batch.map((w) => w.item));
       batch.forEach((w, i) => {

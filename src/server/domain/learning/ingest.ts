@@ -2,7 +2,8 @@
  * Progress ingestion in batches (group commit): the heartbeats of every parent that arrive together are checked, merged
  * and written in one transaction of four round trips — begin, lock and read (xq_progress_state, migration 008), one set-based
  * write (with any course completions after it), commit —
- * whatever the batch's size. Each request still gets its own answer; a batch that fails is retried request by request,
+ * whatever the batch's size (one more write per extra month when a lesson's statements straddle the end of a China-time
+ * month). Each request still gets its own answer; a batch that fails is retried request by request,
  * so one bad request never fails another's.
  */
 import type { LessonKind, LessonProgress, ProgressOutput, ProgressStatementInput, Segment } from '../../../../types';
@@ -71,6 +72,9 @@ interface LessonState {
   /** Whether the lesson was complete before this batch (a newly complete lesson may complete its course). */
   wasComplete: boolean;
   changed: boolean;
+  /** The state before this batch and the statements the batch applied to it (for the month-by-month writes, see monthSteps). */
+  before: { segments: Segment[] | null; credited: number; lastAt: number | null };
+  applied: { at: number; verb: ProgressStatementInput['verb']; segments: Segment[] }[];
 }
 
 interface StateRow {
@@ -106,6 +110,7 @@ export async function ingestBatch(tx: Sql, requests: IngestRequest[], now: Date,
       userId: row.u, id: row.id, courseId: row.course_id, kind: row.kind, duration: Number(row.duration), enrolledAt: ms(row.enrolled_at),
       segments: row.segments, credited: Number(row.credited ?? 0), position: Number(row.position ?? 0), lastAt: ms(row.last_at),
       completedAt: row.completed_at === null ? null : new Date(row.completed_at).toISOString(), wasComplete: row.completed_at !== null, changed: false,
+      before: { segments: row.segments, credited: Number(row.credited ?? 0), lastAt: ms(row.last_at) }, applied: [],
     });
   }
   const contexts = new Map<string, { schools: string[]; regions: string[] }>();
@@ -155,6 +160,7 @@ export async function ingestBatch(tx: Sql, requests: IngestRequest[], now: Date,
       l.completedAt = l.completedAt ?? (l.credited >= ratio * l.duration - 1e-9 ? now.toISOString() : null);
       l.lastAt = Math.max(l.lastAt ?? -Infinity, at.getTime());
       l.changed = true;
+      l.applied.push({ at: at.getTime(), verb: st.verb, segments: st.segments });
       touched.set(l.id, progressOf(l));
     }
     out.lessons = [...touched].map(([lessonId, progress]) => ({ lessonId, progress }));
@@ -163,6 +169,26 @@ export async function ingestBatch(tx: Sql, requests: IngestRequest[], now: Date,
 
   const changed = [...states.values()].filter((l) => l.changed);
   if (inserts.length > 0) {
+    // A lesson whose statements in this batch reach more than one China-time month is first written as it stood at the end
+    // of each earlier month, so that the rollup trigger credits each month with its own seconds, as xq_rpt_rebuild does.
+    const steps = changed.map((l) => ({ l, steps: monthSteps(l) })).filter((x) => x.steps.length > 0);
+    for (let round = 0; steps.some((x) => x.steps.length > round); round += 1) {
+      await tx.query(
+        `INSERT INTO lesson_progress (user_id, lesson_id, segments, credited_seconds, position, last_statement_at, completed_at, updated_at)
+         SELECT x.user_id, x.lesson_id, x.segments, x.credited, x.position, x.last_at, NULL, $2
+           FROM jsonb_to_recordset($1::jsonb) AS x(user_id uuid, lesson_id uuid, segments jsonb, credited numeric, position numeric, last_at timestamptz)
+          ORDER BY x.user_id, x.lesson_id
+         ON CONFLICT (user_id, lesson_id) DO UPDATE SET segments = excluded.segments, credited_seconds = excluded.credited_seconds,
+           last_statement_at = excluded.last_statement_at, updated_at = excluded.updated_at`,
+        [
+          JSON.stringify(steps.filter((x) => x.steps.length > round).map(({ l, steps: s }) => ({
+            user_id: l.userId, lesson_id: l.id, segments: s[round]!.segments, credited: s[round]!.credited, position: l.position,
+            last_at: new Date(s[round]!.lastAt).toISOString(),
+          }))),
+          now,
+        ],
+      );
+    }
     const [written] = await tx.query<{ inserted: number }>(
       `WITH st AS (
          INSERT INTO learning_statements (id, user_id, verb, object_type, object_id, result, context, timestamp, stored_at)
@@ -214,6 +240,31 @@ function check(st: ProgressStatementInput, l: LessonState | undefined, now: numb
   const claimed = coveredSeconds(mergeSegments(st.segments, l.duration));
   if (claimed > Math.max(0, (at - since) / 1000) * MAX_SPEED + SLACK_SECONDS) return new AppError('IMPLAUSIBLE_PROGRESS');
   return null;
+}
+
+/** The month (yyyymm) of an instant in China time (UTC+8, no daylight saving), as xq_cn_ym computes it. */
+function cnMonth(at: number): number {
+  const d = new Date(at + 8 * 3_600_000);
+  return d.getUTCFullYear() * 100 + d.getUTCMonth() + 1;
+}
+
+/**
+ * The states of a lesson at the end of each China-time month of this batch but the last (none when its statements fall in
+ * one month). xq_rpt_rebuild replays statements in timestamp order and credits each one's gain to the month of the latest
+ * timestamp so far; the rollup trigger credits a written row's gain to the month of its last_statement_at. Writing these
+ * states before the final one makes the two agree.
+ */
+function monthSteps(l: LessonState): { segments: Segment[]; credited: number; lastAt: number }[] {
+  const { before } = l;
+  const month = (at: number) => Math.max(before.lastAt === null ? 0 : cnMonth(before.lastAt), cnMonth(at));
+  const months = [...new Set(l.applied.map((s) => month(s.at)))].sort((a, b) => a - b);
+  return months.slice(0, -1).map((m) => {
+    const upTo = l.applied.filter((s) => month(s.at) <= m);
+    const lastAt = Math.max(before.lastAt ?? -Infinity, ...upTo.map((s) => s.at));
+    if (l.kind === 'article') return { segments: [], credited: upTo.some((s) => s.verb === 'read') ? l.duration : before.credited, lastAt };
+    const segments = mergeSegments([...(before.segments ?? []), ...upTo.flatMap((s) => s.segments)], l.duration);
+    return { segments, credited: coveredSeconds(segments), lastAt };
+  });
 }
 
 function progressOf(l: LessonState): LessonProgress {
