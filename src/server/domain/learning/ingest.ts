@@ -148,15 +148,8 @@ export async function ingestBatch(tx: Sql, requests: IngestRequest[], now: Date,
         result: { segments: st.segments, position: st.position },
         context: { ...(contexts.get(request.userId) ?? { schools: [], regions: [] }), course: l.courseId },
       });
-      if (l.kind === 'article') {
-        l.segments = l.segments ?? [];
-        if (st.verb === 'read') l.credited = l.duration;
-        l.position = 0;
-      } else {
-        l.segments = mergeSegments([...(l.segments ?? []), ...st.segments], l.duration);
-        l.credited = coveredSeconds(l.segments);
-        l.position = Math.min(st.position, l.duration);
-      }
+      Object.assign(l, advance(l, st));
+      l.position = l.kind === 'article' ? 0 : Math.min(st.position, l.duration);
       l.completedAt = l.completedAt ?? (l.credited >= ratio * l.duration - 1e-9 ? now.toISOString() : null);
       l.lastAt = Math.max(l.lastAt ?? -Infinity, at.getTime());
       l.changed = true;
@@ -261,10 +254,19 @@ function monthSteps(l: LessonState): { segments: Segment[]; credited: number; la
   return months.slice(0, -1).map((m) => {
     const upTo = l.applied.filter((s) => month(s.at) <= m);
     const lastAt = Math.max(before.lastAt ?? -Infinity, ...upTo.map((s) => s.at));
-    if (l.kind === 'article') return { segments: [], credited: upTo.some((s) => s.verb === 'read') ? l.duration : before.credited, lastAt };
-    const segments = mergeSegments([...(before.segments ?? []), ...upTo.flatMap((s) => s.segments)], l.duration);
-    return { segments, credited: coveredSeconds(segments), lastAt };
+    const { segments, credited } = upTo.reduce((state, st) => ({ ...state, ...advance(state, st) }), { kind: l.kind, duration: l.duration, ...before });
+    return { segments: segments ?? [], credited, lastAt };
   });
+}
+
+/** A lesson's merged segments and credit after one more statement: played segments add their unique seconds; an article counts whole once read. */
+function advance(
+  l: { kind: LessonKind; duration: number; segments: Segment[] | null; credited: number },
+  st: { verb: ProgressStatementInput['verb']; segments: Segment[] },
+): { segments: Segment[]; credited: number } {
+  if (l.kind === 'article') return { segments: l.segments ?? [], credited: st.verb === 'read' ? l.duration : l.credited };
+  const segments = mergeSegments([...(l.segments ?? []), ...st.segments], l.duration);
+  return { segments, credited: coveredSeconds(segments) };
 }
 
 function progressOf(l: LessonState): LessonProgress {
