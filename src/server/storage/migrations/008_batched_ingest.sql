@@ -65,39 +65,46 @@ $$;
 -- statement. A transition-table trigger cannot name columns, so every UPDATE fires it and rows without a gain drop out.
 DROP TRIGGER rpt_progress ON lesson_progress;
 DROP FUNCTION xq_rpt_on_progress();
-CREATE FUNCTION xq_rpt_on_progress_rows() RETURNS trigger
+-- Adds credited-second gains (parallel arrays: parent, lesson, when, month, seconds) at each parent's home school and its
+-- region, summed per month, module and stage. plpgsql, so that its plan is cached per connection (an SQL function is
+-- planned on every call); the home school is a per-parent probe.
+CREATE FUNCTION xq_rpt_add_gains(p_users uuid[], p_lessons uuid[], p_at timestamptz[], p_ym integer[], p_seconds numeric[]) RETURNS void
 LANGUAGE plpgsql AS $$
 BEGIN
+  INSERT INTO rpt_learning AS x (scope, ym, module, stage, enrolments, completions, credited_seconds)
+  SELECT p.scope, g.ym, c.module, coalesce(c.stages[1], ''), 0, 0, sum(g.seconds)
+    FROM unnest(p_users, p_lessons, p_at, p_ym, p_seconds) AS g(user_id, lesson_id, at, ym, seconds)
+    JOIN lessons l ON l.id = g.lesson_id JOIN courses c ON c.id = l.course_id
+    CROSS JOIN LATERAL (SELECT s.school_id FROM guardianships b JOIN students s ON s.id = b.student_id
+                         WHERE b.user_id = g.user_id AND b.created_at <= g.at AND (b.revoked_at IS NULL OR b.revoked_at > g.at)
+                         ORDER BY b.created_at, b.id LIMIT 1) h
+    JOIN rpt_scope_path p ON p.unit = h.school_id AND p.depth <= 1
+   GROUP BY p.scope, g.ym, c.module, coalesce(c.stages[1], '')
+  HAVING sum(g.seconds) <> 0
+   ORDER BY 1, 2, 3, 4
+  ON CONFLICT (scope, ym, module, stage) DO UPDATE SET credited_seconds = x.credited_seconds + excluded.credited_seconds;
+END
+$$;
+
+-- The gains of a statement on lesson_progress: a new row's credit, or an updated row's growth (in the month of its latest
+-- statement). The INSERT trigger has no old rows to name, hence two selects feeding one xq_rpt_add_gains.
+CREATE FUNCTION xq_rpt_on_progress_rows() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+  g record;
+BEGIN
   IF TG_OP = 'INSERT' THEN
-    INSERT INTO rpt_learning AS x (scope, ym, module, stage, enrolments, completions, credited_seconds)
-    SELECT p.scope, g.ym, c.module, coalesce(c.stages[1], ''), 0, 0, sum(g.seconds)
-      FROM (SELECT n.user_id, n.lesson_id, n.updated_at AS at, xq_cn_ym(coalesce(n.last_statement_at, n.updated_at)) AS ym, n.credited_seconds AS seconds
-              FROM new_progress n WHERE n.credited_seconds <> 0) g
-      JOIN lessons l ON l.id = g.lesson_id JOIN courses c ON c.id = l.course_id
-      CROSS JOIN LATERAL (SELECT s.school_id FROM guardianships b JOIN students s ON s.id = b.student_id
-                           WHERE b.user_id = g.user_id AND b.created_at <= g.at AND (b.revoked_at IS NULL OR b.revoked_at > g.at)
-                           ORDER BY b.created_at, b.id LIMIT 1) h
-      JOIN rpt_scope_path p ON p.unit = h.school_id AND p.depth <= 1
-     GROUP BY p.scope, g.ym, c.module, coalesce(c.stages[1], '')
-    HAVING sum(g.seconds) <> 0
-     ORDER BY 1, 2, 3, 4
-    ON CONFLICT (scope, ym, module, stage) DO UPDATE SET credited_seconds = x.credited_seconds + excluded.credited_seconds;
+    SELECT array_agg(n.user_id) AS users, array_agg(n.lesson_id) AS lessons, array_agg(n.updated_at) AS ats,
+           array_agg(xq_cn_ym(coalesce(n.last_statement_at, n.updated_at))) AS yms, array_agg(n.credited_seconds) AS seconds
+      INTO g FROM new_progress n WHERE n.credited_seconds <> 0;
   ELSE
-    INSERT INTO rpt_learning AS x (scope, ym, module, stage, enrolments, completions, credited_seconds)
-    SELECT p.scope, g.ym, c.module, coalesce(c.stages[1], ''), 0, 0, sum(g.seconds)
-      FROM (SELECT n.user_id, n.lesson_id, n.updated_at AS at, xq_cn_ym(coalesce(n.last_statement_at, n.updated_at)) AS ym,
-                   n.credited_seconds - o.credited_seconds AS seconds
-              FROM new_progress n JOIN old_progress o ON o.user_id = n.user_id AND o.lesson_id = n.lesson_id
-             WHERE n.credited_seconds <> o.credited_seconds) g
-      JOIN lessons l ON l.id = g.lesson_id JOIN courses c ON c.id = l.course_id
-      CROSS JOIN LATERAL (SELECT s.school_id FROM guardianships b JOIN students s ON s.id = b.student_id
-                           WHERE b.user_id = g.user_id AND b.created_at <= g.at AND (b.revoked_at IS NULL OR b.revoked_at > g.at)
-                           ORDER BY b.created_at, b.id LIMIT 1) h
-      JOIN rpt_scope_path p ON p.unit = h.school_id AND p.depth <= 1
-     GROUP BY p.scope, g.ym, c.module, coalesce(c.stages[1], '')
-    HAVING sum(g.seconds) <> 0
-     ORDER BY 1, 2, 3, 4
-    ON CONFLICT (scope, ym, module, stage) DO UPDATE SET credited_seconds = x.credited_seconds + excluded.credited_seconds;
+    SELECT array_agg(n.user_id) AS users, array_agg(n.lesson_id) AS lessons, array_agg(n.updated_at) AS ats,
+           array_agg(xq_cn_ym(coalesce(n.last_statement_at, n.updated_at))) AS yms, array_agg(n.credited_seconds - o.credited_seconds) AS seconds
+      INTO g FROM new_progress n JOIN old_progress o ON o.user_id = n.user_id AND o.lesson_id = n.lesson_id
+     WHERE n.credited_seconds <> o.credited_seconds;
+  END IF;
+  IF g.users IS NOT NULL THEN
+    PERFORM xq_rpt_add_gains(g.users, g.lessons, g.ats, g.yms, g.seconds);
   END IF;
   RETURN NULL;
 END
