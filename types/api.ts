@@ -74,6 +74,10 @@ export type ErrorCode =
   | 'REFERRAL_CLOSED'
   | 'REPORTS_FORBIDDEN'
   | 'PERIOD_ALREADY_CLOSED'
+  | 'IDEMPOTENCY_KEY_REUSED'
+  | 'REQUEST_IN_PROGRESS'
+  | 'NOTICE_UNREADABLE'
+  | 'UPLOAD_QUOTA_EXCEEDED'
   | 'INTERNAL';
 
 /** The error envelope: every non-2xx answer has this body. */
@@ -84,6 +88,10 @@ export interface ApiErrorBody {
     message: string;
     /** Which fields failed validation, when that is the cause. */
     details?: { path: string; message: string }[];
+    /** For a guessed secret (binding, invitation or check-in code): how many tries are left before the lock. */
+    remainingAttempts?: number;
+    /** For TOO_MANY_ATTEMPTS: seconds until the caller may try again. */
+    retryAfterSeconds?: number;
     requestId?: string;
   };
 }

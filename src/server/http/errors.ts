@@ -1,7 +1,7 @@
 /** The error envelope: every failure becomes a code, an HTTP status and a Chinese message. */
 import type { ApiErrorBody, ErrorCode } from '../../../types';
 
-type Status = 400 | 401 | 403 | 404 | 405 | 409 | 410 | 413 | 415 | 429 | 500 | 502;
+type Status = 400 | 401 | 403 | 404 | 405 | 409 | 410 | 413 | 415 | 422 | 429 | 500 | 502;
 
 /** The status and default message of each error code. */
 export const ERRORS: Record<ErrorCode, { status: Status; message: string }> = {
@@ -63,6 +63,10 @@ export const ERRORS: Record<ErrorCode, { status: Status; message: string }> = {
   REFERRAL_CLOSED: { status: 409, message: '该转介已结束' },
   REPORTS_FORBIDDEN: { status: 403, message: '只有妇联工作人员和平台管理员可以查看统计报表' },
   PERIOD_ALREADY_CLOSED: { status: 409, message: '该地区的这一统计期间已经关账' },
+  IDEMPOTENCY_KEY_REUSED: { status: 422, message: '这次提交与之前的提交内容不同，请刷新页面后重新填写提交' },
+  REQUEST_IN_PROGRESS: { status: 409, message: '上一次提交仍在处理中，请稍候刷新查看结果' },
+  NOTICE_UNREADABLE: { status: 409, message: '告知书内容校验失败，无法显示。学校已收到记录，请联系学校心理老师' },
+  UPLOAD_QUOTA_EXCEEDED: { status: 429, message: '上传的文件过多或过大，请稍后再试' },
   INTERNAL: { status: 500, message: '服务器开小差了，请稍后重试' },
 };
 
@@ -73,6 +77,7 @@ export class AppError extends Error {
     readonly code: ErrorCode,
     message?: string,
     readonly details?: { path: string; message: string }[],
+    readonly extra: { remainingAttempts?: number; retryAfterSeconds?: number } = {},
   ) {
     super(message ?? ERRORS[code].message);
   }
@@ -84,6 +89,6 @@ export class AppError extends Error {
 
   /** The JSON body of this error. */
   body(requestId?: string): ApiErrorBody {
-    return { error: { code: this.code, message: this.message, ...(this.details ? { details: this.details } : {}), ...(requestId ? { requestId } : {}) } };
+    return { error: { code: this.code, message: this.message, ...(this.details ? { details: this.details } : {}), ...this.extra, ...(requestId ? { requestId } : {}) } };
   }
 }

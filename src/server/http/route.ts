@@ -64,7 +64,29 @@ export function issueDetails(error: z.ZodError): { path: string; message: string
   return error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(body)', message: i.message }));
 }
 
+/** A NUL, or half of a UTF-16 surrogate pair: text PostgreSQL cannot store and no keyboard types. */
+const BAD_TEXT = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const BAD_TEXT_MESSAGE = '含有无法识别的字符（如空字符或残缺的表情符号），请删除后重新输入';
+
+/** Lists every string (and object key) in a parsed value that holds a NUL or an unpaired surrogate, by its path. */
+export function badTextPaths(value: unknown, path: string, out: { path: string; message: string }[] = []): { path: string; message: string }[] {
+  if (out.length >= 20) return out;
+  if (typeof value === 'string') {
+    if (BAD_TEXT.test(value)) out.push({ path, message: BAD_TEXT_MESSAGE });
+  } else if (Array.isArray(value)) {
+    value.forEach((v, i) => badTextPaths(v, `${path}.${i}`, out));
+  } else if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      if (BAD_TEXT.test(k)) out.push({ path: `${path}.${k.replace(BAD_TEXT, '?')}`, message: BAD_TEXT_MESSAGE });
+      else badTextPaths(v, `${path}.${k}`, out);
+    }
+  }
+  return out;
+}
+
 function validate<T>(schema: z.ZodType<T> | undefined, value: unknown, where: string): T {
+  const bad = badTextPaths(value, where);
+  if (bad.length) throw new AppError('VALIDATION_FAILED', undefined, bad);
   if (!schema) return undefined as T;
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
