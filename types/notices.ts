@@ -23,7 +23,7 @@ export type ReferralOutcome = 'visited' | 'in_treatment' | 'not_pursued' | 'othe
 export type AuditAction =
   | 'binding_code_created' | 'binding_code_revoked' | 'bound' | 'binding_revoked' | 'binding_failed'
   | 'created' | 'approved' | 'rejected' | 'sent' | 'delivered' | 'opened' | 'acknowledged' | 'second_push' | 'escalated'
-  | 'content_viewed' | 'referral_created' | 'referral_closed' | 'task_done' | 'closed' | 'purged';
+  | 'content_viewed' | 'referral_created' | 'referral_closed' | 'task_done' | 'closed' | 'purged' | 'decrypt_failed';
 
 /** A binding code's state. */
 export type BindingCodeStatus = 'open' | 'used' | 'expired' | 'revoked';

@@ -69,3 +69,11 @@ export async function scratchPostgres(poolSize = 4): Promise<(Database & { url: 
     },
   };
 }
+
+/** describe for a suite that needs PostgreSQL: skipped, and reported as skipped, when DATABASE_URL is unset. */
+export const describePg: jest.Describe = process.env.DATABASE_URL ? describe : describe.skip;
+
+/** describe for a suite that runs on PGlite always and on PostgreSQL only when DATABASE_URL is set (skipped visibly otherwise). */
+export function describeOn(driver: string): jest.Describe {
+  return driver === 'PGlite' ? describe : describePg;
+}

@@ -312,9 +312,9 @@ describe('subscribe messages', () => {
 
 describe('a sign-up rush', () => {
   for (const kind of ['pglite', 'postgres'] as const) {
-    test(`${kind}: 2,000 parents for 100 seats → exactly 100 seats and 1,900 waitlisted, nobody twice`, async () => {
+    const run = kind === 'postgres' && !process.env.DATABASE_URL ? test.skip : test;
+    run(`${kind}: 2,000 parents for 100 seats → exactly 100 seats and 1,900 waitlisted, nobody twice`, async () => {
       const db = kind === 'postgres' ? await scratchPostgres(10) : undefined;
-      if (kind === 'postgres' && !db) return;
       const rush = await testApp({ db: db ?? undefined, seed: true });
       try {
         const station = await rush.login('station');

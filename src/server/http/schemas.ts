@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type * as T from '../../../types';
 import { typed } from './schema';
+import { isStatementCursor } from '../domain/learning/xapi';
 
 /** A trimmed string of a length range. */
 export const trimmed = (min: number, max: number) => z.string().trim().min(min).max(max);
@@ -216,7 +217,7 @@ export const MyLearningSchema = typed<T.MyLearningOutput>()(
 );
 
 export const XapiQuery = z.object({
-  after: z.string().max(200).optional().describe('上一页返回的 more'),
+  after: z.string().max(200).refine(isStatementCursor, '分页位置无效，请从第一页重新获取').optional().describe('上一页返回的 more'),
   limit: z.coerce.number().int().min(1).max(1000).default(200).describe('每页条数，默认 200'),
 });
 export const XapiExportSchema = typed<T.XapiExportOutput>()(

@@ -35,7 +35,7 @@ export class EventService {
     const where: string[] = [];
     const params: unknown[] = [this.caller.userId, now];
     if (scope === 'mine') {
-      where.push('EXISTS (SELECT 1 FROM event_signups s WHERE s.event_id = e.id AND s.user_id = $1)', "e.ends_at > $2 - interval '60 days'");
+      where.push('EXISTS (SELECT 1 FROM event_signups s WHERE s.event_id = e.id AND s.user_id = $1)', "e.ends_at > $2::timestamptz - interval '60 days'");
     } else {
       where.push("e.status = 'published'", 'e.ends_at > $2');
       if (scope === 'nearby') {

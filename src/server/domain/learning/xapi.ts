@@ -43,27 +43,38 @@ function toXapi(r: Row): XapiStatement {
   };
 }
 
-/** A page of statements in stored order (of one user, or of everyone), after an opaque cursor. */
+/** A page of statements in stored order (of one user, or of everyone), after a cursor (checked by isStatementCursor at the boundary). */
 export async function exportStatements(sql: Sql, opts: { userId: string | null; after: string | null; limit: number }): Promise<XapiExportOutput> {
-  const [afterStored, afterId] = opts.after ? decodeCursor(opts.after) : [new Date(0), '00000000-0000-0000-0000-000000000000'];
-  const rows = await sql.query<Row>(
-    `SELECT id, user_id, verb, object_type, object_id, result, context, timestamp, stored_at FROM learning_statements
-      WHERE ($1::uuid IS NULL OR user_id = $1) AND (stored_at, id) > ($2, $3::uuid)
+  const after = opts.after ? decodeCursor(opts.after) : null;
+  const rows = await sql.query<Row & { stored_us: string }>(
+    `SELECT id, user_id, verb, object_type, object_id, result, context, timestamp, stored_at,
+            (extract(epoch FROM stored_at) * 1000000)::bigint::text AS stored_us
+       FROM learning_statements
+      WHERE ($1::uuid IS NULL OR user_id = $1)
+        AND ($2::bigint IS NULL OR (stored_at, id) > (timestamptz 'epoch' + $2::bigint * interval '1 microsecond', $3::uuid))
       ORDER BY stored_at, id LIMIT $4`,
-    [opts.userId, afterStored, afterId, opts.limit + 1],
+    [opts.userId, after?.storedMicros ?? null, after?.id ?? null, opts.limit + 1],
   );
   const page = rows.slice(0, opts.limit);
   const last = page[page.length - 1];
-  return { statements: page.map(toXapi), more: rows.length > opts.limit && last ? encodeCursor(new Date(last.stored_at), last.id) : null };
+  return { statements: page.map(toXapi), more: rows.length > opts.limit && last ? encodeCursor(last.stored_us, last.id) : null };
 }
 
-function encodeCursor(stored: Date, id: string): string {
-  return Buffer.from(`${stored.toISOString()}|${id}`).toString('base64url');
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A cursor names the last statement of a page: its stored time in microseconds since 1970 and its id. */
+function encodeCursor(storedMicros: string, id: string): string {
+  return Buffer.from(`${storedMicros}|${id}`).toString('base64url');
 }
 
-function decodeCursor(cursor: string): [Date, string] {
-  const [stored, id] = Buffer.from(cursor, 'base64url').toString().split('|');
-  const date = new Date(stored ?? '');
-  if (Number.isNaN(date.getTime()) || !/^[0-9a-f-]{36}$/i.test(id ?? '')) return [new Date(8.64e15), '00000000-0000-0000-0000-000000000000'];
-  return [date, id];
+function decodeCursor(cursor: string): { storedMicros: string; id: string } | null {
+  if (!/^[A-Za-z0-9_-]{1,200}$/.test(cursor)) return null;
+  const m = /^(\d{1,16})\|([0-9a-f-]{36})$/i.exec(Buffer.from(cursor, 'base64url').toString('latin1'));
+  if (!m || !UUID.test(m[2] as string)) return null;
+  return { storedMicros: m[1] as string, id: m[2] as string };
+}
+
+/** Whether a string is a cursor this server handed out (so a malformed one is a validation error, not a database error). */
+export function isStatementCursor(cursor: string): boolean {
+  return decodeCursor(cursor) !== null;
 }

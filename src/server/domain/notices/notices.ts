@@ -89,6 +89,13 @@ const ackAad = (id: string, recipientId: string) => `notice:${id}:ack:${recipien
 const rejectionAad = (id: string) => `notice:${id}:rejection`;
 
 /** The notice service: built per request. */
+/** A notice whose data key or content failed authentication: tampered with, or its master key is gone. */
+class NoticeUnreadable extends AppError {
+  constructor(readonly noticeId: string) {
+    super('NOTICE_UNREADABLE');
+  }
+}
+
 export class NoticeService {
   constructor(private readonly deps: AppDeps, private readonly caller: Caller) {}
 
@@ -160,6 +167,9 @@ export class NoticeService {
         [n.id, now, sealed, this.caller.userId, new Date(now.getTime() + retentionDays * 24 * HOUR)],
       );
       await this.audit(tx, { actorId: this.caller.userId, action: 'rejected', noticeId: n.id });
+    }).catch(async (err: unknown) => {
+      await this.recordUnreadable(err);
+      throw err;
     });
     return this.staffView(id);
   }
@@ -210,6 +220,9 @@ export class NoticeService {
         events.push({ actorId: this.caller.userId, action: 'referral_created', noticeId: n.id, subjectId: ref.id });
       }
       await this.audit(tx, events);
+    }).catch(async (err: unknown) => {
+      await this.recordUnreadable(err);
+      throw err;
     });
     return this.guardianView(id);
   }
@@ -282,7 +295,7 @@ export class NoticeService {
         content: unsealJson<NoticeContent>(dataKey, n.content as Buffer, contentAad(n.id)),
         rejectionReason: n.rejection_sealed ? unsealJson<string>(dataKey, n.rejection_sealed, rejectionAad(n.id)) : null,
         acks: new Map(recipients.filter((r) => r.ack_sealed).map((r) => [r.id, unsealJson<SealedAck>(dataKey, r.ack_sealed as Buffer, ackAad(n.id, r.id))])),
-      }))
+      }), true)
       : null;
     if (opened && recordView) await db.transaction((tx) => this.audit(tx, { actorId: this.caller.userId, action: 'content_viewed', noticeId: n.id }));
     const now = this.deps.clock();
@@ -346,7 +359,7 @@ export class NoticeService {
     if (!r) throw new AppError('NOT_FOUND');
     const user = await one<{ display_name: string }>(db, 'SELECT display_name FROM users WHERE id = $1', [this.caller.userId]);
     const sealed = n.content;
-    const content = sealed ? await this.withDataKey(n, (dataKey) => unsealJson<NoticeContent>(dataKey, sealed, contentAad(n.id))) : null;
+    const content = sealed ? await this.withDataKey(n, (dataKey) => unsealJson<NoticeContent>(dataKey, sealed, contentAad(n.id)), true) : null;
     return {
       kind: 'guardian',
       id: n.id,
@@ -414,15 +427,32 @@ export class NoticeService {
     return n;
   }
 
-  /** Unwraps the notice's data key for `fn` and zeroes it afterwards, whatever `fn` does. */
-  private async withDataKey<T>(n: NoticeRow, fn: (dataKey: Buffer) => T | Promise<T>): Promise<T> {
+  /**
+   * Unwraps the notice's data key for `fn` and zeroes it afterwards, whatever `fn` does. A key or a ciphertext that fails
+   * authentication (tampered, or a master key gone) answers NOTICE_UNREADABLE; outside a transaction (`record`) the
+   * failure is audited here, inside one the caller audits it after the rollback (recordUnreadable).
+   */
+  private async withDataKey<T>(n: NoticeRow, fn: (dataKey: Buffer) => T | Promise<T>, record = false): Promise<T> {
     if (!n.key_id || !n.wrapped_key) throw new AppError('NOTICE_PURGED');
-    const dataKey = await this.deps.keys.unwrap(n.key_id, Buffer.from(n.wrapped_key), n.id);
+    let dataKey: Buffer | null = null;
     try {
+      dataKey = await this.deps.keys.unwrap(n.key_id, Buffer.from(n.wrapped_key), n.id);
       return await fn(dataKey);
+    } catch (err) {
+      if (err instanceof AppError) throw err;
+      const unreadable = new NoticeUnreadable(n.id);
+      if (record) await this.recordUnreadable(unreadable);
+      throw unreadable;
     } finally {
-      dataKey.fill(0);
+      dataKey?.fill(0);
     }
+  }
+
+  /** Audits a notice whose key or content failed authentication (no content, no error text: only that it happened). */
+  private async recordUnreadable(err: unknown): Promise<void> {
+    if (!(err instanceof NoticeUnreadable)) return;
+    this.deps.log.error('notice_decrypt_failed', { noticeId: err.noticeId });
+    await this.deps.db.transaction((tx) => this.audit(tx, { actorId: this.caller.userId, action: 'decrypt_failed', noticeId: err.noticeId }));
   }
 
   private checkSlots(slots: string[], now: Date): void {
