@@ -21,8 +21,11 @@ export interface Config {
   lessonCompleteRatio: number;
   /** 家长学校 sessions: subscribe-message template ids, reminder lead time, how long a waitlist offer is held. */
   events: { templates: { signup_result: string; event_reminder: string; event_cancelled: string }; reminderHours: number; offerHours: number };
-  /** 告知书: master keys (id → 32 bytes; the first wraps new data keys), the HMAC key of the audit chain and phone hashes, the phone check at binding, the template. */
-  notices: { masterKeys: Map<string, Buffer>; currentKeyId: string; hmacKey: Buffer; requirePhoneMatch: boolean; templateId: string };
+  /**
+   * 告知书: master keys (id → 32 bytes; the first wraps new data keys), the HMAC key of the audit chain and phone hashes, the phone check at binding,
+   * the template, and where (and how often) the audit chain's head is anchored outside the database.
+   */
+  notices: { masterKeys: Map<string, Buffer>; currentKeyId: string; hmacKey: Buffer; requirePhoneMatch: boolean; templateId: string; checkpointFile: string; checkpointMinutes: number };
 }
 
 /** A configuration error: the server refuses to start and says why. */
@@ -47,6 +50,20 @@ function parseMasterKeys(value: string): { keys: Map<string, Buffer>; current: s
   const current = keys.keys().next().value;
   if (!current) throw new ConfigError('XQ_NOTICE_MASTER_KEYS 不能为空');
   return { keys, current };
+}
+
+/** NODE_ENV values that mean development; anything else (production, Production, prod, "production ", staging…) gets the production checks. */
+const DEVELOPMENT_ENVS = ['', 'development', 'test'];
+
+/** The secrets of an environment that equal the public development defaults (compared by value: the same key bytes in another spelling count). */
+function developmentDefaultsIn(e: { XQ_SESSION_SECRET?: string; XQ_NOTICE_MASTER_KEYS?: string; XQ_NOTICE_HMAC_KEY?: string }): string[] {
+  const found: string[] = [];
+  if (e.XQ_SESSION_SECRET?.trim() === DEV_SECRET) found.push('XQ_SESSION_SECRET');
+  const devMaster = [...parseMasterKeys(DEV_MASTER_KEYS).keys.values()];
+  const master = e.XQ_NOTICE_MASTER_KEYS ? [...parseMasterKeys(e.XQ_NOTICE_MASTER_KEYS).keys.values()] : [];
+  if (master.some((k) => devMaster.some((d) => d.equals(k)))) found.push('XQ_NOTICE_MASTER_KEYS');
+  if (e.XQ_NOTICE_HMAC_KEY && Buffer.from(e.XQ_NOTICE_HMAC_KEY, 'base64').equals(Buffer.from(DEV_HMAC_KEY, 'base64'))) found.push('XQ_NOTICE_HMAC_KEY');
+  return found;
 }
 
 const flag = z
@@ -79,6 +96,8 @@ const EnvSchema = z.object({
   XQ_NOTICE_MASTER_KEYS: z.string().min(1).optional(),
   XQ_NOTICE_HMAC_KEY: z.string().regex(/^[A-Za-z0-9+/=]{44,}$/, 'XQ_NOTICE_HMAC_KEY 须为至少 32 字节的 base64').optional(),
   XQ_BINDING_PHONE_CHECK: z.enum(['1', '0', 'true', 'false', 'yes', 'no']).optional(),
+  XQ_AUDIT_CHECKPOINT_FILE: z.string().min(1).optional(),
+  XQ_AUDIT_CHECKPOINT_MINUTES: z.coerce.number().int().min(1).max(1440).default(10),
   WECHAT_TMPL_NOTICE: z.string().min(1).default('dev-tmpl-school-notice'),
 });
 
@@ -90,7 +109,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     throw new ConfigError(`配置有误：\n${lines.join('\n')}`);
   }
   const e = parsed.data;
-  const production = e.NODE_ENV === 'production';
+  const production = !DEVELOPMENT_ENVS.includes(e.NODE_ENV ?? '');
   if (production) {
     const missing: string[] = [];
     if (!e.XQ_SESSION_SECRET) missing.push('XQ_SESSION_SECRET');
@@ -99,7 +118,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     if (!e.DATABASE_URL) missing.push('DATABASE_URL');
     if (!e.XQ_NOTICE_MASTER_KEYS) missing.push('XQ_NOTICE_MASTER_KEYS');
     if (!e.XQ_NOTICE_HMAC_KEY) missing.push('XQ_NOTICE_HMAC_KEY');
+    if (!e.XQ_AUDIT_CHECKPOINT_FILE) missing.push('XQ_AUDIT_CHECKPOINT_FILE');
     if (missing.length) throw new ConfigError(`生产环境缺少必需的配置：${missing.join(', ')}`);
+    const defaults = developmentDefaultsIn(e);
+    if (defaults.length) throw new ConfigError(`生产环境不能使用开发用的公开默认值：${defaults.join(', ')}（请生成新的密钥）`);
     if (e.XQ_DEV_LOGIN) throw new ConfigError('生产环境禁止开启开发登录（XQ_DEV_LOGIN）');
     if (e.XQ_SEED_DEMO) throw new ConfigError('生产环境禁止写入演示数据（XQ_SEED_DEMO）');
     if (e.XQ_BINDING_PHONE_CHECK && !['1', 'true', 'yes'].includes(e.XQ_BINDING_PHONE_CHECK)) throw new ConfigError('生产环境必须核对监护人手机号（XQ_BINDING_PHONE_CHECK）');
@@ -137,6 +159,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
       hmacKey: Buffer.from(e.XQ_NOTICE_HMAC_KEY ?? DEV_HMAC_KEY, 'base64'),
       requirePhoneMatch: phoneCheck,
       templateId: e.WECHAT_TMPL_NOTICE,
+      checkpointFile: path.resolve(cwd, e.XQ_AUDIT_CHECKPOINT_FILE ?? '.data/audit-checkpoints.jsonl'),
+      checkpointMinutes: e.XQ_AUDIT_CHECKPOINT_MINUTES,
     },
   };
 }
