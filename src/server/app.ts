@@ -12,6 +12,7 @@ import { CONTENT_DIR } from './domain/learning/content';
 import { buildServices } from './domain/services';
 import { AppError } from './http/errors';
 import { buildOpenApi } from './http/openapi';
+import { createIdempotencyStore } from './http/idempotency';
 import { mountRoutes, type AnyRoute, type RouteRuntime } from './http/route';
 import { authRoutes } from './routes/auth';
 import { invitationRoutes } from './routes/invitations';
@@ -105,6 +106,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
     },
     services: (caller) => buildServices(deps, caller),
     requestId: (c) => c.get('requestId'),
+    idempotency: createIdempotencyStore(deps),
   };
 
   mountRoutes(app as unknown as Hono, ROUTES, runtime);

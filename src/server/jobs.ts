@@ -26,6 +26,14 @@ export const JOBS: Record<string, Job> = {
     const rows = await db.query<{ id: string }>('DELETE FROM failed_attempts WHERE at < $1 RETURNING id', [new Date(now.getTime() - DAY)]);
     return rows.length;
   },
+  /** Forgets idempotency keys older than a day (a double tap or a retry comes within minutes). */
+  async pruneIdempotencyKeys({ db }, now) {
+    const rows = await db.query<{ n: number }>(
+      'WITH gone AS (DELETE FROM idempotency_keys WHERE created_at < $1 RETURNING 1) SELECT count(*)::int AS n FROM gone',
+      [new Date(now.getTime() - DAY)],
+    );
+    return rows[0]?.n ?? 0;
+  },
   /** Expires waitlist offers not confirmed in time and offers the seats to the next parents. */
   expireWaitlistOffers: (deps, now) => expireOffers(deps, now),
   /** Climbs the notices' escalation ladder: second messages, call tasks, follow-up tasks. */

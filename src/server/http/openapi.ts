@@ -1,6 +1,7 @@
 /** Builds the OpenAPI 3 document from the same route specs and zod schemas that validate requests. */
 import { z } from 'zod';
 import { ERRORS } from './errors';
+import { IDEMPOTENCY_HEADER, REPLAYED_HEADER } from './idempotency';
 import type { AnyRoute } from './route';
 
 type Json = Record<string, unknown>;
@@ -23,6 +24,15 @@ function parameters(schema: z.ZodObject<z.ZodRawShape> | undefined, where: 'quer
   }));
 }
 
+/** The Idempotency-Key header of a route that creates a row or submits a form. */
+const IDEMPOTENCY_PARAMETER: Json = {
+  name: IDEMPOTENCY_HEADER,
+  in: 'header',
+  required: false,
+  description: '幂等键（打开表单时生成，同一内容重试时不变）：同一用户用同一键重复提交时不再执行，返回第一次的结果（响应头 Idempotent-Replayed: true）；同一键提交不同内容返回 IDEMPOTENCY_KEY_REUSED。保存 24 小时。',
+  schema: { type: 'string', minLength: 8, maxLength: 100, pattern: '^[A-Za-z0-9_-]+$' },
+};
+
 /** Returns the OpenAPI document describing every route. */
 export function buildOpenApi(routes: readonly AnyRoute[], version: string): Json {
   const paths: Record<string, Record<string, Json>> = {};
@@ -30,13 +40,18 @@ export function buildOpenApi(routes: readonly AnyRoute[], version: string): Json
     const errorCodes = new Set<string>(['VALIDATION_FAILED', 'INTERNAL', ...(r.errors ?? [])]);
     if (r.access === 'user') ['UNAUTHENTICATED', 'TOKEN_EXPIRED', 'TOKEN_INVALID'].forEach((e) => errorCodes.add(e));
     if (r.body) ['BAD_JSON', 'BODY_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE'].forEach((e) => errorCodes.add(e));
+    if (r.idempotent) ['IDEMPOTENCY_KEY_REUSED', 'REQUEST_IN_PROGRESS'].forEach((e) => errorCodes.add(e));
     const byStatus = new Map<number, string[]>();
     for (const code of errorCodes) {
       const { status } = ERRORS[code as keyof typeof ERRORS];
       byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
     }
     const responses: Record<string, Json> = {
-      [String(r.status ?? 200)]: { description: '成功', content: { 'application/json': { schema: schemaOf(r.response, 'output') } } },
+      [String(r.status ?? 200)]: {
+        description: '成功',
+        ...(r.idempotent ? { headers: { [REPLAYED_HEADER]: { description: '为 true 时，这是同一幂等键第一次提交的结果', schema: { type: 'string', enum: ['true'] } } } } : {}),
+        content: { 'application/json': { schema: schemaOf(r.response, 'output') } },
+      },
     };
     for (const [status, codes] of [...byStatus].sort((a, b) => a[0] - b[0])) {
       responses[String(status)] = {
@@ -51,7 +66,7 @@ export function buildOpenApi(routes: readonly AnyRoute[], version: string): Json
       tags: [r.tag],
       operationId: `${r.method}${r.path.replace(/[{}]/g, '').replace(/[^a-zA-Z0-9]+(.)?/g, (_m, ch: string | undefined) => (ch ? ch.toUpperCase() : ''))}`,
       ...(r.access === 'user' ? { security: [{ bearer: [] }] } : { security: [] }),
-      parameters: [...parameters(r.params, 'path'), ...parameters(r.query, 'query')],
+      parameters: [...parameters(r.params, 'path'), ...parameters(r.query, 'query'), ...(r.idempotent ? [IDEMPOTENCY_PARAMETER] : [])],
       ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(r.body, 'input') } } } } : {}),
       responses,
     };

@@ -2,6 +2,7 @@
 import type { Context, Hono } from 'hono';
 import type { z } from 'zod';
 import { AppError } from './errors';
+import { idempotencyKeyOf, requestFingerprint, REPLAYED_HEADER, type IdempotencyStore } from './idempotency';
 import type { Caller } from '../domain/caller';
 import type { Services } from '../domain/services';
 
@@ -37,6 +38,8 @@ export interface RouteSpec<B = unknown, Q = unknown, P = unknown, R = unknown, A
   maxBodyBytes?: number;
   /** Extra error codes worth documenting for this route. */
   errors?: AppError['code'][];
+  /** Creates a row or submits a form: a repeat with the same Idempotency-Key replays the first answer. */
+  idempotent?: boolean;
   handler: (input: HandlerInput<B, Q, P, A>) => Promise<R | Response>;
 }
 
@@ -57,6 +60,8 @@ export interface RouteRuntime {
   caller(c: Context, required: boolean): Promise<Caller | null>;
   services(caller: Caller | null, c: Context): Services;
   requestId(c: Context): string;
+  /** Where keyed requests of idempotent routes are claimed and their answers kept. */
+  idempotency: IdempotencyStore;
 }
 
 /** Turns zod issues into the envelope's field details. */
@@ -114,11 +119,23 @@ export function mountRoutes(app: Hono, routes: readonly AnyRoute[], rt: RouteRun
     app.on(r.method.toUpperCase(), honoPath, async (c) => {
       const params = validate(r.params, c.req.param(), 'params');
       const query = validate(r.query, c.req.query(), 'query');
+      const key = r.idempotent ? idempotencyKeyOf(c.req.header('idempotency-key')) : null;
       const caller = await rt.caller(c, r.access === 'user');
       const body = r.body ? validate(r.body, await readJson(c), 'body') : undefined;
-      const result = await r.handler({ body, query, params, caller, services: rt.services(caller, c), requestId: rt.requestId(c), c });
-      if (result instanceof Response) return result;
-      return c.json(result, r.status ?? 200);
+      const run = () => r.handler({ body, query, params, caller, services: rt.services(caller, c), requestId: rt.requestId(c), c });
+      if (key === null || caller === null) {
+        const result = await run();
+        if (result instanceof Response) return result;
+        return c.json(result, r.status ?? 200);
+      }
+      const fingerprint = requestFingerprint(c.req.method, c.req.path, await c.req.text());
+      const outcome = await rt.idempotency.run(caller.userId, key, fingerprint, async () => {
+        const result = await run();
+        return result instanceof Response ? result : { status: r.status ?? 200, body: result };
+      });
+      if (outcome.answer instanceof Response) return outcome.answer;
+      if (outcome.replayed) c.header(REPLAYED_HEADER, 'true');
+      return c.json(outcome.answer.body as object, outcome.answer.status as 200 | 201);
     });
   }
 }

@@ -47,7 +47,7 @@ export const courseRoutes = [
     handler: ({ params, services }) => services.courses().quiz(params.id),
   }),
   route({
-    method: 'post', path: '/api/courses/{id}/quiz', tag: '课程', access: 'user',
+    method: 'post', path: '/api/courses/{id}/quiz', tag: '课程', access: 'user', idempotent: true,
     summary: '提交测验：返回得分与解析；学完全部课时并通过后颁发证书',
     params: IdParams, body: QuizSubmitSchema, response: QuizResultSchema, errors: ['NOT_FOUND', 'NOT_ENROLLED', 'LESSONS_INCOMPLETE'],
     handler: ({ params, body, services }) => services.courses().submitQuiz(params.id, body.answers),

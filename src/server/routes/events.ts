@@ -33,7 +33,7 @@ export const eventRoutes = [
     handler: ({ services }) => services.events().manage(),
   }),
   route({
-    method: 'post', path: '/api/events', tag: TAG, access: 'user', status: 201,
+    method: 'post', path: '/api/events', tag: TAG, access: 'user', status: 201, idempotent: true,
     summary: '发布活动（站点工作人员、学校领导或心理教师）',
     body: EventInputSchema, response: EventDetailSchema, errors: ['FORBIDDEN'],
     handler: ({ body, services }) => services.events().create(body),
@@ -45,19 +45,19 @@ export const eventRoutes = [
     handler: ({ params, services }) => services.events().detail(params.id),
   }),
   route({
-    method: 'put', path: '/api/events/{id}', tag: TAG, access: 'user',
+    method: 'put', path: '/api/events/{id}', tag: TAG, access: 'user', idempotent: true,
     summary: '修改活动；名额不能少于已占用座位，增加名额时自动递补候补',
     params: IdParams, body: EventInputSchema, response: EventDetailSchema, errors: ['NOT_FOUND', 'FORBIDDEN', 'CAPACITY_BELOW_SIGNUPS', 'EVENT_CANCELLED'],
     handler: ({ params, body, services }) => services.events().update(params.id, body),
   }),
   route({
-    method: 'post', path: '/api/events/{id}/cancel', tag: TAG, access: 'user',
+    method: 'post', path: '/api/events/{id}/cancel', tag: TAG, access: 'user', idempotent: true,
     summary: '取消活动，通知所有报名和候补的家长',
     params: IdParams, body: EventCancelSchema, response: EventDetailSchema, errors: ['NOT_FOUND', 'FORBIDDEN', 'EVENT_CANCELLED'],
     handler: ({ params, body, services }) => services.events().cancel(params.id, body),
   }),
   route({
-    method: 'post', path: '/api/events/{id}/signup', tag: TAG, access: 'user',
+    method: 'post', path: '/api/events/{id}/signup', tag: TAG, access: 'user', idempotent: true,
     summary: '报名（每位监护人一个名额，可带同一家庭的另一位监护人）；满员时进入候补',
     params: IdParams, body: SignupInputSchema, response: SignupOutputSchema,
     errors: ['NOT_FOUND', 'SIGNUP_CLOSED', 'ALREADY_SIGNED_UP', 'EVENT_CANCELLED', 'PARENTS_ONLY', 'PRIVACY_CONSENT_REQUIRED'],
@@ -70,7 +70,7 @@ export const eventRoutes = [
     handler: ({ params, services }) => services.signups().cancel(params.id),
   }),
   route({
-    method: 'post', path: '/api/events/{id}/signup/confirm', tag: TAG, access: 'user',
+    method: 'post', path: '/api/events/{id}/signup/confirm', tag: TAG, access: 'user', idempotent: true,
     summary: '确认候补递补的名额（须在期限内确认，否则顺延给下一位）',
     params: IdParams, body: empty, response: SignupOutputSchema, errors: ['NOT_FOUND', 'NO_OFFER', 'EVENT_CANCELLED'],
     handler: ({ params, services }) => services.signups().confirmOffer(params.id),
@@ -117,13 +117,13 @@ export const eventRoutes = [
     handler: ({ params, services }) => services.roster().listEvidence(params.id),
   }),
   route({
-    method: 'post', path: '/api/events/{id}/evidence', tag: TAG, access: 'user', status: 201, maxBodyBytes: Math.ceil((EVIDENCE_MAX_BYTES * 4) / 3) + 4096,
+    method: 'post', path: '/api/events/{id}/evidence', tag: TAG, access: 'user', status: 201, idempotent: true, maxBodyBytes: Math.ceil((EVIDENCE_MAX_BYTES * 4) / 3) + 4096,
     summary: '上传佐证材料：议程或照片（JPG、PNG、PDF，单个不超过 4 MB）',
     params: IdParams, body: EvidenceInputSchema, response: EvidenceItemSchema, errors: ['NOT_FOUND', 'FORBIDDEN', 'EVIDENCE_UNSUPPORTED', 'EVIDENCE_TOO_LARGE'],
     handler: ({ params, body, services }) => services.roster().addEvidence(params.id, body),
   }),
   route({
-    method: 'post', path: '/api/events/{id}/evidence/signin-sheet', tag: TAG, access: 'user', status: 201,
+    method: 'post', path: '/api/events/{id}/evidence/signin-sheet', tag: TAG, access: 'user', status: 201, idempotent: true,
     summary: '将当前签到表存档为佐证材料',
     params: IdParams, body: empty, response: EvidenceItemSchema, errors: ['NOT_FOUND', 'FORBIDDEN'],
     handler: ({ params, services }) => services.roster().keepSigninSheet(params.id),

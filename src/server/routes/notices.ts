@@ -14,7 +14,7 @@ const STAFF = '学校教职工';
 /** Routes of the notices part. */
 export const noticeRoutes = [
   route({
-    method: 'post', path: '/api/bindings', tag: TAG, access: 'user',
+    method: 'post', path: '/api/bindings', tag: TAG, access: 'user', idempotent: true,
     summary: '家长用学校发放的绑定码绑定孩子，并单独同意接收心理健康相关告知（生产环境核对微信手机号）',
     body: BindInputSchema, response: BindOutputSchema,
     errors: ['BINDING_CODE_INVALID', 'BINDING_CODE_USED', 'BINDING_CODE_EXPIRED', 'NOTICE_CONSENT_REQUIRED', 'PHONE_REQUIRED', 'PHONE_MISMATCH', 'ALREADY_BOUND', 'TOO_MANY_ATTEMPTS'],
@@ -57,7 +57,7 @@ export const noticeRoutes = [
     handler: ({ params, query, services }) => services.students().list(params.id, query.q),
   }),
   route({
-    method: 'post', path: '/api/schools/{id}/students', tag: STAFF, access: 'user', status: 201,
+    method: 'post', path: '/api/schools/{id}/students', tag: STAFF, access: 'user', status: 201, idempotent: true,
     summary: '添加学生',
     params: IdParams, body: StudentInputSchema, response: StudentSummarySchema, errors: ['NOT_FOUND'],
     handler: ({ params, body, services }) => services.students().add(params.id, body),
@@ -69,7 +69,7 @@ export const noticeRoutes = [
     handler: ({ params, services }) => services.students().guardians(params.id),
   }),
   route({
-    method: 'post', path: '/api/students/{id}/binding-codes', tag: STAFF, access: 'user', status: 201,
+    method: 'post', path: '/api/students/{id}/binding-codes', tag: STAFF, access: 'user', status: 201, idempotent: true,
     summary: '为学生的一位监护人生成一次性绑定码（仅显示一次）',
     params: IdParams, body: BindingCodeInputSchema, response: BindingCodeOutputSchema, errors: ['NOT_FOUND'],
     handler: ({ params, body, services }) => services.students().createCode(params.id, body),
@@ -87,7 +87,7 @@ export const noticeRoutes = [
     handler: ({ params, services }) => services.students().revokeGuardian(params.id),
   }),
   route({
-    method: 'post', path: '/api/notices', tag: STAFF, access: 'user', status: 201,
+    method: 'post', path: '/api/notices', tag: STAFF, access: 'user', status: 201, idempotent: true,
     summary: '心理教师撰写告知书（三级预警）；学校要求审批时待另一位老师审批，否则立即发送',
     body: NoticeInputSchema, response: NoticeStaffViewSchema, errors: ['NOT_FOUND', 'FORBIDDEN', 'NO_GUARDIANS'],
     handler: ({ body, services }) => services.notices().create(body),
@@ -99,26 +99,26 @@ export const noticeRoutes = [
     handler: ({ params, services }) => services.notices().view(params.id),
   }),
   route({
-    method: 'post', path: '/api/notices/{id}/acknowledge', tag: TAG, access: 'user',
+    method: 'post', path: '/api/notices/{id}/acknowledge', tag: TAG, access: 'user', idempotent: true,
     summary: '监护人确认收到并选择后续处理（同意转介 / 自行就医 / 预约面谈 / 暂不同意），签名；只能确认一次',
     params: IdParams, body: AcknowledgeInputSchema, response: NoticeGuardianViewSchema,
     errors: ['NOT_FOUND', 'ALREADY_ACKNOWLEDGED', 'MEETING_SLOT_INVALID', 'NOTICE_CLOSED', 'NOTICE_PURGED'],
     handler: ({ params, body, services }) => services.notices().acknowledge(params.id, body),
   }),
   route({
-    method: 'post', path: '/api/notices/{id}/approve', tag: STAFF, access: 'user',
+    method: 'post', path: '/api/notices/{id}/approve', tag: STAFF, access: 'user', idempotent: true,
     summary: '第二位老师审批通过并发送',
     params: IdParams, body: empty, response: NoticeStaffViewSchema, errors: ['NOT_FOUND', 'FORBIDDEN', 'NOTICE_NOT_PENDING', 'SELF_APPROVAL', 'NO_GUARDIANS'],
     handler: ({ params, services }) => services.notices().approve(params.id),
   }),
   route({
-    method: 'post', path: '/api/notices/{id}/reject', tag: STAFF, access: 'user',
+    method: 'post', path: '/api/notices/{id}/reject', tag: STAFF, access: 'user', idempotent: true,
     summary: '退回告知书并说明原因',
     params: IdParams, body: RejectNoticeSchema, response: NoticeStaffViewSchema, errors: ['NOT_FOUND', 'FORBIDDEN', 'NOTICE_NOT_PENDING', 'SELF_APPROVAL'],
     handler: ({ params, body, services }) => services.notices().reject(params.id, body.reason),
   }),
   route({
-    method: 'post', path: '/api/notices/{id}/close', tag: STAFF, access: 'user',
+    method: 'post', path: '/api/notices/{id}/close', tag: STAFF, access: 'user', idempotent: true,
     summary: '结案；内容在学校设置的保存期限后删除，审计记录保留',
     params: IdParams, body: empty, response: NoticeStaffViewSchema, errors: ['NOT_FOUND', 'FORBIDDEN', 'NOTICE_CLOSED', 'CONFLICT'],
     handler: ({ params, services }) => services.notices().close(params.id),
@@ -130,13 +130,13 @@ export const noticeRoutes = [
     handler: ({ params, services }) => services.noticeBoard().board(params.id),
   }),
   route({
-    method: 'post', path: '/api/notice-tasks/{id}/done', tag: STAFF, access: 'user',
+    method: 'post', path: '/api/notice-tasks/{id}/done', tag: STAFF, access: 'user', idempotent: true,
     summary: '完成升级任务（班主任电话联系 / 心理教师或领导跟进）',
     params: IdParams, body: TaskDoneSchema, response: NoticeStaffViewSchema, errors: ['NOT_FOUND', 'FORBIDDEN', 'TASK_DONE'],
     handler: ({ params, body, services }) => services.notices().taskDone(params.id, body),
   }),
   route({
-    method: 'post', path: '/api/referrals/{id}/close', tag: STAFF, access: 'user',
+    method: 'post', path: '/api/referrals/{id}/close', tag: STAFF, access: 'user', idempotent: true,
     summary: '记录转介结果并结束转介',
     params: IdParams, body: CloseReferralSchema, response: NoticeStaffViewSchema, errors: ['NOT_FOUND', 'FORBIDDEN', 'REFERRAL_CLOSED'],
     handler: ({ params, body, services }) => services.notices().closeReferral(params.id, body),

@@ -32,13 +32,13 @@ export const registryRoutes = [
     handler: async ({ query, services }) => ({ stations: await services.registry.listStations(query.regionId) }),
   }),
   route({
-    method: 'post', path: '/api/admin/regions', tag: '名录管理', access: 'user', status: 201,
+    method: 'post', path: '/api/admin/regions', tag: '名录管理', access: 'user', status: 201, idempotent: true,
     summary: '新增地区（平台管理员）',
     body: CreateRegionSchema, response: RegionSchema, errors: ['FORBIDDEN', 'NOT_FOUND', 'CONFLICT'],
     handler: ({ body, services }) => services.registry.createRegion(body),
   }),
   route({
-    method: 'post', path: '/api/admin/schools', tag: '名录管理', access: 'user', status: 201,
+    method: 'post', path: '/api/admin/schools', tag: '名录管理', access: 'user', status: 201, idempotent: true,
     summary: '新增学校（平台管理员）',
     body: CreateSchoolSchema, response: SchoolSchema, errors: ['FORBIDDEN', 'NOT_FOUND', 'CONFLICT'],
     handler: ({ body, services }) => services.registry.createSchool(body),
@@ -50,7 +50,7 @@ export const registryRoutes = [
     handler: ({ params, body, services }) => services.registry.setSchoolContact(params.id, body),
   }),
   route({
-    method: 'post', path: '/api/admin/stations', tag: '名录管理', access: 'user', status: 201,
+    method: 'post', path: '/api/admin/stations', tag: '名录管理', access: 'user', status: 201, idempotent: true,
     summary: '新增家长学校或家庭教育指导服务站点（平台管理员）',
     body: CreateStationSchema, response: StationSchema, errors: ['FORBIDDEN', 'NOT_FOUND', 'CONFLICT'],
     handler: ({ body, services }) => services.registry.createStation(body),

@@ -43,7 +43,7 @@ export const reportRoutes = [
     handler: ({ query, services }) => services.reports().closures(query.regionId),
   }),
   route({
-    method: 'post', path: '/api/reports/closures', tag: TAG, access: 'user', status: 201,
+    method: 'post', path: '/api/reports/closures', tag: TAG, access: 'user', status: 201, idempotent: true,
     summary: '关账：冻结地区某一已结束统计期间的数据（含 SHA-256 摘要）',
     body: ReportCloseSchema, response: ReportClosureOutputSchema, errors: ['REPORTS_FORBIDDEN', 'NOT_FOUND', 'PERIOD_ALREADY_CLOSED'],
     handler: ({ body, services }) => services.reports().close(body),
