@@ -195,6 +195,8 @@ describe('progress: honest viewers get credit, skippers and forgers do not', () 
     t.setNow(at(300));
     await t.call('POST', `/api/courses/${courseId}/enroll`, { token: late, body: {} });
     const audio = lessonId('talk');
+    // Opened online, then played offline: the budget runs from the opening, on the server's clock.
+    await t.call('GET', `/api/lessons/${audio}`, { token: late });
     const queued = [15, 30, 45, 60].map((s) => statement(audio, { segments: [[s - 15, s]], position: s, timestamp: at(300 + s).toISOString() }));
     t.setNow(at(900));
     const res = await send(late, queued);
@@ -206,6 +208,8 @@ describe('progress: honest viewers get credit, skippers and forgers do not', () 
 describe('articles, the quiz and the certificate', () => {
   test('an article counts as read only after a plausible reading time', async () => {
     const article = lessonId('help');
+    t.setNow(at(2940));
+    await t.call('GET', `/api/lessons/${article}`, { token: parent });
     t.setNow(at(3000));
     const read = await send(parent, [statement(article, { verb: 'read' })]);
     expect(read.body.lessons[0].progress).toMatchObject({ completed: true, creditedSeconds: 100 });
@@ -299,6 +303,7 @@ describe('a course without a quiz', () => {
     const tok = await t.login('station');
     t.setNow(at(7000));
     await t.call('POST', `/api/courses/${id}/enroll`, { token: tok, body: {} });
+    await t.call('GET', `/api/lessons/${audio}`, { token: tok });
     t.setNow(at(7060));
     const res = await send(tok, [statement(audio, { segments: [[0, 60]], position: 60 })]);
     expect(res.body.lessons[0].progress).toMatchObject({ creditedSeconds: 60, completed: true });
@@ -339,8 +344,9 @@ async function concurrentReports(): Promise<void> {
     const tok = await t.login('leader');
     t.setNow(at(5000));
     await t.call('POST', `/api/courses/${courseId}/enroll`, { token: tok, body: {} });
-    t.setNow(at(5200));
     const video = lessonId('signs');
+    await t.call('GET', `/api/lessons/${video}`, { token: tok });
+    t.setNow(at(5200));
     const results = await Promise.all(
       [[0, 20], [40, 60], [80, 100]].map((seg, i) => send(tok, [statement(video, { segments: [seg as [number, number]], position: seg[1], timestamp: at(5030 + i * 30).toISOString() })])),
     );

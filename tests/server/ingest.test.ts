@@ -66,14 +66,18 @@ async function world(db: Database | null): Promise<World> {
   return { t, courseId: published.body.course.id, video: lesson('video'), audio: lesson('audio'), article: lesson('article'), schoolId };
 }
 
-/** `n` new parents with a child at the world's school (bound since BOUND), enrolled in the course at the app's current time unless told not to. */
+/** `n` new parents with a child at the world's school (bound since BOUND), enrolled in the course and its lessons opened at the app's current time unless told not to. */
 async function parents(w: World, n: number, enrol = true, schoolId = w.schoolId): Promise<{ tokens: string[]; ids: string[] }> {
   const { t } = w;
   const tokens = await createParents(t.db, t.deps.config.sessionSecret, n, schoolId, t.deps.config.privacyVersion, t.deps.clock());
   const ids = tokens.map(subOf);
   await t.db.query('UPDATE guardianships SET created_at = $2 WHERE user_id = ANY($1::uuid[])', [ids, BOUND]);
   if (enrol) {
-    for (const token of tokens) expect((await t.call('POST', `/api/courses/${w.courseId}/enroll`, { token, body: {} })).status).toBe(200);
+    for (const token of tokens) {
+      expect((await t.call('POST', `/api/courses/${w.courseId}/enroll`, { token, body: {} })).status).toBe(200);
+      // The player opens a lesson before it reports: the credit budget runs from then (server time).
+      for (const lesson of [w.video, w.audio, w.article]) expect((await t.call('GET', `/api/lessons/${lesson}`, { token })).status).toBe(200);
+    }
   }
   return { tokens, ids };
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { Segment } from '../../types';
-import { addedSeconds, coveredSeconds, mergeSegments } from '../../src/server/domain/learning/segments';
+import { addedSeconds, clipToAllowance, coveredSeconds, mergeSegments } from '../../src/server/domain/learning/segments';
 
 const duration = fc.integer({ min: 1, max: 3600 });
 const segment = (max: number) => fc.tuple(fc.double({ min: -10, max: max + 10, noNaN: true }), fc.double({ min: 0, max: max + 10, noNaN: true })).map(([a, b]): Segment => [a, b]);
@@ -61,6 +61,35 @@ describe('merging played segments', () => {
       fc.property(duration.chain((d) => fc.tuple(fc.constant(d), segments(d), segments(d))), ([d, a, b]) => {
         expect(coveredSeconds(mergeSegments([...a, ...b], d))).toBeGreaterThanOrEqual(coveredSeconds(mergeSegments(a, d)) - 0.01);
       }),
+    );
+  });
+});
+
+describe('clipToAllowance: what fits in the seconds real time still allows', () => {
+  test('keeps everything when the allowance covers the new seconds', () => {
+    expect(clipToAllowance([[0, 10]], [[5, 30]], 100, 20)).toEqual([[5, 30]]);
+  });
+  test('keeps what was already covered and new seconds from the start until the allowance is spent', () => {
+    expect(clipToAllowance([[10, 20]], [[0, 50]], 100, 15)).toEqual([[0, 25]]);
+    expect(clipToAllowance([], [[0, 5], [50, 60], [90, 100]], 100, 12)).toEqual([[0, 5], [50, 57]]);
+  });
+  test('no allowance keeps only seconds already credited; a negative one is none', () => {
+    expect(clipToAllowance([[0, 10]], [[0, 40]], 100, 0)).toEqual([[0, 10]]);
+    expect(clipToAllowance([], [[0, 40]], 100, -30)).toEqual([]);
+  });
+  test('the kept seconds never add more than the allowance, for any input', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 300 }), fc.integer({ min: 1, max: 60 })).map(([s, l]) => [s, s + l] as [number, number]), { maxLength: 8 }),
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 300 }), fc.integer({ min: 1, max: 60 })).map(([s, l]) => [s, s + l] as [number, number]), { maxLength: 8 }),
+        fc.integer({ min: 0, max: 400 }),
+        (before, incoming, allowance) => {
+          const kept = clipToAllowance(before, incoming, 300, allowance);
+          const added = addedSeconds(before, kept, 300);
+          expect(added).toBeLessThanOrEqual(allowance + 1e-9);
+          expect(added).toBeCloseTo(Math.min(allowance, addedSeconds(before, incoming, 300)), 5);
+        },
+      ),
     );
   });
 });

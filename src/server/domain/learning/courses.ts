@@ -147,6 +147,8 @@ export class CourseService {
       [this.caller.userId, requireId(lessonId, '课时')],
     );
     if (!row) throw new AppError('NOT_FOUND', '课时不存在');
+    // The first time the parent reaches a lesson starts its credit budget (ingest.ts): the server's clock, not the phone's.
+    await db.query('INSERT INTO lesson_opens (user_id, lesson_id, first_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [this.caller.userId, row.id, this.deps.clock()]);
     const next = await maybeOne<{ id: string }>(db, 'SELECT id FROM lessons WHERE course_id = $1 AND position > $2 AND NOT retired ORDER BY position LIMIT 1', [row.course_id, row.lesson_position]);
     const lesson = toLesson(row);
     return {

@@ -11,13 +11,14 @@ import { AppError } from '../../http/errors';
 import { Batcher, type BatchOutcome } from '../../storage/batcher';
 import type { Database, Sql } from '../../storage/db';
 import { randomCode } from '../codes';
-import { coveredSeconds, mergeSegments } from './segments';
+import { clipToAllowance, coveredSeconds, mergeSegments } from './segments';
 
 /** Seconds a segment or position may run past the lesson's end (players report the last frame late). */
 const END_TOLERANCE = 2;
 /** How far in the future a statement's timestamp may be (clock skew). */
 const FUTURE_TOLERANCE_MS = 2 * 60_000;
-/** Played seconds per wall-clock second that are still plausible (2× playback speed), plus a fixed slack. */
+/** Played seconds per wall-clock second that are still plausible (2× playback speed), plus a fixed slack: the per-statement check on
+ * client times, and the budget of a (parent, lesson) on server time since the parent first reached the lesson. */
 const MAX_SPEED = 2;
 const SLACK_SECONDS = 20;
 /** The most requests one batch takes (each holds at most 100 statements). */
@@ -69,6 +70,8 @@ interface LessonState {
   position: number;
   lastAt: number | null;
   completedAt: string | null;
+  /** Server time (ms) the parent first reached the lesson (opened it or sent a statement): the start of its credit budget. */
+  openedAt: number | null;
   /** Whether the lesson was complete before this batch (a newly complete lesson may complete its course). */
   wasComplete: boolean;
   changed: boolean;
@@ -79,7 +82,7 @@ interface LessonState {
 
 interface StateRow {
   u: string; id: string; course_id: string; kind: LessonKind; duration: number; enrolled_at: string | null;
-  segments: Segment[] | null; credited: number | null; position: number | null; last_at: string | null; completed_at: string | null;
+  segments: Segment[] | null; credited: number | null; position: number | null; last_at: string | null; completed_at: string | null; opened_at: string | null;
 }
 
 /** The messages of refusals that say more than their code's default message. */
@@ -109,7 +112,7 @@ export async function ingestBatch(tx: Sql, requests: IngestRequest[], now: Date,
     states.set(key(row.u, row.id), {
       userId: row.u, id: row.id, courseId: row.course_id, kind: row.kind, duration: Number(row.duration), enrolledAt: ms(row.enrolled_at),
       segments: row.segments, credited: Number(row.credited ?? 0), position: Number(row.position ?? 0), lastAt: ms(row.last_at),
-      completedAt: row.completed_at === null ? null : new Date(row.completed_at).toISOString(), wasComplete: row.completed_at !== null, changed: false,
+      completedAt: row.completed_at === null ? null : new Date(row.completed_at).toISOString(), openedAt: ms(row.opened_at), wasComplete: row.completed_at !== null, changed: false,
       before: { segments: row.segments, credited: Number(row.credited ?? 0), lastAt: ms(row.last_at) }, applied: [],
     });
   }
@@ -122,6 +125,14 @@ export async function ingestBatch(tx: Sql, requests: IngestRequest[], now: Date,
   }
   const seen = new Set(read.known);
   const nowMs = now.getTime();
+  // A statement is the parent's first contact with a lesson they never opened: the budget starts now.
+  const opens: { user_id: string; lesson_id: string }[] = [];
+  for (const l of states.values()) {
+    if (l.openedAt === null && l.enrolledAt !== null) {
+      l.openedAt = nowMs;
+      opens.push({ user_id: l.userId, lesson_id: l.id });
+    }
+  }
   const inserts: object[] = [];
   const outputs = requests.map((request) => {
     const touched = new Map<string, LessonProgress>();
@@ -143,17 +154,19 @@ export async function ingestBatch(tx: Sql, requests: IngestRequest[], now: Date,
       seen.add(id);
       out.accepted++;
       const at = new Date(st.timestamp);
+      const segments = l.kind === 'article' ? st.segments : clipToAllowance(l.segments ?? [], st.segments, l.duration, allowance(l, nowMs));
+      const clipped = coveredSeconds(mergeSegments(segments, l.duration)) < coveredSeconds(mergeSegments(st.segments, l.duration));
       inserts.push({
         id, user_id: request.userId, verb: st.verb, lesson_id: l.id, at: at.toISOString(),
-        result: { segments: st.segments, position: st.position },
+        result: { segments, position: st.position, ...(clipped ? { claimedSegments: st.segments } : {}) },
         context: { ...(contexts.get(request.userId) ?? { schools: [], regions: [] }), course: l.courseId },
       });
-      Object.assign(l, advance(l, st));
+      Object.assign(l, advance(l, { verb: st.verb, segments }));
       l.position = l.kind === 'article' ? 0 : Math.min(st.position, l.duration);
       l.completedAt = l.completedAt ?? (l.credited >= ratio * l.duration - 1e-9 ? now.toISOString() : null);
       l.lastAt = Math.max(l.lastAt ?? -Infinity, at.getTime());
       l.changed = true;
-      l.applied.push({ at: at.getTime(), verb: st.verb, segments: st.segments });
+      l.applied.push({ at: at.getTime(), verb: st.verb, segments });
       touched.set(l.id, progressOf(l));
     }
     out.lessons = [...touched].map(([lessonId, progress]) => ({ lessonId, progress }));
@@ -161,6 +174,13 @@ export async function ingestBatch(tx: Sql, requests: IngestRequest[], now: Date,
   });
 
   const changed = [...states.values()].filter((l) => l.changed);
+  if (inserts.length === 0 && opens.length > 0) {
+    await tx.query(
+      `INSERT INTO lesson_opens (user_id, lesson_id, first_at) SELECT x.user_id, x.lesson_id, $2 FROM jsonb_to_recordset($1::jsonb) AS x(user_id uuid, lesson_id uuid)
+       ORDER BY 1, 2 ON CONFLICT DO NOTHING`,
+      [JSON.stringify(opens), now],
+    );
+  }
   if (inserts.length > 0) {
     // A lesson whose statements in this batch reach more than one China-time month is first written as it stood at the end
     // of each earlier month, so that the rollup trigger credits each month with its own seconds, as xq_rpt_rebuild does.
@@ -183,7 +203,11 @@ export async function ingestBatch(tx: Sql, requests: IngestRequest[], now: Date,
       );
     }
     const [written] = await tx.query<{ inserted: number }>(
-      `WITH st AS (
+      `WITH op AS (
+         INSERT INTO lesson_opens (user_id, lesson_id, first_at)
+         SELECT x.user_id, x.lesson_id, $3 FROM jsonb_to_recordset($4::jsonb) AS x(user_id uuid, lesson_id uuid) ORDER BY 1, 2
+         ON CONFLICT DO NOTHING
+       ), st AS (
          INSERT INTO learning_statements (id, user_id, verb, object_type, object_id, result, context, timestamp, stored_at)
          SELECT x.id, x.user_id, x.verb, 'lesson', x.lesson_id, x.result, x.context, x.at, $3
            FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, user_id uuid, verb text, lesson_id uuid, result jsonb, context jsonb, at timestamptz)
@@ -205,6 +229,7 @@ export async function ingestBatch(tx: Sql, requests: IngestRequest[], now: Date,
           last_at: new Date(l.lastAt as number).toISOString(), completed_at: l.completedAt,
         }))),
         now,
+        JSON.stringify(opens),
       ],
     );
     if (written.inserted !== inserts.length) throw new Error('a statement id was taken concurrently; the batch is retried request by request');
@@ -226,13 +251,20 @@ function check(st: ProgressStatementInput, l: LessonState | undefined, now: numb
   const limit = l.duration + END_TOLERANCE;
   if (st.position > limit || st.segments.some(([, e]) => e > limit)) return new AppError('SEGMENT_OUT_OF_RANGE');
   if (l.kind === 'article') {
-    if (st.verb === 'read' && (at - l.enrolledAt) / 1000 < Math.min(60, l.duration * 0.25)) return new AppError('IMPLAUSIBLE_PROGRESS', REASONS.readTooFast);
+    const reading = (now - (l.openedAt ?? now)) / 1000;
+    if (st.verb === 'read' && l.credited < l.duration && reading < Math.min(60, l.duration * 0.25)) return new AppError('IMPLAUSIBLE_PROGRESS', REASONS.readTooFast);
     return null;
   }
   const since = l.lastAt !== null && l.lastAt < at ? l.lastAt : l.enrolledAt;
   const claimed = coveredSeconds(mergeSegments(st.segments, l.duration));
   if (claimed > Math.max(0, (at - since) / 1000) * MAX_SPEED + SLACK_SECONDS) return new AppError('IMPLAUSIBLE_PROGRESS');
   return null;
+}
+
+/** New seconds a (parent, lesson) may still be credited: 2 per second of server time since the parent first reached it, plus the slack, less what is credited. */
+function allowance(l: LessonState, now: number): number {
+  const since = Math.max(0, now - (l.openedAt ?? now)) / 1000;
+  return since * MAX_SPEED + SLACK_SECONDS - l.credited;
 }
 
 /** The month (yyyymm) of an instant in China time (UTC+8, no daylight saving), as xq_cn_ym computes it. */

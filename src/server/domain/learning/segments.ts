@@ -30,3 +30,32 @@ export function addedSeconds(before: readonly Segment[], incoming: readonly Segm
 function round(n: number): number {
   return Math.round(n * 100) / 100;
 }
+
+/**
+ * The part of `incoming` that may be credited when only `allowance` new seconds are left: what `before` already covers is
+ * kept as it is, and new seconds are kept from the start of the lesson onwards until the allowance is spent.
+ */
+export function clipToAllowance(before: readonly Segment[], incoming: readonly Segment[], duration: number, allowance: number): Segment[] {
+  const merged = mergeSegments(incoming, duration);
+  const known = mergeSegments(before, duration);
+  const kept: Segment[] = [];
+  let left = Math.max(0, Math.floor(allowance * 100) / 100);
+  for (const [s, e] of merged) {
+    let cursor = s;
+    for (const [ks, ke] of known) {
+      if (ke <= cursor || ks >= e) continue;
+      if (ks > cursor) left = keep(kept, cursor, ks, left);
+      kept.push([Math.max(cursor, ks), Math.min(e, ke)]);
+      cursor = Math.min(e, ke);
+    }
+    if (cursor < e) left = keep(kept, cursor, e, left);
+  }
+  return mergeSegments(kept, duration);
+}
+
+/** Keeps [s, e) of new seconds, cut to what is left of the allowance; returns what is left after it. */
+function keep(kept: Segment[], s: number, e: number, left: number): number {
+  const take = Math.min(e - s, left);
+  if (take > 0) kept.push([s, round(s + take)]);
+  return round(left - Math.max(0, take));
+}
