@@ -38,10 +38,10 @@ export function getQuiz(courseId: string): Promise<ApiResult<QuizOutput>> {
   return request<QuizOutput>(`/api/courses/${encodeURIComponent(courseId)}/quiz`);
 }
 
-/** Submits one attempt of a course's quiz. */
-export function submitQuiz(courseId: string, answers: number[]): Promise<ApiResult<QuizResultOutput>> {
+/** Submits one attempt of a course's quiz (key: the attempt's idempotency key, so a double tap is one attempt). */
+export function submitQuiz(courseId: string, answers: number[], key: string): Promise<ApiResult<QuizResultOutput>> {
   const body: QuizSubmitInput = { answers };
-  return request<QuizResultOutput>(`/api/courses/${encodeURIComponent(courseId)}/quiz`, { method: 'POST', body });
+  return request<QuizResultOutput>(`/api/courses/${encodeURIComponent(courseId)}/quiz`, { method: 'POST', body, idempotencyKey: key });
 }
 
 /** 我的学习: courses in progress and completed, hours learned. */

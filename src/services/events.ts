@@ -24,19 +24,19 @@ export function getManage(): Promise<ApiResult<ManageOutput>> {
   return request<ManageOutput>('/api/events/manage');
 }
 
-/** Publishes a session. */
-export function createEvent(input: EventInput): Promise<ApiResult<EventDetail>> {
-  return request<EventDetail>('/api/events', { method: 'POST', body: input });
+/** Publishes a session (key: the form's idempotency key, as for every create and submit below). */
+export function createEvent(input: EventInput, key: string): Promise<ApiResult<EventDetail>> {
+  return request<EventDetail>('/api/events', { method: 'POST', body: input, idempotencyKey: key });
 }
 
 /** Edits a session. */
-export function updateEvent(id: string, input: EventInput): Promise<ApiResult<EventDetail>> {
-  return request<EventDetail>(path(id), { method: 'PUT', body: input });
+export function updateEvent(id: string, input: EventInput, key: string): Promise<ApiResult<EventDetail>> {
+  return request<EventDetail>(path(id), { method: 'PUT', body: input, idempotencyKey: key });
 }
 
 /** Cancels a session with a reason everyone signed up is told. */
-export function cancelEvent(id: string, reason: string): Promise<ApiResult<EventDetail>> {
-  return request<EventDetail>(path(id, '/cancel'), { method: 'POST', body: { reason } });
+export function cancelEvent(id: string, reason: string, key: string): Promise<ApiResult<EventDetail>> {
+  return request<EventDetail>(path(id, '/cancel'), { method: 'POST', body: { reason }, idempotencyKey: key });
 }
 
 /**
@@ -57,8 +57,8 @@ export async function requestSubscriptions(): Promise<EventTemplate[]> {
 }
 
 /** Signs the caller up (with the other guardian when companion is set). */
-export function signUp(id: string, companion: boolean, acceptedTemplates: EventTemplate[]): Promise<ApiResult<SignupOutput>> {
-  return request<SignupOutput>(path(id, '/signup'), { method: 'POST', body: { companion, acceptedTemplates } });
+export function signUp(id: string, companion: boolean, acceptedTemplates: EventTemplate[], key: string): Promise<ApiResult<SignupOutput>> {
+  return request<SignupOutput>(path(id, '/signup'), { method: 'POST', body: { companion, acceptedTemplates }, idempotencyKey: key });
 }
 
 /** Cancels the caller's sign-up or waitlist place. */
@@ -67,8 +67,8 @@ export function cancelSignup(id: string): Promise<ApiResult<SignupOutput>> {
 }
 
 /** Confirms a seat offered from the waitlist. */
-export function confirmOffer(id: string): Promise<ApiResult<SignupOutput>> {
-  return request<SignupOutput>(path(id, '/signup/confirm'), { method: 'POST', body: {} });
+export function confirmOffer(id: string, key: string): Promise<ApiResult<SignupOutput>> {
+  return request<SignupOutput>(path(id, '/signup/confirm'), { method: 'POST', body: {}, idempotencyKey: key });
 }
 
 /** Staff check a parent in by their ticket. */
@@ -97,13 +97,13 @@ export function listEvidence(id: string): Promise<ApiResult<EvidenceListOutput>>
 }
 
 /** Attaches an agenda or a photo. */
-export function uploadEvidence(id: string, input: EvidenceInput): Promise<ApiResult<EvidenceItem>> {
-  return request<EvidenceItem>(path(id, '/evidence'), { method: 'POST', body: input, timeout: 60_000 });
+export function uploadEvidence(id: string, input: EvidenceInput, key: string): Promise<ApiResult<EvidenceItem>> {
+  return request<EvidenceItem>(path(id, '/evidence'), { method: 'POST', body: input, timeout: 60_000, idempotencyKey: key });
 }
 
 /** Keeps the current sign-in sheet as evidence. */
-export function keepSigninSheet(id: string): Promise<ApiResult<EvidenceItem>> {
-  return request<EvidenceItem>(path(id, '/evidence/signin-sheet'), { method: 'POST', body: {} });
+export function keepSigninSheet(id: string, key: string): Promise<ApiResult<EvidenceItem>> {
+  return request<EvidenceItem>(path(id, '/evidence/signin-sheet'), { method: 'POST', body: {}, idempotencyKey: key });
 }
 
 /** A station's yearly 心理健康教育 duty. */

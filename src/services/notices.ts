@@ -33,9 +33,9 @@ export function listStudents(schoolId: string, q = ''): Promise<ApiResult<Studen
   return request<StudentListOutput>(`/api/schools/${seg(schoolId)}/students`, { query: { q: query === '' ? undefined : query } });
 }
 
-/** Adds a student to a school's roll. */
-export function addStudent(schoolId: string, input: StudentInput): Promise<ApiResult<StudentSummary>> {
-  return request<StudentSummary>(`/api/schools/${seg(schoolId)}/students`, { method: 'POST', body: input });
+/** Adds a student to a school's roll (key: the form's idempotency key, as for every create and submit below). */
+export function addStudent(schoolId: string, input: StudentInput, key: string): Promise<ApiResult<StudentSummary>> {
+  return request<StudentSummary>(`/api/schools/${seg(schoolId)}/students`, { method: 'POST', body: input, idempotencyKey: key });
 }
 
 /** A student's guardians and binding codes. */
@@ -44,8 +44,8 @@ export function getStudentGuardians(studentId: string): Promise<ApiResult<Studen
 }
 
 /** Generates a one-time binding code for a student (the code is in this answer only). */
-export function createBindingCode(studentId: string, input: BindingCodeInput): Promise<ApiResult<BindingCodeOutput>> {
-  return request<BindingCodeOutput>(`/api/students/${seg(studentId)}/binding-codes`, { method: 'POST', body: input });
+export function createBindingCode(studentId: string, input: BindingCodeInput, key: string): Promise<ApiResult<BindingCodeOutput>> {
+  return request<BindingCodeOutput>(`/api/students/${seg(studentId)}/binding-codes`, { method: 'POST', body: input, idempotencyKey: key });
 }
 
 /** Revokes an unused binding code. */
@@ -59,24 +59,24 @@ export function revokeGuardianship(guardianshipId: string): Promise<ApiResult<St
 }
 
 /** Issues a notice: sent at once, or waiting for a second staff member's approval when the school requires it. */
-export function issueNotice(input: NoticeInput): Promise<ApiResult<NoticeStaffView>> {
-  return request<NoticeStaffView>('/api/notices', { method: 'POST', body: input });
+export function issueNotice(input: NoticeInput, key: string): Promise<ApiResult<NoticeStaffView>> {
+  return request<NoticeStaffView>('/api/notices', { method: 'POST', body: input, idempotencyKey: key });
 }
 
 /** Approves a notice waiting for approval, which sends it. */
-export function approveNotice(id: string): Promise<ApiResult<NoticeStaffView>> {
-  return request<NoticeStaffView>(`/api/notices/${seg(id)}/approve`, { method: 'POST', body: {} });
+export function approveNotice(id: string, key: string): Promise<ApiResult<NoticeStaffView>> {
+  return request<NoticeStaffView>(`/api/notices/${seg(id)}/approve`, { method: 'POST', body: {}, idempotencyKey: key });
 }
 
 /** Rejects a notice waiting for approval, with the reason its author sees. */
-export function rejectNotice(id: string, reason: string): Promise<ApiResult<NoticeStaffView>> {
+export function rejectNotice(id: string, reason: string, key: string): Promise<ApiResult<NoticeStaffView>> {
   const body: RejectNoticeInput = { reason };
-  return request<NoticeStaffView>(`/api/notices/${seg(id)}/reject`, { method: 'POST', body });
+  return request<NoticeStaffView>(`/api/notices/${seg(id)}/reject`, { method: 'POST', body, idempotencyKey: key });
 }
 
 /** Closes a case; its content is purged after the school's retention period. */
-export function closeNotice(id: string): Promise<ApiResult<NoticeStaffView>> {
-  return request<NoticeStaffView>(`/api/notices/${seg(id)}/close`, { method: 'POST', body: {} });
+export function closeNotice(id: string, key: string): Promise<ApiResult<NoticeStaffView>> {
+  return request<NoticeStaffView>(`/api/notices/${seg(id)}/close`, { method: 'POST', body: {}, idempotencyKey: key });
 }
 
 /** The school's board: every notice's receipts, open tasks and what is overdue. */
@@ -85,15 +85,15 @@ export function getNoticeBoard(schoolId: string): Promise<ApiResult<NoticeBoardO
 }
 
 /** Marks an escalation task done with how it ended. */
-export function completeNoticeTask(taskId: string, outcome: NoticeTaskOutcome): Promise<ApiResult<NoticeStaffView>> {
+export function completeNoticeTask(taskId: string, outcome: NoticeTaskOutcome, key: string): Promise<ApiResult<NoticeStaffView>> {
   const body: TaskDoneInput = { outcome };
-  return request<NoticeStaffView>(`/api/notice-tasks/${seg(taskId)}/done`, { method: 'POST', body });
+  return request<NoticeStaffView>(`/api/notice-tasks/${seg(taskId)}/done`, { method: 'POST', body, idempotencyKey: key });
 }
 
 /** Ends a referral with its outcome. */
-export function closeReferral(referralId: string, outcome: ReferralOutcome): Promise<ApiResult<NoticeStaffView>> {
+export function closeReferral(referralId: string, outcome: ReferralOutcome, key: string): Promise<ApiResult<NoticeStaffView>> {
   const body: CloseReferralInput = { outcome };
-  return request<NoticeStaffView>(`/api/referrals/${seg(referralId)}/close`, { method: 'POST', body });
+  return request<NoticeStaffView>(`/api/referrals/${seg(referralId)}/close`, { method: 'POST', body, idempotencyKey: key });
 }
 
 /** Opens a notice: the staff view, or the guardian's own copy (opening records the guardian's read receipt). */
@@ -102,8 +102,8 @@ export function getNotice(id: string): Promise<ApiResult<NoticeView>> {
 }
 
 /** Binds the caller to a student with a school's code and the separate notice consent. */
-export function bindChild(input: BindInput): Promise<ApiResult<BindOutput>> {
-  return request<BindOutput>('/api/bindings', { method: 'POST', body: input });
+export function bindChild(input: BindInput, key: string): Promise<ApiResult<BindOutput>> {
+  return request<BindOutput>('/api/bindings', { method: 'POST', body: input, idempotencyKey: key });
 }
 
 /** The WeChat template ids of the school-notice subscription, asked for at binding (none on H5, where there are no subscribe messages). */
@@ -125,8 +125,8 @@ export async function askNoticeSubscription(templateIds: string[]): Promise<bool
 }
 
 /** Records the guardian's acknowledgement and follow-up choice, with their typed name and handwritten signature. */
-export function acknowledgeNotice(id: string, input: AcknowledgeInput): Promise<ApiResult<NoticeGuardianView>> {
-  return request<NoticeGuardianView>(`/api/notices/${seg(id)}/acknowledge`, { method: 'POST', body: input });
+export function acknowledgeNotice(id: string, input: AcknowledgeInput, key: string): Promise<ApiResult<NoticeGuardianView>> {
+  return request<NoticeGuardianView>(`/api/notices/${seg(id)}/acknowledge`, { method: 'POST', body: input, idempotencyKey: key });
 }
 
 /** 我的数据: what the system holds about the caller and their children. */

@@ -30,7 +30,7 @@ export function listReportClosures(regionId?: string): Promise<ApiResult<ReportC
   return request<ReportClosureListOutput>('/api/reports/closures', { query: { regionId } });
 }
 
-/** Closes a region's ended period: its figures are frozen with a SHA-256. */
-export function closeReportPeriod(regionId: string, period: string): Promise<ApiResult<ReportClosure>> {
-  return request<ReportClosure>('/api/reports/closures', { method: 'POST', body: { regionId, period } });
+/** Closes a region's ended period: its figures are frozen with a SHA-256 (key: the form's idempotency key). */
+export function closeReportPeriod(regionId: string, period: string, key: string): Promise<ApiResult<ReportClosure>> {
+  return request<ReportClosure>('/api/reports/closures', { method: 'POST', body: { regionId, period }, idempotencyKey: key });
 }

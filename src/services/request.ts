@@ -29,6 +29,8 @@ export interface RequestOptions {
   query?: QueryParams;
   /** Milliseconds before the call gives up with TIMEOUT. */
   timeout?: number;
+  /** Sent as Idempotency-Key: the server answers a repeat of the same create or submit with the first result. */
+  idempotencyKey?: string;
 }
 
 /** The default timeout of a request. */
@@ -153,6 +155,7 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
   const method = options.method ?? 'GET';
   const header: Record<string, string> = { Accept: 'application/json', ...authHeader() };
   if (options.body !== undefined) header['Content-Type'] = 'application/json';
+  if (options.idempotencyKey) header['Idempotency-Key'] = options.idempotencyKey;
   const url = `${apiBase()}${path}${queryString(options.query)}`;
   const outcome = await send(url, method, header, options.body, options.timeout ?? DEFAULT_TIMEOUT_MS);
   if (outcome.kind === 'timeout') return clientError('TIMEOUT', 0);

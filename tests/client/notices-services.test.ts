@@ -5,6 +5,7 @@ import {
   acknowledgeNotice, addStudent, approveNotice, bindChild, closeNotice, closeReferral, createBindingCode, getMyData, getNotice, getNoticeBoard,
   getNoticeSettings, getStudentGuardians, issueNotice, listMyNotices, listNoticeSchools, listStudents, revokeBindingCode, verifyAuditChain,
 } from '../../src/services/notices';
+import { newIdempotencyKey } from '../../src/services/idempotency';
 import { TOKEN_KEY } from '../../src/services/session';
 import { must, withBackend } from './backend-process';
 
@@ -36,32 +37,32 @@ describe('notices services against the real backend', () => {
     const settings = must(await getNoticeSettings(school.id));
     expect(settings.requireApproval).toBe(true);
     expect(settings.canEdit).toBe(false);
-    const student = must(await addStudent(school.id, { name: '测试学生', grade: '四年级', className: '3班', stage: 'primary' }));
+    const student = must(await addStudent(school.id, { name: '测试学生', grade: '四年级', className: '3班', stage: 'primary' }, newIdempotencyKey()));
     expect(must(await listStudents(school.id, '测试学生')).students.map((s) => s.id)).toEqual([student.id]);
-    const spare = must(await createBindingCode(student.id, { relation: 'father', phone: null, expiresInDays: 3 }));
+    const spare = must(await createBindingCode(student.id, { relation: 'father', phone: null, expiresInDays: 3 }, newIdempotencyKey()));
     expect(must(await revokeBindingCode(spare.binding.id)).codes.find((c) => c.id === spare.binding.id)?.status).toBe('revoked');
-    const created = must(await createBindingCode(student.id, { relation: 'mother', phone: null, expiresInDays: 7 }));
+    const created = must(await createBindingCode(student.id, { relation: 'mother', phone: null, expiresInDays: 7 }, newIdempotencyKey()));
     expect(created.code).toMatch(/^[A-Z0-9]{4}-[A-Z0-9]{4}$/);
     expect(created.binding.status).toBe('open');
 
     // The guardian: refused without the separate consent, bound with it.
     must(await devLogin('parent3'));
-    const refused = await bindChild({ code: created.code, relation: 'mother', noticeConsent: false, phoneCode: null, acceptSchoolNotice: false });
+    const refused = await bindChild({ code: created.code, relation: 'mother', noticeConsent: false, phoneCode: null, acceptSchoolNotice: false }, newIdempotencyKey());
     expect(refused.ok).toBe(false);
     if (!refused.ok) expect(refused.error.code).toBe('NOTICE_CONSENT_REQUIRED');
-    const bound = must(await bindChild({ code: created.code.toLowerCase(), relation: 'mother', noticeConsent: true, phoneCode: null, acceptSchoolNotice: false }));
+    const bound = must(await bindChild({ code: created.code.toLowerCase(), relation: 'mother', noticeConsent: true, phoneCode: null, acceptSchoolNotice: false }, newIdempotencyKey()));
     expect(bound.child).toMatchObject({ studentId: student.id, name: '测试学生', relation: 'mother' });
 
     // Issued by the psychology teacher, approved by the leader.
     must(await devLogin('psychologist'));
     const guardians = must(await getStudentGuardians(student.id));
     expect(guardians.guardians.filter((g) => !g.revokedAt && g.noticeConsentAt)).toHaveLength(1);
-    const notice = must(await issueNotice({ studentId: student.id, level: 'grade', institutions: settings.institutions, ...CONTENT }));
+    const notice = must(await issueNotice({ studentId: student.id, level: 'grade', institutions: settings.institutions, ...CONTENT }, newIdempotencyKey()));
     expect(notice.status).toBe('pending_approval');
-    const self = await approveNotice(notice.id);
+    const self = await approveNotice(notice.id, newIdempotencyKey());
     expect(self.ok === false && self.error.code).toBe('SELF_APPROVAL');
     must(await devLogin('leader'));
-    expect(must(await approveNotice(notice.id)).status).toBe('sent');
+    expect(must(await approveNotice(notice.id, newIdempotencyKey())).status).toBe('sent');
 
     // The guardian reads and acknowledges once: 同意转介 with a signature.
     must(await devLogin('parent3'));
@@ -71,10 +72,10 @@ describe('notices services against the real backend', () => {
     if (copy.kind !== 'guardian') throw new Error('expected the guardian copy');
     expect(copy.content?.observed).toBe(CONTENT.observed);
     expect(copy.watermark.name).toBeTruthy();
-    const acked = must(await acknowledgeNotice(notice.id, { choice: 'referral', reason: null, meetingSlot: null, signedName: '刘女士', signature: SIGNATURE }));
+    const acked = must(await acknowledgeNotice(notice.id, { choice: 'referral', reason: null, meetingSlot: null, signedName: '刘女士', signature: SIGNATURE }, newIdempotencyKey()));
     expect(acked.receipt).toMatchObject({ choice: 'referral' });
     expect(acked.receipt.acknowledgedAt).toBeTruthy();
-    const again = await acknowledgeNotice(notice.id, { choice: 'decline', reason: '再想想', meetingSlot: null, signedName: '刘女士', signature: SIGNATURE });
+    const again = await acknowledgeNotice(notice.id, { choice: 'decline', reason: '再想想', meetingSlot: null, signedName: '刘女士', signature: SIGNATURE }, newIdempotencyKey());
     expect(again.ok === false && again.error.code).toBe('ALREADY_ACKNOWLEDGED');
     const data = must(await getMyData());
     expect(data.children.some((c) => c.studentId === student.id && c.noticeConsentAt)).toBe(true);
@@ -95,8 +96,8 @@ describe('notices services against the real backend', () => {
     expect(view.timeline.length).toBeGreaterThan(3);
     const referral = view.referrals[0];
     if (!referral) throw new Error('no referral');
-    expect(must(await closeReferral(referral.id, 'visited')).referrals[0]?.status).toBe('closed');
-    const closed = must(await closeNotice(notice.id));
+    expect(must(await closeReferral(referral.id, 'visited', newIdempotencyKey())).referrals[0]?.status).toBe('closed');
+    const closed = must(await closeNotice(notice.id, newIdempotencyKey()));
     expect(closed.status).toBe('closed');
     expect(closed.purgeAfter).toBeTruthy();
 

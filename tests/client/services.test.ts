@@ -5,6 +5,7 @@ import { agreePrivacy, getMe, updateProfile } from '../../src/services/me';
 import { getPrivacyGuide } from '../../src/services/privacy';
 import { getRegion, listRegions, listSchools, listStations } from '../../src/services/registry';
 import { createInvitation, listInvitations, redeemInvitation } from '../../src/services/invitations';
+import { newIdempotencyKey } from '../../src/services/idempotency';
 import { must, withBackend } from './backend-process';
 
 withBackend();
@@ -87,7 +88,7 @@ describe('services against the real backend', () => {
     must(await devLogin('admin'));
     const provinces = must(await listRegions()).regions;
     const created = must(
-      await createInvitation({ role: 'federation_staff', scopeType: 'region', scopeId: provinces[0].id, expiresInDays: 7, note: '服务测试' }),
+      await createInvitation({ role: 'federation_staff', scopeType: 'region', scopeId: provinces[0].id, expiresInDays: 7, note: '服务测试' }, newIdempotencyKey()),
     );
     expect(created.code).toBeTruthy();
     expect(created.invitation.status).toBe('open');
@@ -96,21 +97,21 @@ describe('services against the real backend', () => {
 
     must(await devLogin('parent'));
     expect(must(await listInvitations()).invitations.map((i) => i.id)).not.toContain(created.invitation.id);
-    const notAdmin = await createInvitation({ role: 'admin', scopeType: 'platform', scopeId: null, expiresInDays: 1 });
+    const notAdmin = await createInvitation({ role: 'admin', scopeType: 'platform', scopeId: null, expiresInDays: 1 }, newIdempotencyKey());
     expect(notAdmin.ok === false && notAdmin.error.status).toBe(403);
     must(await agreePrivacy(must(await getPrivacyGuide()).version));
-    must(await redeemInvitation(created.code));
+    must(await redeemInvitation(created.code, newIdempotencyKey()));
     const roles = must(await getMe()).roles;
     expect(roles.some((r) => r.role === 'federation_staff' && r.scopeId === provinces[0].id)).toBe(true);
 
-    const again = await redeemInvitation(created.code);
+    const again = await redeemInvitation(created.code, newIdempotencyKey());
     expect(again.ok).toBe(false);
     if (!again.ok) expect(again.error.code).toBe('INVITATION_USED');
   });
 
   it('rejects an unknown invitation code with a Chinese message', async () => {
     must(await devLogin('station'));
-    const result = await redeemInvitation('NO-SUCH-CODE');
+    const result = await redeemInvitation('NO-SUCH-CODE', newIdempotencyKey());
     expect(result.ok).toBe(false);
     if (!result.ok) {
       expect(result.error.code).toBe('INVITATION_INVALID');

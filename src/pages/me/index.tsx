@@ -3,7 +3,7 @@ import { View, Text } from '@tarojs/components';
 import { Button, Cell, CellGroup } from '@nutui/nutui-react-taro';
 import { Articles, Edit, QrCode, Service, Setting, ShieldCheck, Star, User } from '@nutui/icons-react-taro';
 import dayjs from 'dayjs';
-import { useState, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import type { MeOutput, RoleGrant } from '../../../types';
 import { RELATION_LABELS, ROLE_LABELS, STAGE_LABELS } from '../../shared/labels';
 import { Pill } from '../../components/pill';
@@ -13,6 +13,7 @@ import { StateView } from '../../components/state-view';
 import { LoginPrompt } from '../../components/login-prompt';
 import { useLoggedIn } from '../../components/use-session';
 import { useRemote } from '../../components/use-remote';
+import { useSubmit } from '../../components/use-submit';
 import { getMe } from '../../services/me';
 import { logout } from '../../services/auth';
 import { listMyNotices } from '../../services/notice-inbox';
@@ -31,7 +32,7 @@ function open(url: string): void {
 const NOTICE_ROLES = new Set(['school_psychologist', 'head_teacher', 'school_leader', 'admin']);
 
 function Profile({ me }: { me: MeOutput }) {
-  const [leaving, setLeaving] = useState(false);
+  const { busy: leaving, run } = useSubmit();
   const isAdmin = me.roles.some((role) => role.role === 'admin');
   const noticeStaff = me.roles.some((role) => NOTICE_ROLES.has(role.role));
   const reports = me.roles.some((role) => role.role === 'federation_staff' || role.role === 'admin');
@@ -43,9 +44,8 @@ function Profile({ me }: { me: MeOutput }) {
   const handleLogout = async () => {
     const confirm = await Taro.showModal({ title: '退出登录', content: '确定要退出当前账号吗？', confirmText: '退出', cancelText: '取消' }).catch(() => ({ confirm: false }));
     if (!confirm.confirm) return;
-    setLeaving(true);
-    const result = await logout();
-    setLeaving(false);
+    const result = await run(() => logout());
+    if (!result) return;
     Taro.showToast({ title: result.ok ? '已退出登录' : '已在本机退出登录', icon: 'none' });
   };
 
@@ -140,7 +140,7 @@ function Profile({ me }: { me: MeOutput }) {
         ) : null}
       </CellGroup>
 
-      <Button block fill='outline' type='default' loading={leaving} className='xq-me__logout' onClick={handleLogout}>
+      <Button block fill='outline' type='default' loading={leaving} disabled={leaving} className='xq-me__logout' onClick={handleLogout}>
         退出登录
       </Button>
     </>

@@ -7,6 +7,7 @@ import { PageShell } from '../../../components/page-shell';
 import { Section } from '../../../components/section';
 import { LoginPrompt } from '../../../components/login-prompt';
 import { useLoggedIn } from '../../../components/use-session';
+import { useSubmit } from '../../../components/use-submit';
 import { redeemInvitation } from '../../../services/invitations';
 import './index.scss';
 
@@ -14,7 +15,7 @@ import './index.scss';
 export default function InvitePage() {
   const loggedIn = useLoggedIn();
   const [code, setCode] = useState('');
-  const [busy, setBusy] = useState(false);
+  const { busy, run } = useSubmit();
   const [error, setError] = useState<{ code: string; message: string } | null>(null);
   const [done, setDone] = useState(false);
 
@@ -24,10 +25,9 @@ export default function InvitePage() {
       setError({ code: 'EMPTY', message: '请输入邀请码' });
       return;
     }
-    setBusy(true);
     setError(null);
-    const result = await redeemInvitation(trimmed);
-    setBusy(false);
+    const result = await run((key) => redeemInvitation(trimmed, key));
+    if (!result) return;
     if (!result.ok) {
       setError(result.error);
       return;

@@ -8,6 +8,7 @@ import { PageShell } from '../../../components/page-shell';
 import { Section } from '../../../components/section';
 import { StateView } from '../../../components/state-view';
 import { useRemote } from '../../../components/use-remote';
+import { useSubmit } from '../../../components/use-submit';
 import { devLogin, listDevIdentities, loginWithWeChat } from '../../../services/auth';
 import type { ApiResult } from '../../../services/request';
 import './index.scss';
@@ -34,20 +35,22 @@ function afterLogin(result: ApiResult<LoginOutput>): void {
 export default function LoginPage() {
   const { state, retry } = useRemote(listDevIdentities);
   const [busy, setBusy] = useState<string | null>(null);
+  const { run } = useSubmit();
 
-  const wechat = async () => {
-    setBusy('wechat');
-    const result = await loginWithWeChat();
-    setBusy(null);
-    afterLogin(result);
+  /** One login at a time; `busy` names the button that shows it. */
+  const login = async (what: string, call: () => Promise<ApiResult<LoginOutput>>) => {
+    const result = await run(async () => {
+      setBusy(what);
+      try {
+        return await call();
+      } finally {
+        setBusy(null);
+      }
+    });
+    if (result) afterLogin(result);
   };
-
-  const asIdentity = async (key: string) => {
-    setBusy(key);
-    const result = await devLogin(key);
-    setBusy(null);
-    afterLogin(result);
-  };
+  const wechat = () => void login('wechat', loginWithWeChat);
+  const asIdentity = (key: string) => login(key, () => devLogin(key));
 
   const devOff = state.status === 'error' && devLoginUnavailable(state.error.status, state.error.code);
 

@@ -8,6 +8,7 @@ import { PageShell } from '../../../components/page-shell';
 import { Section } from '../../../components/section';
 import { StateView } from '../../../components/state-view';
 import { useRemote } from '../../../components/use-remote';
+import { useSubmit } from '../../../components/use-submit';
 import { getPrivacyGuide } from '../../../services/privacy';
 import { agreePrivacy, getMe } from '../../../services/me';
 import { getPendingPrivacyVersion, isLoggedIn, setPendingPrivacyVersion } from '../../../services/session';
@@ -39,7 +40,7 @@ export default function PrivacyPage() {
   const router = useRouter();
   const fromGate = router.params.gate === '1';
   const { state, retry } = useRemote(loadPrivacy);
-  const [saving, setSaving] = useState(false);
+  const { busy: saving, run } = useSubmit();
   const [agreedNow, setAgreedNow] = useState<string | null>(null);
 
   useEffect(() => {
@@ -60,9 +61,8 @@ export default function PrivacyPage() {
       Taro.showToast({ title: '已同意，登录后自动同步', icon: 'none' });
       return;
     }
-    setSaving(true);
-    const result = await agreePrivacy(version);
-    setSaving(false);
+    const result = await run(() => agreePrivacy(version));
+    if (!result) return;
     if (!result.ok) {
       Taro.showToast({ title: result.error.message, icon: 'none', duration: 2500 });
       return;

@@ -9,6 +9,7 @@ import { StateView } from '../../../components/state-view';
 import { LoginPrompt } from '../../../components/login-prompt';
 import { useLoggedIn } from '../../../components/use-session';
 import { useRemote } from '../../../components/use-remote';
+import { useSubmit } from '../../../components/use-submit';
 import { getMe, updateProfile } from '../../../services/me';
 import './index.scss';
 
@@ -25,7 +26,7 @@ export function validateDisplayName(name: string): string | null {
 
 function ProfileForm({ me }: { me: MeOutput }) {
   const [name, setName] = useState(me.user.displayName);
-  const [busy, setBusy] = useState(false);
+  const { busy, run, hold } = useSubmit();
   const [error, setError] = useState<string | null>(null);
 
   const save = async () => {
@@ -34,13 +35,13 @@ function ProfileForm({ me }: { me: MeOutput }) {
       setError(problem);
       return;
     }
-    setBusy(true);
-    const result = await updateProfile({ displayName: name.trim() });
-    setBusy(false);
+    const result = await run(() => updateProfile({ displayName: name.trim() }));
+    if (!result) return;
     if (!result.ok) {
       setError(result.error.message);
       return;
     }
+    hold();
     Taro.showToast({ title: '已保存', icon: 'success' });
     setTimeout(() => void Taro.navigateBack(), 600);
   };

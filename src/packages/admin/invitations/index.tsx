@@ -11,6 +11,7 @@ import { PageShell } from '../../../components/page-shell';
 import { Section } from '../../../components/section';
 import { StateView } from '../../../components/state-view';
 import { useRemote } from '../../../components/use-remote';
+import { useSubmit } from '../../../components/use-submit';
 import { createInvitation, listInvitations } from '../../../services/invitations';
 import { ScopePicker, type PickedScope } from '../components/scope-picker';
 import './index.scss';
@@ -88,7 +89,7 @@ export default function InvitationsPage() {
   const [days, setDays] = useState<number>(7);
   const [note, setNote] = useState('');
   const [picking, setPicking] = useState(false);
-  const [busy, setBusy] = useState(false);
+  const { busy, run } = useSubmit();
   const [error, setError] = useState<string | null>(null);
   const [created, setCreated] = useState<CreateInvitationOutput | null>(null);
 
@@ -105,16 +106,15 @@ export default function InvitationsPage() {
       setError(`请选择${SCOPE_WHAT[scopeType]}`);
       return;
     }
-    setBusy(true);
     setError(null);
-    const result = await createInvitation({
+    const result = await run((key) => createInvitation({
       role,
       scopeType,
       scopeId: scopeType === 'platform' ? null : (scope?.scopeId ?? null),
       expiresInDays: days,
       note: note.trim() === '' ? undefined : note.trim(),
-    });
-    setBusy(false);
+    }, key));
+    if (!result) return;
     if (!result.ok) {
       setError(result.error.message);
       return;

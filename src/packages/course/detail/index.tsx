@@ -15,6 +15,7 @@ import { LoginPrompt } from '../../../components/login-prompt';
 import { courseProgress, minutes, stagesText } from '../../../components/course-card';
 import { useLoggedIn } from '../../../components/use-session';
 import { useRemote } from '../../../components/use-remote';
+import { useSubmit } from '../../../components/use-submit';
 import { enrollCourse, getCourse } from '../../../services/courses';
 import { clock, creditedPercent, KIND_LABELS } from '../lib/format';
 import { courseRoutes, go, nextLessonToLearn } from '../lib/nav';
@@ -63,7 +64,7 @@ function mainAction(data: CourseDetailOutput): { label: string; kind: 'start' | 
 }
 
 function CourseDetail({ data, onEnrolled }: { data: CourseDetailOutput; onEnrolled: (next: CourseDetailOutput) => void }) {
-  const [busy, setBusy] = useState(false);
+  const { busy, run } = useSubmit();
   const { course, lessons, quiz, certificate } = data;
   const progress = courseProgress(course);
   const allDone = lessons.length > 0 && lessons.every((l) => l.progress?.completed);
@@ -74,9 +75,8 @@ function CourseDetail({ data, onEnrolled }: { data: CourseDetailOutput; onEnroll
   const openLesson = async (lesson: LessonSummary | null) => {
     if (!lesson) return;
     if (!course.mine) {
-      setBusy(true);
-      const result = await enrollCourse(course.id);
-      setBusy(false);
+      const result = await run(() => enrollCourse(course.id));
+      if (!result) return;
       if (!result.ok) {
         Taro.showToast({ title: result.error.message, icon: 'none' });
         return;

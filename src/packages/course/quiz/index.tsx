@@ -8,6 +8,7 @@ import { PageShell } from '../../../components/page-shell';
 import { StateView } from '../../../components/state-view';
 import { LoginPrompt } from '../../../components/login-prompt';
 import { useLoggedIn } from '../../../components/use-session';
+import { useSubmit } from '../../../components/use-submit';
 import { useLoadOnce } from '../lib/use-once';
 import { getQuiz, submitQuiz } from '../../../services/courses';
 import type { ApiError } from '../../../services/request';
@@ -18,7 +19,7 @@ const LETTERS = 'ABCDEFGH';
 
 function Quiz({ courseId, quiz }: { courseId: string; quiz: QuizOutput }) {
   const [answers, setAnswers] = useState<(number | null)[]>(() => quiz.questions.map(() => null));
-  const [busy, setBusy] = useState(false);
+  const { busy, run } = useSubmit();
   const [error, setError] = useState<ApiError | null>(null);
   const [result, setResult] = useState<QuizResultOutput | null>(null);
   const answered = answers.filter((a) => a !== null).length;
@@ -26,10 +27,9 @@ function Quiz({ courseId, quiz }: { courseId: string; quiz: QuizOutput }) {
 
   const submit = async () => {
     if (!complete) return;
-    setBusy(true);
     setError(null);
-    const outcome = await submitQuiz(courseId, answers.map((a) => a ?? -1));
-    setBusy(false);
+    const outcome = await run((key) => submitQuiz(courseId, answers.map((a) => a ?? -1), key));
+    if (!outcome) return;
     if (!outcome.ok) {
       setError(outcome.error);
       return;

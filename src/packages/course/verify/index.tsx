@@ -8,6 +8,7 @@ import type { CertificateVerifyOutput } from '../../../../types';
 import { MODULE_LABELS } from '../../../shared/labels';
 import { PageShell } from '../../../components/page-shell';
 import { Section } from '../../../components/section';
+import { useSubmit } from '../../../components/use-submit';
 import { verifyCertificate } from '../../../services/courses';
 import type { ApiError } from '../../../services/request';
 import './index.scss';
@@ -16,7 +17,7 @@ import './index.scss';
 export default function VerifyPage() {
   const { params } = useRouter();
   const [code, setCode] = useState(params.code ?? '');
-  const [busy, setBusy] = useState(false);
+  const { busy, run } = useSubmit();
   const [error, setError] = useState<ApiError | null>(null);
   const [result, setResult] = useState<{ code: string; output: CertificateVerifyOutput } | null>(null);
 
@@ -26,11 +27,10 @@ export default function VerifyPage() {
       setError({ code: 'EMPTY', message: '请输入证书验证码', status: 0 });
       return;
     }
-    setBusy(true);
     setError(null);
     setResult(null);
-    const outcome = await verifyCertificate(trimmed);
-    setBusy(false);
+    const outcome = await run(() => verifyCertificate(trimmed));
+    if (!outcome) return;
     if (outcome.ok) setResult({ code: trimmed, output: outcome.data });
     else if (outcome.error.code === 'NOT_FOUND') setResult({ code: trimmed, output: { valid: false, certificate: null } });
     else setError(outcome.error);

@@ -13,6 +13,7 @@ import { StateView } from '../../../components/state-view';
 import { LoginPrompt } from '../../../components/login-prompt';
 import { useLoggedIn } from '../../../components/use-session';
 import { useRemote } from '../../../components/use-remote';
+import { useSubmit } from '../../../components/use-submit';
 import { cancelSignup, checkInSelf, confirmOffer, getEvent, requestSubscriptions, signUp } from '../../../services/events';
 import type { ApiResult } from '../../../services/request';
 import { CheckRow } from '../../../components/check-row';
@@ -43,15 +44,14 @@ function addToCalendar(e: EventDetail): void {
 
 function MySignupCard({ event, onChange }: { event: EventDetail; onChange: (next: EventDetail) => void }) {
   const [code, setCode] = useState('');
-  const [busy, setBusy] = useState(false);
+  const { busy, run: once } = useSubmit();
   const s = event.signup;
   if (!s || event.status === 'cancelled') return null;
   const label = SIGNUP_LABELS[s.status];
 
-  const run = async (call: () => Promise<ApiResult<{ event: EventDetail; message: string }>>) => {
-    setBusy(true);
-    const result = await call();
-    setBusy(false);
+  const run = async (call: (key: string) => Promise<ApiResult<{ event: EventDetail; message: string }>>, name: string) => {
+    const result = await once(call, name);
+    if (!result) return;
     if (!result.ok) return toast(result.error.message);
     toast(result.data.message, 'success');
     onChange(result.data.event);
@@ -59,9 +59,8 @@ function MySignupCard({ event, onChange }: { event: EventDetail; onChange: (next
 
   const checkIn = async (text: string) => {
     if (text.trim() === '') return toast('请输入现场展示的 6 位签到码');
-    setBusy(true);
-    const result = await checkInSelf(event.id, text);
-    setBusy(false);
+    const result = await once(() => checkInSelf(event.id, text), 'checkin');
+    if (!result) return;
     if (!result.ok) return toast(result.error.message);
     toast(result.data.message, 'success');
     const again = await getEvent(event.id);
@@ -69,6 +68,7 @@ function MySignupCard({ event, onChange }: { event: EventDetail; onChange: (next
   };
 
   const scan = async () => {
+    if (busy) return;
     try {
       const res = await Taro.scanCode({ onlyFromCamera: true, scanType: ['qrCode'] });
       await checkIn(res.result);
@@ -98,7 +98,7 @@ function MySignupCard({ event, onChange }: { event: EventDetail; onChange: (next
       {s.status === 'offered' ? (
         <View className='xq-event__offer'>
           <Text className='xq-event__note'>有名额空出，已为您保留。请在 {dayjs(s.offerExpiresAt).format('M月D日 HH:mm')} 前确认，逾期将顺延给下一位候补家长。</Text>
-          <Button block type='primary' loading={busy} disabled={busy} onClick={() => void run(() => confirmOffer(event.id))}>
+          <Button block type='primary' loading={busy} disabled={busy} onClick={() => void run((key) => confirmOffer(event.id, key), 'confirm')}>
             确认参加
           </Button>
         </View>
@@ -115,7 +115,7 @@ function MySignupCard({ event, onChange }: { event: EventDetail; onChange: (next
             </Button>
           </View>
           {WEAPP ? (
-            <Button block fill='outline' type='primary' icon={<Scan />} onClick={() => void scan()}>
+            <Button block fill='outline' type='primary' icon={<Scan />} loading={busy} disabled={busy} onClick={() => void scan()}>
               扫码签到
             </Button>
           ) : null}
@@ -123,7 +123,7 @@ function MySignupCard({ event, onChange }: { event: EventDetail; onChange: (next
       ) : null}
       {(s.status === 'confirmed' || s.status === 'waitlisted' || s.status === 'offered') && !s.checkedInAt && !event.ended ? (
         <Text className='xq-event__cancel' onClick={() => void Taro.showModal({ title: '取消报名', content: '确定取消报名吗？名额将递补给候补的家长。', confirmText: '取消报名', cancelText: '再想想' }).then((r) => {
-          if (r.confirm) void run(() => cancelSignup(event.id));
+          if (r.confirm) void run(() => cancelSignup(event.id), 'cancel');
         })}>
           取消报名
         </Text>
@@ -134,15 +134,13 @@ function MySignupCard({ event, onChange }: { event: EventDetail; onChange: (next
 
 function EventView({ event, onChange }: { event: EventDetail; onChange: (next: EventDetail) => void }) {
   const [companion, setCompanion] = useState(false);
-  const [busy, setBusy] = useState(false);
+  const { busy, run } = useSubmit();
   const active = event.signup && ['confirmed', 'waitlisted', 'offered'].includes(event.signup.status);
   const full = event.seatsTaken >= event.capacity || event.waitlistLength > 0;
 
   const submit = async () => {
-    setBusy(true);
-    const accepted = await requestSubscriptions();
-    const result = await signUp(event.id, companion, accepted);
-    setBusy(false);
+    const result = await run(async (key) => signUp(event.id, companion, await requestSubscriptions(), key));
+    if (!result) return;
     if (!result.ok) return toast(result.error.message);
     toast(result.data.message, result.data.event.signup?.status === 'confirmed' ? 'success' : 'none');
     onChange(result.data.event);

@@ -7,6 +7,7 @@ import type { EventDetail, EventHost, EventInput } from '../../../../types';
 import { PageShell } from '../../../components/page-shell';
 import { Section } from '../../../components/section';
 import { StateView } from '../../../components/state-view';
+import { useSubmit } from '../../../components/use-submit';
 import { createEvent, getEvent, getManage, updateEvent } from '../../../services/events';
 import { CheckRow } from '../../../components/check-row';
 import { eventRoutes, toast } from '../lib/nav';
@@ -79,7 +80,7 @@ export default function EditEventPage() {
   const [form, setForm] = useState<Form>(() => initialForm());
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [loadError, setLoadError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, run, hold } = useSubmit();
 
   useEffect(() => {
     void (async () => {
@@ -113,15 +114,15 @@ export default function EditEventPage() {
     if (form.mode === 'online' && !form.onlineUrl.trim().startsWith('https://')) local.onlineUrl = '请填写以 https:// 开头的参加链接';
     setErrors(local);
     if (Object.keys(local).length) return toast('请检查标红的内容');
-    setBusy(true);
     const input = toInput(form, hosts[form.hostIndex] as EventHost);
-    const result = editing ? await updateEvent(editing, input) : await createEvent(input);
-    setBusy(false);
+    const result = await run((key) => (editing ? updateEvent(editing, input, key) : createEvent(input, key)));
+    if (!result) return;
     if (!result.ok) {
       const details = (result.error as { details?: { path: string; message: string }[] }).details;
       if (details) setErrors(Object.fromEntries(details.map((d) => [d.path.replace('body.', ''), d.message])));
       return toast(result.error.message);
     }
+    hold();
     toast(editing ? '已保存' : '已发布', 'success');
     void Taro.redirectTo({ url: eventRoutes.roster(result.data.id) });
   };

@@ -11,6 +11,7 @@ import { Pill } from '../../../components/pill';
 import { Section } from '../../../components/section';
 import { StateView } from '../../../components/state-view';
 import { useRemote } from '../../../components/use-remote';
+import { useSubmit } from '../../../components/use-submit';
 import {
   cancelEvent, checkInTicket, downloadFile, getCheckinCode, getRoster, keepSigninSheet, listEvidence, readFileBase64, uploadEvidence,
 } from '../../../services/events';
@@ -93,15 +94,14 @@ export default function RosterPage() {
   const loader = useCallback(() => loadRoster(id), [id]);
   const { state, retry } = useRemote(loader, { enabled: id !== '' });
   const [ticket, setTicket] = useState('');
-  const [busy, setBusy] = useState(false);
+  const { busy, run } = useSubmit();
   const [showCode, setShowCode] = useState(false);
   const [last, setLast] = useState<string | null>(null);
 
   const checkIn = async (code: string) => {
     if (code.trim() === '') return toast('请输入或扫描家长的签到码');
-    setBusy(true);
-    const r = await checkInTicket(id, code);
-    setBusy(false);
+    const r = await run(() => checkInTicket(id, code), 'checkin');
+    if (!r) return;
     if (!r.ok) {
       setLast(r.error.message);
       return toast(r.error.message);
@@ -113,6 +113,7 @@ export default function RosterPage() {
   };
 
   const scan = async () => {
+    if (busy) return;
     try {
       const res = await Taro.scanCode({ onlyFromCamera: true, scanType: ['qrCode'] });
       await checkIn(res.result);
@@ -122,6 +123,7 @@ export default function RosterPage() {
   };
 
   const upload = async (kind: 'agenda' | 'photo') => {
+    if (busy) return;
     try {
       const picked = kind === 'photo' || !WEAPP
         ? (await Taro.chooseImage({ count: 1, sizeType: ['compressed'] })).tempFiles.map((f) => ({ path: f.path, name: f.originalFileObj?.name ?? `${EVIDENCE_KIND_LABELS[kind]}.jpg` }))
@@ -129,8 +131,9 @@ export default function RosterPage() {
       const file = picked[0];
       if (!file) return;
       Taro.showLoading({ title: '上传中' });
-      const r = await uploadEvidence(id, { kind, filename: file.name, dataBase64: await readFileBase64(file.path) });
+      const r = await run(async (key) => uploadEvidence(id, { kind, filename: file.name, dataBase64: await readFileBase64(file.path) }, key), kind);
       Taro.hideLoading();
+      if (!r) return;
       if (!r.ok) return toast(r.error.message);
       toast('已上传', 'success');
       void retry();
@@ -140,17 +143,20 @@ export default function RosterPage() {
   };
 
   const archive = async () => {
-    const r = await keepSigninSheet(id);
+    const r = await run((key) => keepSigninSheet(id, key), 'archive');
+    if (!r) return;
     if (!r.ok) return toast(r.error.message);
     toast('签到表已存档', 'success');
     void retry();
   };
 
   const cancel = async () => {
+    if (busy) return;
     const answer = await Taro.showModal({ title: '取消活动', content: '将通知所有已报名和候补的家长。', editable: true, placeholderText: '请填写取消原因', confirmText: '取消活动', cancelText: '不取消' } as Taro.showModal.Option);
     if (!answer.confirm) return;
     const reason = (answer as { content?: string }).content?.trim() || '主办方临时调整';
-    const r = await cancelEvent(id, reason);
+    const r = await run((key) => cancelEvent(id, reason, key), 'cancel');
+    if (!r) return;
     if (!r.ok) return toast(r.error.message);
     toast('活动已取消，已通知家长', 'success');
     void retry();
@@ -193,7 +199,7 @@ export default function RosterPage() {
           </View>
           {last ? <Text className='xq-roster__last'>{last}</Text> : null}
           <View className='xq-roster__actions'>
-            {WEAPP ? <Button type='primary' onClick={() => void scan()}>扫描家长签到码</Button> : null}
+            {WEAPP ? <Button type='primary' loading={busy} disabled={busy} onClick={() => void scan()}>扫描家长签到码</Button> : null}
             <Button fill='outline' type='primary' onClick={() => setShowCode(!showCode)}>
               {showCode ? '收起现场签到码' : '展示现场签到码'}
             </Button>
@@ -219,16 +225,16 @@ export default function RosterPage() {
           <Button size='small' fill='outline' type='primary' onClick={() => void downloadFile(`/api/events/${id}/signin-sheet`, `${event.title}-签到表.csv`).then((r) => !r.ok && toast(r.error.message))}>
             导出签到表
           </Button>
-          {started ? <Button size='small' fill='outline' type='primary' onClick={() => void archive()}>存档签到表</Button> : null}
-          <Button size='small' fill='outline' type='primary' onClick={() => void upload('agenda')}>上传议程</Button>
-          <Button size='small' fill='outline' type='primary' onClick={() => void upload('photo')}>上传照片</Button>
+          {started ? <Button size='small' fill='outline' type='primary' loading={busy} disabled={busy} onClick={() => void archive()}>存档签到表</Button> : null}
+          <Button size='small' fill='outline' type='primary' disabled={busy} onClick={() => void upload('agenda')}>上传议程</Button>
+          <Button size='small' fill='outline' type='primary' disabled={busy} onClick={() => void upload('photo')}>上传照片</Button>
         </View>
       </Section>
 
       {open ? (
         <View className='xq-roster__manage'>
           <Button fill='outline' type='primary' onClick={() => go(eventRoutes.edit(id))}>修改活动</Button>
-          <Button fill='outline' type='danger' onClick={() => void cancel()}>取消活动</Button>
+          <Button fill='outline' type='danger' loading={busy} disabled={busy} onClick={() => void cancel()}>取消活动</Button>
         </View>
       ) : (
         <View className='xq-roster__manage'>

@@ -11,6 +11,7 @@ import { PageShell } from '../../../components/page-shell';
 import { SafetyCard } from '../../../components/safety-card';
 import { Section } from '../../../components/section';
 import { useLoggedIn } from '../../../components/use-session';
+import { useSubmit } from '../../../components/use-submit';
 import { askNoticeSubscription, bindChild, noticeTemplateIds } from '../../../services/notices';
 import { Chips, Field, fieldErrors } from '../lib/form';
 import { RELATIONS } from '../lib/labels';
@@ -68,7 +69,7 @@ export default function BindPage() {
   const [consent, setConsent] = useState(false);
   const [phoneCode, setPhoneCode] = useState<string | null>(null);
   const [errors, setErrors] = useState<Errors>({});
-  const [busy, setBusy] = useState(false);
+  const { busy, run } = useSubmit();
   const [bound, setBound] = useState<BoundChild | null>(null);
   const [templateIds, setTemplateIds] = useState<string[]>([]);
   const weapp = process.env.TARO_ENV === 'weapp';
@@ -83,11 +84,12 @@ export default function BindPage() {
     const local = checkBindForm(code, relation, consent);
     setErrors(local);
     if (Object.keys(local).length > 0 || !relation) return;
-    setBusy(true);
-    // WeChat asks for the subscription only straight from a tap: nothing is awaited before it.
-    const acceptSchoolNotice = await askNoticeSubscription(templateIds);
-    const result = await bindChild({ code: code.trim(), relation, noticeConsent: consent, phoneCode, acceptSchoolNotice });
-    setBusy(false);
+    const result = await run(async (key) => {
+      // WeChat asks for the subscription only straight from a tap: nothing is awaited before it.
+      const acceptSchoolNotice = await askNoticeSubscription(templateIds);
+      return bindChild({ code: code.trim(), relation, noticeConsent: consent, phoneCode, acceptSchoolNotice }, key);
+    });
+    if (!result) return;
     // A phone code is good for one check only: ask again after any refusal.
     setPhoneCode(null);
     if (result.ok) {

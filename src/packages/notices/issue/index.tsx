@@ -11,6 +11,7 @@ import { SafetyCard } from '../../../components/safety-card';
 import { Section } from '../../../components/section';
 import { StateView } from '../../../components/state-view';
 import { useRemote } from '../../../components/use-remote';
+import { useSubmit } from '../../../components/use-submit';
 import { getMe } from '../../../services/me';
 import { getNotice, getNoticeSettings, issueNotice, listStudents } from '../../../services/notices';
 import type { ApiResult } from '../../../services/request';
@@ -164,7 +165,7 @@ function Editor({ schoolId, start }: { schoolId: string; start: IssueStart }) {
   const { settings } = start;
   const [form, setForm] = useState<IssueForm>(() => startForm(start));
   const [errors, setErrors] = useState<IssueErrors>({});
-  const [busy, setBusy] = useState(false);
+  const { busy, run, hold } = useSubmit();
   const [noGuardians, setNoGuardians] = useState(false);
 
   const set = <K extends keyof IssueForm>(key: K, value: IssueForm[K]) => {
@@ -193,15 +194,15 @@ function Editor({ schoolId, start }: { schoolId: string; start: IssueStart }) {
     const local = checkIssue(form);
     setErrors(local);
     if (Object.keys(local).length > 0) return toast('请检查标红的内容');
-    setBusy(true);
-    const result = await issueNotice(toNoticeInput(form));
-    setBusy(false);
+    const result = await run((key) => issueNotice(toNoticeInput(form), key));
+    if (!result) return;
     if (!result.ok) {
       if (result.error.code === 'NO_GUARDIANS') setNoGuardians(true);
       const byField = fieldErrors(result.error.details);
       setErrors({ ...byField, student: byField.studentId, form: result.error.message });
       return toast(result.error.message);
     }
+    hold();
     toast(result.data.status === 'pending_approval' ? '已提交审批' : '已发出', 'success');
     void Taro.redirectTo({ url: noticeRoutes.view(result.data.id) });
   };

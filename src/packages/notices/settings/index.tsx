@@ -9,6 +9,7 @@ import { SafetyCard } from '../../../components/safety-card';
 import { Section } from '../../../components/section';
 import { StateView } from '../../../components/state-view';
 import { useRemote } from '../../../components/use-remote';
+import { useSubmit } from '../../../components/use-submit';
 import { getNoticeSettings, saveNoticeSettings } from '../../../services/notices';
 import { Field } from '../lib/form';
 import { toast } from '../lib/nav';
@@ -81,7 +82,7 @@ function Editor({ schoolId, initial }: { schoolId: string; initial: NoticeSettin
   const [settings, setSettings] = useState(initial);
   const [form, setForm] = useState<SettingsForm>(() => toForm(initial));
   const [errors, setErrors] = useState<Record<string, string>>({});
-  const [busy, setBusy] = useState(false);
+  const { busy, run } = useSubmit();
 
   const editable = settings.canEdit;
   const set = <K extends keyof SettingsForm>(key: K, value: SettingsForm[K]) => {
@@ -97,9 +98,8 @@ function Editor({ schoolId, initial }: { schoolId: string; initial: NoticeSettin
     const local = checkSettings(form);
     setErrors(local);
     if (Object.keys(local).length) return toast('请检查标红的内容');
-    setBusy(true);
-    const r = await saveNoticeSettings(schoolId, toInput(form));
-    setBusy(false);
+    const r = await run(() => saveNoticeSettings(schoolId, toInput(form)));
+    if (!r) return;
     if (!r.ok) {
       const byPath = Object.fromEntries((r.error.details ?? []).map((d) => [d.path.replace(/^body\./, '').split('.').slice(0, 2).join('.'), d.message]));
       setErrors({ ...byPath, form: r.error.message });

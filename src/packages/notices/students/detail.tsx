@@ -8,6 +8,7 @@ import { Pill } from '../../../components/pill';
 import { Section } from '../../../components/section';
 import { StateView } from '../../../components/state-view';
 import { useRemote } from '../../../components/use-remote';
+import { useSubmit } from '../../../components/use-submit';
 import type { ApiResult } from '../../../services/request';
 import { createBindingCode, getStudentGuardians, revokeBindingCode, revokeGuardianship } from '../../../services/notices';
 import { Chips, Field } from '../lib/form';
@@ -61,14 +62,13 @@ function NewCode({ studentId, onCreated }: { studentId: string; onCreated: (c: B
   const [phone, setPhone] = useState('');
   const [days, setDays] = useState<(typeof DAYS)[number]>('7');
   const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
+  const { busy, run } = useSubmit();
   const submit = async () => {
     const p = phone.trim();
     if (p && !/^1[3-9]\d{9}$/.test(p)) return setError('请填写 11 位手机号，或留空');
-    setBusy(true);
     setError('');
-    const r = await createBindingCode(studentId, { relation: slot === 'any' ? null : slot, phone: p || null, expiresInDays: Number(days) });
-    setBusy(false);
+    const r = await run((key) => createBindingCode(studentId, { relation: slot === 'any' ? null : slot, phone: p || null, expiresInDays: Number(days) }, key));
+    if (!r) return;
     if (!r.ok) return setError(r.error.message);
     setPhone('');
     onCreated(r.data);
@@ -105,9 +105,11 @@ export function StudentDetail({ schoolId, studentId }: { schoolId: string; stude
     return r;
   }, [studentId]);
   const { state, retry, reload } = useRemote(loader, { loadOnMount: true });
+  const { busy, run } = useSubmit();
 
   const apply = async (call: () => Promise<ApiResult<StudentGuardiansOutput>>, done: string) => {
-    const r = await call();
+    const r = await run(call);
+    if (!r) return;
     if (!r.ok) return toast(r.error.message);
     setFresh(r.data);
     toast(done, 'success');
@@ -149,6 +151,8 @@ export function StudentDetail({ schoolId, studentId }: { schoolId: string; stude
               size='small'
               fill='outline'
               type='danger'
+              loading={busy}
+              disabled={busy}
               onClick={async () => {
                 if (!(await confirm('解除绑定', `解除后，${g.displayName}将不再收到、也不能再打开${student.name}的告知书。`, '解除绑定'))) return;
                 await apply(() => revokeGuardianship(g.id), '已解除绑定');
@@ -192,6 +196,8 @@ export function StudentDetail({ schoolId, studentId }: { schoolId: string; stude
                   size='small'
                   fill='outline'
                   type='default'
+                  loading={busy}
+                  disabled={busy}
                   onClick={async () => {
                     if (!(await confirm('作废绑定码', '作废后这个绑定码不能再使用。', '作废'))) return;
                     await apply(() => revokeBindingCode(c.id), '已作废');

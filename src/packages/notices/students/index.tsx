@@ -10,6 +10,7 @@ import { SafetyCard } from '../../../components/safety-card';
 import { Section } from '../../../components/section';
 import { StateView } from '../../../components/state-view';
 import { useRemote } from '../../../components/use-remote';
+import { useSubmit } from '../../../components/use-submit';
 import { addStudent, listStudents } from '../../../services/notices';
 import { Chips, Field, fieldErrors } from '../lib/form';
 import { toast } from '../lib/nav';
@@ -19,7 +20,7 @@ import './index.scss';
 function AddStudent({ schoolId, onAdded }: { schoolId: string; onAdded: (s: StudentSummary) => void }) {
   const [v, setV] = useState<StudentInput>({ name: '', grade: '', className: '', stage: 'primary' });
   const [errors, setErrors] = useState<Record<string, string>>({});
-  const [busy, setBusy] = useState(false);
+  const { busy, run } = useSubmit();
   const set = <K extends keyof StudentInput>(key: K, value: StudentInput[K]) => {
     setV((prev) => ({ ...prev, [key]: value }));
     setErrors((prev) => ({ ...prev, [key]: '' }));
@@ -31,9 +32,8 @@ function AddStudent({ schoolId, onAdded }: { schoolId: string; onAdded: (s: Stud
     if (!v.className.trim()) local.className = '请填写班级';
     setErrors(local);
     if (Object.keys(local).length) return;
-    setBusy(true);
-    const r = await addStudent(schoolId, { name: v.name.trim(), grade: v.grade.trim(), className: v.className.trim(), stage: v.stage });
-    setBusy(false);
+    const r = await run((key) => addStudent(schoolId, { name: v.name.trim(), grade: v.grade.trim(), className: v.className.trim(), stage: v.stage }, key));
+    if (!r) return;
     if (!r.ok) {
       setErrors({ ...fieldErrors(r.error.details), form: r.error.message });
       return;

@@ -4,6 +4,7 @@ import { useState } from 'react';
 import type { AcknowledgeInput, NoticeChoice, NoticeGuardianView } from '../../../../types';
 import { CheckRow } from '../../../components/check-row';
 import { Section } from '../../../components/section';
+import { useSubmit } from '../../../components/use-submit';
 import { acknowledgeNotice } from '../../../services/notices';
 import { Chips, Field, fieldErrors } from '../lib/form';
 import { CHOICES, CHOICE_HINTS, CHOICE_LABELS } from '../lib/labels';
@@ -64,7 +65,7 @@ export interface AckFormProps {
 export function AckForm({ notice, onDone, reload }: AckFormProps) {
   const [v, setV] = useState<AckValues>(EMPTY);
   const [errors, setErrors] = useState<AckErrors>({});
-  const [busy, setBusy] = useState(false);
+  const { busy, run } = useSubmit();
   const slots = notice.content?.meetingSlots ?? [];
 
   const set = <K extends keyof AckValues>(key: K, value: AckValues[K], errorKey: keyof AckErrors = key as keyof AckErrors) => {
@@ -79,9 +80,8 @@ export function AckForm({ notice, onDone, reload }: AckFormProps) {
       toast('请完成标红的内容');
       return;
     }
-    setBusy(true);
-    const result = await acknowledgeNotice(notice.id, toAckInput(v));
-    setBusy(false);
+    const result = await run((key) => acknowledgeNotice(notice.id, toAckInput(v), key));
+    if (!result) return;
     if (result.ok) {
       toast('已提交确认', 'success');
       onDone(result.data);

@@ -10,6 +10,7 @@ import { SafetyCard } from '../../../components/safety-card';
 import { Section } from '../../../components/section';
 import { StateView } from '../../../components/state-view';
 import { useRemote } from '../../../components/use-remote';
+import { useSubmit } from '../../../components/use-submit';
 import { getMe } from '../../../services/me';
 import { approveNotice, closeNotice, closeReferral, completeNoticeTask, rejectNotice } from '../../../services/notices';
 import type { ApiResult } from '../../../services/request';
@@ -23,7 +24,8 @@ import { Watermark } from '../lib/secure';
 import { SignaturePad } from '../lib/signature-pad';
 import './index.scss';
 
-type Act = (call: () => Promise<ApiResult<NoticeStaffView>>, done: string) => Promise<boolean>;
+/** Runs one action of the view (named, for its idempotency key) unless another is in flight; resolves whether it succeeded. */
+type Act = (call: (key: string) => Promise<ApiResult<NoticeStaffView>>, done: string, name: string) => Promise<boolean>;
 
 function Step({ done, children }: { done: boolean; children: string }) {
   return (
@@ -77,17 +79,17 @@ export function RecipientReceipt({ r }: { r: NoticeRecipientView }) {
   );
 }
 
-/** Picks an outcome among chips and submits it; the submit button waits while the call runs. */
-function OutcomePicker<T extends string>({ options, labels, submitText, onSubmit, onCancel }: {
+/** Picks an outcome among chips and submits it; the submit button waits while a call of the view runs. */
+function OutcomePicker<T extends string>({ options, labels, submitText, busy, onSubmit, onCancel }: {
   options: readonly T[];
   labels: Record<T, string>;
   submitText: string;
+  busy: boolean;
   /** Resolves whether the call succeeded. */
   onSubmit: (outcome: T) => Promise<boolean>;
   onCancel?: () => void;
 }) {
   const [outcome, setOutcome] = useState<T | null>(null);
-  const [busy, setBusy] = useState(false);
   return (
     <View className='xq-notice__work'>
       <Chips options={options} value={outcome} label={(o) => labels[o]} onChange={setOutcome} />
@@ -99,10 +101,7 @@ function OutcomePicker<T extends string>({ options, labels, submitText, onSubmit
           loading={busy}
           onClick={async () => {
             if (!outcome) return;
-            setBusy(true);
-            const ok = await onSubmit(outcome);
-            setBusy(false);
-            if (ok) onCancel?.();
+            if (await onSubmit(outcome)) onCancel?.();
           }}
         >
           {submitText}
@@ -117,7 +116,7 @@ function OutcomePicker<T extends string>({ options, labels, submitText, onSubmit
   );
 }
 
-function TaskCard({ task, canWork, act }: { task: NoticeTask; canWork: boolean; act: Act }) {
+function TaskCard({ task, canWork, busy, act }: { task: NoticeTask; canWork: boolean; busy: boolean; act: Act }) {
   const [working, setWorking] = useState(false);
   const open = task.status === 'open';
   return (
@@ -135,7 +134,8 @@ function TaskCard({ task, canWork, act }: { task: NoticeTask; canWork: boolean; 
             options={TASK_OUTCOMES}
             labels={TASK_OUTCOME_LABELS}
             submitText='确认完成'
-            onSubmit={(outcome) => act(() => completeNoticeTask(task.id, outcome), '任务已完成')}
+            busy={busy}
+            onSubmit={(outcome) => act((key) => completeNoticeTask(task.id, outcome, key), '任务已完成', `task:${task.id}`)}
             onCancel={() => setWorking(false)}
           />
         ) : (
@@ -150,7 +150,7 @@ function TaskCard({ task, canWork, act }: { task: NoticeTask; canWork: boolean; 
   );
 }
 
-function ReferralCard({ referral, canClose, act }: { referral: Referral; canClose: boolean; act: Act }) {
+function ReferralCard({ referral, canClose, busy, act }: { referral: Referral; canClose: boolean; busy: boolean; act: Act }) {
   const open = referral.status === 'open';
   return (
     <View className='xq-notice__task'>
@@ -167,18 +167,18 @@ function ReferralCard({ referral, canClose, act }: { referral: Referral; canClos
           options={REFERRAL_OUTCOMES}
           labels={REFERRAL_OUTCOME_LABELS}
           submitText='结束转介'
-          onSubmit={(outcome) => act(() => closeReferral(referral.id, outcome), '转介已结束')}
+          busy={busy}
+          onSubmit={(outcome) => act((key) => closeReferral(referral.id, outcome, key), '转介已结束', `referral:${referral.id}`)}
         />
       ) : null}
     </View>
   );
 }
 
-function Approval({ view, act }: { view: NoticeStaffView; act: Act }) {
+function Approval({ view, busy, act }: { view: NoticeStaffView; busy: boolean; act: Act }) {
   const [rejecting, setRejecting] = useState(false);
   const [reason, setReason] = useState('');
   const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
   return (
     <Section title='审批'>
       <Text className='xq-notice__muted'>本校要求告知书经第二位老师审批后才会发出。请核对内容与监护人后决定。</Text>
@@ -194,9 +194,7 @@ function Approval({ view, act }: { view: NoticeStaffView; act: Act }) {
               disabled={busy}
               onClick={async () => {
                 if (reason.trim().length < 2) return setError('请写明退回原因');
-                setBusy(true);
-                await act(() => rejectNotice(view.id, reason.trim()), '已退回');
-                setBusy(false);
+                await act((key) => rejectNotice(view.id, reason.trim(), key), '已退回', 'reject');
               }}
             >
               确认退回
@@ -213,15 +211,13 @@ function Approval({ view, act }: { view: NoticeStaffView; act: Act }) {
             loading={busy}
             disabled={busy}
             onClick={async () => {
-              if (!(await confirm('审批通过', '通过后告知书将立即发送给该学生的全部监护人。', '通过'))) return;
-              setBusy(true);
-              await act(() => approveNotice(view.id), '已审批并发送');
-              setBusy(false);
+              if (busy || !(await confirm('审批通过', '通过后告知书将立即发送给该学生的全部监护人。', '通过'))) return;
+              await act((key) => approveNotice(view.id, key), '已审批并发送', 'approve');
             }}
           >
             审批通过并发送
           </Button>
-          <Button fill='outline' type='danger' onClick={() => setRejecting(true)}>
+          <Button fill='outline' type='danger' disabled={busy} onClick={() => setRejecting(true)}>
             退回修改
           </Button>
         </View>
@@ -235,12 +231,13 @@ export function StaffNotice({ view, onChanged }: { view: NoticeStaffView; onChan
   const me = useRemote(getMe, { loadOnMount: true });
   const [openedAt] = useState(() => when(dayjs().toISOString()));
   const canWrite = me.state.status === 'ready' && me.state.data.roles.some((r) => r.role === 'school_psychologist' && r.scopeId === view.school.id);
-  const [closing, setClosing] = useState(false);
+  const { busy, run } = useSubmit();
   const status = STATUS_VIEW[view.status];
   const p = view.permissions;
 
-  const act: Act = async (call, done) => {
-    const result = await call();
+  const act: Act = async (call, done, name) => {
+    const result = await run(call, name);
+    if (!result) return false;
     if (!result.ok) {
       toast(result.error.message);
       return false;
@@ -251,10 +248,8 @@ export function StaffNotice({ view, onChanged }: { view: NoticeStaffView; onChan
   };
 
   const close = async () => {
-    if (!(await confirm('结案', `结案后不再跟进，告知书内容将在学校设定的保存期限后删除（送达与确认记录保留）。`, '确认结案'))) return;
-    setClosing(true);
-    await act(() => closeNotice(view.id), '已结案');
-    setClosing(false);
+    if (busy || !(await confirm('结案', `结案后不再跟进，告知书内容将在学校设定的保存期限后删除（送达与确认记录保留）。`, '确认结案'))) return;
+    await act((key) => closeNotice(view.id, key), '已结案', 'close');
   };
 
   const openTasks = view.tasks.filter((t) => t.status === 'open').length;
@@ -285,7 +280,7 @@ export function StaffNotice({ view, onChanged }: { view: NoticeStaffView; onChan
         </View>
       </View>
 
-      {p.canApprove && view.status === 'pending_approval' ? <Approval view={view} act={act} /> : null}
+      {p.canApprove && view.status === 'pending_approval' ? <Approval view={view} busy={busy} act={act} /> : null}
       {view.status === 'rejected' && !canWrite && view.rejectionReason ? (
         <Section title='已退回'>
           <Text className='xq-notice__line'>退回意见：{view.rejectionReason}</Text>
@@ -328,7 +323,7 @@ export function StaffNotice({ view, onChanged }: { view: NoticeStaffView; onChan
       {view.tasks.length > 0 ? (
         <Section title='跟进任务' extra={openTasks > 0 ? `${openTasks} 项待处理` : '全部完成'}>
           {view.tasks.map((t) => (
-            <TaskCard key={t.id} task={t} canWork={p.canWorkTasks} act={act} />
+            <TaskCard key={t.id} task={t} canWork={p.canWorkTasks} busy={busy} act={act} />
           ))}
         </Section>
       ) : null}
@@ -336,7 +331,7 @@ export function StaffNotice({ view, onChanged }: { view: NoticeStaffView; onChan
       {view.referrals.length > 0 ? (
         <Section title='转介'>
           {view.referrals.map((r) => (
-            <ReferralCard key={r.id} referral={r} canClose={p.canCloseReferral} act={act} />
+            <ReferralCard key={r.id} referral={r} canClose={p.canCloseReferral} busy={busy} act={act} />
           ))}
         </Section>
       ) : null}
@@ -358,7 +353,7 @@ export function StaffNotice({ view, onChanged }: { view: NoticeStaffView; onChan
       </Section>
 
       {p.canClose && view.status === 'sent' ? (
-        <Button block fill='outline' type='default' loading={closing} disabled={closing} onClick={() => void close()}>
+        <Button block fill='outline' type='default' loading={busy} disabled={busy} onClick={() => void close()}>
           结案
         </Button>
       ) : null}

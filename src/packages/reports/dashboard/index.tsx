@@ -10,6 +10,7 @@ import { PageShell } from '../../../components/page-shell';
 import { Section } from '../../../components/section';
 import { StateView } from '../../../components/state-view';
 import { useRemote } from '../../../components/use-remote';
+import { useSubmit } from '../../../components/use-submit';
 import { closeReportPeriod, downloadReport, getReportDashboard } from '../../../services/reports';
 import { Columns, RateBars, RateColumns } from '../components/charts';
 import './index.scss';
@@ -111,23 +112,31 @@ function Dashboard({ data, onOpen, onClosed }: { data: ReportDashboardOutput; on
   const { figures, period, unit } = data;
   const cov = figures.coverage;
   const [busy, setBusy] = useState<string | null>(null);
+  const { busy: inFlight, run } = useSubmit();
+  /** Runs one call of the page at a time; `busy` names the button that shows it. */
+  const once = <T,>(what: string, call: (key: string) => Promise<T>) => run(async (key) => {
+    setBusy(what);
+    try {
+      return await call(key);
+    } finally {
+      setBusy(null);
+    }
+  }, what);
   const isRegion = unit.type === 'province' || unit.type === 'city' || unit.type === 'district';
   const ended = period.to < dayjs().format('YYYY-MM');
   const withStations = data.children.filter((c) => c.figures.coverage.stations > 0 && c.unit.type !== 'school');
   const months = data.trend.map((p) => `${Number(p.month.slice(5))}月`);
   const cells = data.learningCells.filter((c) => c.enrolments.value !== 0 || c.completions.value !== 0 || c.learningHours > 0);
   const exportAs = async (format: 'csv' | 'xlsx') => {
-    setBusy(format);
-    const r = await downloadReport({ unitId: unit.id, period: period.key, format }, `${unit.name}-统计-${period.key}.${format}`);
-    setBusy(null);
-    if (!r.ok) Taro.showToast({ title: r.error.message, icon: 'none' }).catch(() => undefined);
+    const r = await once(format, () => downloadReport({ unitId: unit.id, period: period.key, format }, `${unit.name}-统计-${period.key}.${format}`));
+    if (r && !r.ok) Taro.showToast({ title: r.error.message, icon: 'none' }).catch(() => undefined);
   };
   const close = async () => {
+    if (inFlight) return;
     const ok = await Taro.showModal({ title: '关账', content: `关账后 ${unit.name} ${period.label} 的数据将被冻结（生成 SHA-256 摘要），之后的变动列为更正。确定关账？` }).catch(() => ({ confirm: false }));
     if (!ok.confirm) return;
-    setBusy('close');
-    const r = await closeReportPeriod(unit.id, period.key);
-    setBusy(null);
+    const r = await once('close', (key) => closeReportPeriod(unit.id, period.key, key));
+    if (!r) return;
     if (!r.ok) Taro.showToast({ title: r.error.message, icon: 'none' }).catch(() => undefined);
     else onClosed();
   };
@@ -265,7 +274,7 @@ function Dashboard({ data, onOpen, onClosed }: { data: ReportDashboardOutput; on
               )}
             </View>
           ) : ended ? (
-            <Button size='small' type='primary' fill='outline' loading={busy === 'close'} onClick={() => void close()}>关账（冻结本期数据）</Button>
+            <Button size='small' type='primary' fill='outline' loading={busy === 'close'} disabled={inFlight} onClick={() => void close()}>关账（冻结本期数据）</Button>
           ) : (
             <Text className='xq-rpt__note'>统计期间结束后可关账。</Text>
           )}
@@ -273,8 +282,8 @@ function Dashboard({ data, onOpen, onClosed }: { data: ReportDashboardOutput; on
       ) : null}
 
       <View className='xq-rpt__exports'>
-        <Button type='primary' loading={busy === 'xlsx'} onClick={() => void exportAs('xlsx')}>导出 Excel</Button>
-        <Button type='default' loading={busy === 'csv'} onClick={() => void exportAs('csv')}>导出 CSV</Button>
+        <Button type='primary' loading={busy === 'xlsx'} disabled={inFlight} onClick={() => void exportAs('xlsx')}>导出 Excel</Button>
+        <Button type='default' loading={busy === 'csv'} disabled={inFlight} onClick={() => void exportAs('csv')}>导出 CSV</Button>
       </View>
       <Text className='xq-rpt__note xq-rpt__footnote'>少于 5 人的数字显示为“&lt;5”。数据更新于 {dayjs(data.generatedAt).format('YYYY-MM-DD HH:mm')}。</Text>
     </>
