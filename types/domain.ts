@@ -42,6 +42,35 @@ export interface School {
   name: string;
   regionId: string;
   stages: Stage[];
+  /** First day open (`YYYY-MM-DD`, China date); null when unknown (counted as open since before any record). */
+  openedOn: string | null;
+  /** Last day open (`YYYY-MM-DD`); null while open. */
+  closedOn: string | null;
+}
+
+/** PUT /api/admin/schools/:id/open-dates and /api/admin/stations/:id/open-dates (administrators; audited). */
+export interface SetOpenDatesInput {
+  openedOn: string | null;
+  closedOn: string | null;
+}
+
+/** One administrator's edit of the registry, as kept in its audit trail. */
+export interface RegistryAuditEntry {
+  id: string;
+  at: string;
+  actorId: string;
+  actorName: string;
+  entityType: 'school' | 'station';
+  entityId: string;
+  /** What was done, e.g. `open_dates`. */
+  action: string;
+  before: Record<string, string | null>;
+  after: Record<string, string | null>;
+}
+
+/** GET /api/admin/registry-audit: the edits of a school or station (or all), newest first. */
+export interface RegistryAuditOutput {
+  entries: RegistryAuditEntry[];
 }
 
 /** How parents reach a school's psychology teacher (shown on the safety card of 心理援助 and 心理异常认知 lessons). */
@@ -79,6 +108,10 @@ export interface Station {
   regionId: string;
   schoolId: string | null;
   address: string;
+  /** First day open (`YYYY-MM-DD`, China date); null when unknown. A station counts in a period's coverage only while open. */
+  openedOn: string | null;
+  /** Last day open (`YYYY-MM-DD`); null while open. */
+  closedOn: string | null;
 }
 
 /** A role held by a user, with the name of what it is scoped to. */

@@ -41,7 +41,7 @@ export interface ReportPeriod {
 
 /** Stations that held a 心理健康教育 session with parents checked in, against the target share of stations. */
 export interface CoverageFigures {
-  /** Registered stations in the unit (the denominator, stations with no activity included). */
+  /** Registered stations in the unit open at some time in the period (the denominator, stations with no activity included). */
   stations: number;
   /** Stations that held at least one such session in the period. */
   stationsHeld: number;
@@ -54,7 +54,10 @@ export interface CoverageFigures {
 
 /** Families and parents reached in the period, each counted once. */
 export interface ParticipationFigures {
-  /** Students with at least one guardian who studied online or attended a session (a family counts once). */
+  /**
+   * Households with at least one guardian who studied online or attended a session. A household is a connected set of
+   * guardians and children over active bindings: guardians of the same child, and a guardian's several children, are one.
+   */
   familiesReached: ReportCount;
   /** Parents with at least one lesson record. */
   parentsOnline: ReportCount;
@@ -65,7 +68,10 @@ export interface ParticipationFigures {
 /** Courses of one module and stage (or the total of all). */
 export interface LearningFigures {
   enrolments: ReportCount;
+  /** Completions by parents (two guardians who both finish a course are two). */
   completions: ReportCount;
+  /** Completions by households: a household completes a course when any of its guardians does, counted once, in the month of the first. */
+  householdCompletions: ReportCount;
   /** completions ÷ enrolments of the period (0–1), null when either is suppressed or there are no enrolments. */
   completionRate: number | null;
   /** Unique credited learning time, in hours with one decimal. */
@@ -122,6 +128,8 @@ export interface TrendPoint {
   attended: ReportCount;
   /** Stations of the unit that had held a 心理健康教育 session from the start of the year to the end of this month. */
   stationsHeldToDate: number;
+  /** Stations of the unit open at some time from the start of the year to the end of this month (the denominator of stationsHeldToDate). */
+  stationsToDate: number;
   /** Learning hours credited in the month. */
   learningHours: number;
 }

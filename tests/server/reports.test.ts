@@ -3,6 +3,8 @@ import path from 'node:path';
 import { createHash, randomUUID } from 'node:crypto';
 import { createApp } from '../../src/server/app';
 import { importCourses } from '../../src/server/domain/learning/content';
+import { readFigures } from '../../src/server/domain/reports/figures';
+import { parsePeriod } from '../../src/server/domain/reports/period';
 import { rebuildRollups, rollupLines } from '../../src/server/domain/reports/rebuild';
 import type { Database } from '../../src/server/storage/db';
 import { testApp, type TestApp } from '../helpers/app';
@@ -45,7 +47,12 @@ async function lessonOf(t: TestApp, slug: string, kind: 'article' | 'video'): Pr
   return row!;
 }
 
-/** A realistic mixed workload through the API: enrolments, video and article progress (one replayed late from October), a session with sign-ups and check-ins, a cancelled session, a completion, a revoked binding. */
+/**
+ * A realistic mixed workload through the API: enrolments, video and article progress (one replayed late from October), a
+ * session with sign-ups and check-ins, a cancelled session, completions, and bindings that change households: a second
+ * guardian joins family 5, family 1's parent binds to family 0's child (two households reached in November merge), family
+ * 6's parent binds a second child at another school, and family 7's binding is revoked (its household splits).
+ */
 async function workload(t: TestApp): Promise<{ families: Family[]; tok: Record<string, string> }> {
   await importCourses(t.db);
   const tok: Record<string, string> = {};
@@ -61,6 +68,7 @@ async function workload(t: TestApp): Promise<{ families: Family[]; tok: Record<s
   t.setNow(OCT);
   for (const f of families.slice(0, 2)) {
     expect((await t.call('POST', `/api/courses/${video.course}/enroll`, { token: f.tokens[0], body: {} })).status).toBe(200);
+    expect((await t.call('GET', `/api/lessons/${video.lesson}`, { token: f.tokens[0] })).status).toBe(200);
   }
   t.setNow(new Date(OCT.getTime() + 200 * SEC));
   const oct = await t.call('POST', '/api/progress', {
@@ -73,6 +81,7 @@ async function workload(t: TestApp): Promise<{ families: Family[]; tok: Record<s
   for (const f of families) {
     for (const token of f.tokens) {
       expect((await t.call('POST', `/api/courses/${article.course}/enroll`, { token, body: {} })).status).toBe(200);
+      expect((await t.call('GET', `/api/lessons/${article.lesson}`, { token })).status).toBe(200);
     }
   }
   t.setNow(new Date(NOV.getTime() + 300 * SEC));
@@ -84,7 +93,40 @@ async function workload(t: TestApp): Promise<{ families: Family[]; tok: Record<s
       expect(r.body.accepted).toBe(1);
     }
   }
-  await t.db.query(`UPDATE enrollments SET completed_at = $2 WHERE user_id = $1 AND course_id = $3`, [families[1]!.parents[0], new Date(NOV.getTime() + 400 * SEC), article.course]);
+  // Completions: family 1's parent, and both guardians of family 0 (one household, two parents).
+  const complete = (user: string | undefined, s: number) =>
+    t.db.query(`UPDATE enrollments SET completed_at = $2 WHERE user_id = $1 AND course_id = $3`, [user, new Date(NOV.getTime() + s * SEC), article.course]);
+  await complete(families[1]!.parents[0], 400);
+  await complete(families[0]!.parents[1], 405);
+  await complete(families[0]!.parents[0], 410);
+
+  // Two guardians join one household: a second guardian of family 5 binds, enrols and reads.
+  t.setNow(new Date(NOV.getTime() + 420 * SEC));
+  const [second] = await t.db.query<{ id: string }>(`INSERT INTO users (display_name) VALUES ('家长') RETURNING id`);
+  await t.db.query('INSERT INTO privacy_consents (user_id, version) VALUES ($1, $2)', [second!.id, t.deps.config.privacyVersion]);
+  await t.db.query(`INSERT INTO guardianships (student_id, user_id, relation, created_at) VALUES ($1, $2, 'father', $3)`, [families[5]!.student, second!.id, t.deps.clock()]);
+  families[5]!.parents.push(second!.id);
+  families[5]!.tokens.push(...(await sessionTokens(t.db, t.deps.config.sessionSecret, [second!.id], NOV)));
+  expect((await t.call('POST', `/api/courses/${article.course}/enroll`, { token: families[5]!.tokens[1], body: {} })).status).toBe(200);
+  expect((await t.call('GET', `/api/lessons/${article.lesson}`, { token: families[5]!.tokens[1] })).status).toBe(200);
+  // A guardian binds a second child: family 1's parent binds to family 0's child (the two households merge); family 6's
+  // parent (迎泽区) binds a younger child at 育英小学 (小店区) and studies again.
+  t.setNow(new Date(NOV.getTime() + 450 * SEC));
+  await t.db.query(`INSERT INTO guardianships (student_id, user_id, relation, created_at) VALUES ($1, $2, 'other', $3)`, [families[0]!.student, families[1]!.parents[0], t.deps.clock()]);
+  const [school] = await t.db.query<{ id: string }>(`SELECT id FROM schools WHERE name = '小店区育英小学'`);
+  const [sibling] = await t.db.query<{ id: string }>(
+    `INSERT INTO students (school_id, name, grade, class_name, stage) VALUES ($1, '学生', '一年级', '2班', 'primary') RETURNING id`, [school!.id],
+  );
+  await t.db.query(`INSERT INTO guardianships (student_id, user_id, relation, created_at) VALUES ($1, $2, 'other', $3)`, [sibling!.id, families[6]!.parents[0], t.deps.clock()]);
+  expect((await t.call('POST', `/api/courses/${video.course}/enroll`, { token: families[6]!.tokens[0], body: {} })).status).toBe(200);
+  expect((await t.call('GET', `/api/lessons/${video.lesson}`, { token: families[6]!.tokens[0] })).status).toBe(200);
+  t.setNow(new Date(NOV.getTime() + 520 * SEC));
+  for (const [token, lesson] of [[families[5]!.tokens[1], article.lesson], [families[6]!.tokens[0], video.lesson]] as const) {
+    const r = await t.call('POST', '/api/progress', {
+      token, body: { statements: [{ id: randomUUID(), lessonId: lesson, verb: lesson === article.lesson ? 'read' : 'played', segments: lesson === article.lesson ? [] : [[0, 10]], position: lesson === article.lesson ? 0 : 10, timestamp: t.deps.clock().toISOString() }] },
+    });
+    expect(r.body.accepted).toBe(1);
+  }
 
   // A 心理健康教育 session at 坞城 with three sign-ups and two check-ins; another one cancelled.
   const wucheng = await id(t, 'stations', '坞城街道家庭教育指导服务站');
@@ -140,18 +182,21 @@ function suite(name: string, open: () => Promise<Database | null>): void {
       if (db) await db.close();
     });
 
-    test('the city dashboard: coverage against 60%, families once across guardians, small counts as "<5", the district children', async () => {
+    test('the city dashboard: coverage against 60%, households once across guardians and children, small counts as "<5", the district children', async () => {
       const res = await t.call('GET', '/api/reports/dashboard?period=2026', { token: tok.federation });
       expect(res.status).toBe(200);
       const d = res.body;
       expect(d.unit).toMatchObject({ id: taiyuan, name: '太原市', type: 'city' });
       expect(d.figures.coverage).toEqual({ stations: 5, stationsHeld: 1, rate: 0.2, target: 0.6, meetsTarget: false });
-      // Eight families (family 0 has two guardians: counted once); nine parents studied online; two attended.
-      expect(d.figures.participation.familiesReached).toEqual({ value: 8, suppressed: false, text: '8' });
-      expect(d.figures.participation.parentsOnline).toEqual({ value: 9, suppressed: false, text: '9' });
+      // Nine children, seven households: families 0 and 1 are one (a parent of both), family 6's two children are one,
+      // family 5's two guardians one, family 7's revoked parent still counts for what they did while bound. Ten parents
+      // studied online; two attended.
+      expect(d.figures.participation.familiesReached).toEqual({ value: 7, suppressed: false, text: '7' });
+      expect(d.figures.participation.parentsOnline).toEqual({ value: 10, suppressed: false, text: '10' });
       expect(d.figures.participation.parentsAttended).toEqual({ value: null, suppressed: true, text: '<5' });
-      expect(d.figures.learning.enrolments.value).toBe(11);
+      expect(d.figures.learning.enrolments.value).toBe(13);
       expect(d.figures.learning.completions.text).toBe('<5');
+      expect(d.figures.learning.householdCompletions.text).toBe('<5');
       expect(d.figures.learning.completionRate).toBeNull();
       // The demo seed's two sessions of 2026 count too; the cancelled one does not.
       expect(d.figures.sessions).toMatchObject({ sessions: 3, mentalHealthSessions: 2, held: 1, mentalHealthHeld: 1, signups: { text: '<5' }, noShowRate: null });
@@ -163,7 +208,7 @@ function suite(name: string, open: () => Promise<Database | null>): void {
       expect(yz.figures.participation.familiesReached.text).toBe('<5');
       expect(d.trend.map((p: { month: string }) => p.month)).toHaveLength(11);
       const nov = d.trend.find((p: { month: string }) => p.month === '2026-11');
-      expect(nov).toMatchObject({ familiesReached: { value: 8 }, stationsHeldToDate: 1 });
+      expect(nov).toMatchObject({ familiesReached: { value: 7 }, stationsHeldToDate: 1, stationsToDate: 5 });
       expect(d.trend.find((p: { month: string }) => p.month === '2026-10').familiesReached.text).toBe('<5');
       expect(JSON.stringify(d)).not.toMatch(/"value":[1-4][,}]/);
     });
@@ -174,6 +219,7 @@ function suite(name: string, open: () => Promise<Database | null>): void {
       expect(res.body.breadcrumbs.map((b: { name: string }) => b.name)).toEqual(['太原市']);
       const kids = res.body.children.map((c: { unit: { name: string; type: string } }) => `${c.unit.type}:${c.unit.name}`);
       expect(kids).toEqual(expect.arrayContaining(['school:小店区育英小学', 'station:坞城街道家庭教育指导服务站', 'station:育英小学家长学校']));
+      // Families 0 and 1 are one household; family 6 reaches 小店区 through its younger child at 育英小学 (seven children, six households).
       expect(res.body.figures.participation.familiesReached.value).toBe(6);
       const station = await t.call('GET', `/api/reports/dashboard?unitId=${await id(t, 'stations', '坞城街道家庭教育指导服务站')}&period=2026-11`, { token: tok.federation });
       expect(station.status).toBe(200);
@@ -228,7 +274,7 @@ function suite(name: string, open: () => Promise<Database | null>): void {
       const text = lines.join('\n');
       expect(lines[0]).toBe('太原市 家庭教育心理健康工作统计（2026年）');
       const city = lines.find((l) => l.startsWith('太原市,市,'))!.split(',');
-      expect(city.slice(2, 9)).toEqual(['5', '1', '20%', '否', '8', '9', '<5']);
+      expect(city.slice(2, 9)).toEqual(['5', '1', '20%', '否', '7', '10', '<5']);
       expect(text).toContain('柳巷社区家庭教育指导服务站,家庭教育指导服务站点,迎泽区');
     });
 
@@ -240,11 +286,24 @@ function suite(name: string, open: () => Promise<Database | null>): void {
       const sheets = readXlsx(buf);
       expect(sheets).toHaveLength(4);
       const city = sheets[0]!.find((row) => row[0] === '太原市' && row[1] === '市')!;
-      expect(city.slice(2, 9)).toEqual(['5', '1', '20%', '否', '8', '9', '<5']);
+      expect(city.slice(2, 9)).toEqual(['5', '1', '20%', '否', '7', '10', '<5']);
       expect(sheets[0]!.find((row) => row[0] === '迎泽区')![6]).toBe('<5');
       expect(sheets[3]!.slice(1).map((row) => row[0])).toHaveLength(4);
       fs.mkdirSync(path.resolve(__dirname, '..', 'artifacts'), { recursive: true });
       fs.writeFileSync(path.resolve(__dirname, '..', 'artifacts', `reports-${name}.xlsx`), buf);
+    });
+
+    test('households: the raw figures count a merged household once, and one household completion for its three parents', async () => {
+      const period = parsePeriod('2026', NOV);
+      const unit = { id: taiyuan, name: '太原市', type: 'city' as const, parentId: null };
+      const raw = (await readFigures(t.db, [unit], period)).get(taiyuan)!.raw;
+      expect(raw).toMatchObject({ familiesReached: 7, parentsOnline: 10, completions: 3, householdCompletions: 1 });
+      const [{ students }] = await t.db.query<{ students: number }>(
+        `SELECT count(DISTINCT g.student_id)::int AS students FROM learning_statements ls
+           JOIN guardianships g ON g.user_id = ls.user_id AND g.created_at <= ls.stored_at AND (g.revoked_at IS NULL OR g.revoked_at > ls.stored_at)
+          WHERE ls.object_type = 'lesson' OR ls.verb = 'attended'`,
+      ) as [{ students: number }];
+      expect(students).toBe(9);
     });
 
     test('the rollups kept by the triggers equal a rebuild from the records', async () => {

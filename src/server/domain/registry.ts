@@ -1,18 +1,28 @@
 /** The registry of regions, schools and stations: the denominators of every report. */
 import type {
-  CreateRegionInput, CreateSchoolInput, CreateStationInput, Region, RegionDetailOutput, RegionLevel, RegionSummary, School, SchoolContactOutput,
-  SetSchoolContactInput, Stage, Station, StationKind,
+  CreateRegionInput, CreateSchoolInput, CreateStationInput, Region, RegionDetailOutput, RegionLevel, RegionSummary, RegistryAuditEntry, RegistryAuditOutput,
+  School, SchoolContactOutput, SetOpenDatesInput, SetSchoolContactInput, Stage, Station, StationKind,
 } from '../../../types';
 import type { AppDeps } from '../deps';
 import { AppError } from '../http/errors';
-import { maybeOne, one, type Sql } from '../storage/db';
+import { iso, maybeOne, one, type Sql } from '../storage/db';
 import type { Caller } from './caller';
 import { isUuid } from './identity';
 
 interface RegionRow { id: string; code: string; name: string; level: RegionLevel; parent_id: string | null }
 interface SummaryRow extends RegionRow { child_count: number; school_count: number; station_count: number }
-interface SchoolRow { id: string; name: string; region_id: string; stages: Stage[] }
-interface StationRow { id: string; name: string; kind: StationKind; region_id: string; school_id: string | null; address: string }
+interface OpenDates { opened_on: string | null; closed_on: string | null }
+interface SchoolRow extends OpenDates { id: string; name: string; region_id: string; stages: Stage[] }
+interface StationRow extends OpenDates { id: string; name: string; kind: StationKind; region_id: string; school_id: string | null; address: string }
+interface AuditRow {
+  id: string; at: Date; actor_id: string; actor_name: string; entity_type: 'school' | 'station'; entity_id: string; action: string;
+  before: Record<string, string | null>; after: Record<string, string | null>;
+}
+
+/** The open / close dates as text (`YYYY-MM-DD`), so no driver turns them into instants. */
+const DATES_SQL = `to_char(opened_on, 'YYYY-MM-DD') AS opened_on, to_char(closed_on, 'YYYY-MM-DD') AS closed_on`;
+const SCHOOL_SQL = `id, name, region_id, stages, ${DATES_SQL}`;
+const STATION_SQL = `id, name, kind, region_id, school_id, address, ${DATES_SQL}`;
 
 const SUMMARY_SQL = `SELECT r.id, r.code, r.name, r.level, r.parent_id,
   (SELECT count(*)::int FROM regions c WHERE c.parent_id = r.id) AS child_count,
@@ -24,8 +34,19 @@ const PARENT_LEVEL: Record<RegionLevel, RegionLevel | null> = { province: null, 
 
 const toRegion = (r: RegionRow): Region => ({ id: r.id, code: r.code, name: r.name, level: r.level, parentId: r.parent_id });
 const toSummary = (r: SummaryRow): RegionSummary => ({ ...toRegion(r), childCount: r.child_count, schoolCount: r.school_count, stationCount: r.station_count });
-const toSchool = (r: SchoolRow): School => ({ id: r.id, name: r.name, regionId: r.region_id, stages: r.stages });
-const toStation = (r: StationRow): Station => ({ id: r.id, name: r.name, kind: r.kind, regionId: r.region_id, schoolId: r.school_id, address: r.address });
+const toSchool = (r: SchoolRow): School => ({ id: r.id, name: r.name, regionId: r.region_id, stages: r.stages, openedOn: r.opened_on, closedOn: r.closed_on });
+const toStation = (r: StationRow): Station => ({
+  id: r.id, name: r.name, kind: r.kind, regionId: r.region_id, schoolId: r.school_id, address: r.address, openedOn: r.opened_on, closedOn: r.closed_on,
+});
+const toAudit = (r: AuditRow): RegistryAuditEntry => ({
+  id: String(r.id), at: iso(r.at), actorId: r.actor_id, actorName: r.actor_name, entityType: r.entity_type, entityId: r.entity_id, action: r.action,
+  before: r.before, after: r.after,
+});
+
+/** The China-time calendar date (`YYYY-MM-DD`) of an instant. */
+function chinaDate(at: Date): string {
+  return new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+}
 
 /** Throws NOT_FOUND for a malformed id, so it never reaches SQL. */
 export function requireId(id: string, what = '内容'): string {
@@ -76,7 +97,7 @@ export class RegistryService {
   async listSchools(regionId: string): Promise<School[]> {
     await this.requireRegion(regionId);
     const rows = await this.deps.db.query<SchoolRow>(
-      'SELECT id, name, region_id, stages FROM schools WHERE region_id IN (SELECT id FROM subtree($1)) ORDER BY name',
+      `SELECT ${SCHOOL_SQL} FROM schools WHERE region_id IN (SELECT id FROM subtree($1)) ORDER BY name`,
       [regionId],
     );
     return rows.map(toSchool);
@@ -86,7 +107,7 @@ export class RegistryService {
   async listStations(regionId: string): Promise<Station[]> {
     await this.requireRegion(regionId);
     const rows = await this.deps.db.query<StationRow>(
-      'SELECT id, name, kind, region_id, school_id, address FROM stations WHERE region_id IN (SELECT id FROM subtree($1)) ORDER BY name',
+      `SELECT ${STATION_SQL} FROM stations WHERE region_id IN (SELECT id FROM subtree($1)) ORDER BY name`,
       [regionId],
     );
     return rows.map(toStation);
@@ -114,7 +135,7 @@ export class RegistryService {
     });
   }
 
-  /** Adds a school (admin). */
+  /** Adds a school (admin), open from today (China date) until its dates are edited. */
   async createSchool(input: CreateSchoolInput): Promise<School> {
     this.requireAdmin();
     return this.deps.db.transaction(async (tx) => {
@@ -124,8 +145,8 @@ export class RegistryService {
       }
       const row = await one<SchoolRow>(
         tx,
-        'INSERT INTO schools (name, region_id, stages) VALUES ($1, $2, $3) RETURNING id, name, region_id, stages',
-        [input.name, input.regionId, [...new Set(input.stages)]],
+        `INSERT INTO schools (name, region_id, stages, opened_on) VALUES ($1, $2, $3, $4) RETURNING ${SCHOOL_SQL}`,
+        [input.name, input.regionId, [...new Set(input.stages)], chinaDate(this.deps.clock())],
       );
       return toSchool(row);
     });
@@ -144,7 +165,7 @@ export class RegistryService {
     return { schoolId: row.id, contact: c };
   }
 
-  /** Adds a station (admin); a station attached to a school must be in that school's region. */
+  /** Adds a station (admin), open from today (China date); a station attached to a school must be in that school's region. */
   async createStation(input: CreateStationInput): Promise<Station> {
     this.requireAdmin();
     return this.deps.db.transaction(async (tx) => {
@@ -159,11 +180,53 @@ export class RegistryService {
       }
       const row = await one<StationRow>(
         tx,
-        'INSERT INTO stations (name, kind, region_id, school_id, address) VALUES ($1, $2, $3, $4, $5) RETURNING id, name, kind, region_id, school_id, address',
-        [input.name, input.kind, input.regionId, input.schoolId, input.address],
+        `INSERT INTO stations (name, kind, region_id, school_id, address, opened_on) VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${STATION_SQL}`,
+        [input.name, input.kind, input.regionId, input.schoolId, input.address, chinaDate(this.deps.clock())],
       );
       return toStation(row);
     });
+  }
+
+  /** Sets a school's open / close dates (admin); the change is written to the registry audit trail in the same transaction. */
+  async setSchoolDates(schoolId: string, input: SetOpenDatesInput): Promise<School> {
+    return toSchool(await this.setDates('school', requireId(schoolId, '学校'), input));
+  }
+
+  /** Sets a station's open / close dates (admin, audited): the station counts in a period's coverage only while open. */
+  async setStationDates(stationId: string, input: SetOpenDatesInput): Promise<Station> {
+    return toStation(await this.setDates('station', requireId(stationId, '站点'), input));
+  }
+
+  private async setDates<R extends SchoolRow | StationRow>(type: 'school' | 'station', id: string, input: SetOpenDatesInput): Promise<R> {
+    this.requireAdmin();
+    const table = type === 'school' ? 'schools' : 'stations';
+    const columns = type === 'school' ? SCHOOL_SQL : STATION_SQL;
+    return this.deps.db.transaction(async (tx) => {
+      const before = await maybeOne<OpenDates>(tx, `SELECT ${DATES_SQL} FROM ${table} WHERE id = $1 FOR UPDATE`, [id]);
+      if (!before) throw new AppError('NOT_FOUND', type === 'school' ? '学校不存在' : '站点不存在');
+      const row = await one<R>(tx, `UPDATE ${table} SET opened_on = $2, closed_on = $3 WHERE id = $1 RETURNING ${columns}`, [id, input.openedOn, input.closedOn]);
+      if (before.opened_on !== row.opened_on || before.closed_on !== row.closed_on) {
+        await tx.query(
+          `INSERT INTO registry_audit (at, actor_id, entity_type, entity_id, action, before, after) VALUES ($1, $2, $3, $4, 'open_dates', $5, $6)`,
+          [
+            this.deps.clock(), (this.caller as Caller).userId, type, id,
+            JSON.stringify({ openedOn: before.opened_on, closedOn: before.closed_on }), JSON.stringify({ openedOn: row.opened_on, closedOn: row.closed_on }),
+          ],
+        );
+      }
+      return row;
+    });
+  }
+
+  /** The registry audit trail (admin): the edits of one school or station, or all, newest first (at most 200). */
+  async auditTrail(entityId: string | undefined): Promise<RegistryAuditOutput> {
+    this.requireAdmin();
+    const rows = await this.deps.db.query<AuditRow>(
+      `SELECT a.id, a.at, a.actor_id, u.display_name AS actor_name, a.entity_type, a.entity_id, a.action, a.before, a.after
+         FROM registry_audit a JOIN users u ON u.id = a.actor_id WHERE $1::uuid IS NULL OR a.entity_id = $1 ORDER BY a.id DESC LIMIT 200`,
+      [entityId ?? null],
+    );
+    return { entries: rows.map(toAudit) };
   }
 
   private requireAdmin(): void {

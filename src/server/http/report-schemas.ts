@@ -12,7 +12,7 @@ const UnitSchema = typed<T.ReportUnit>()(
 );
 const PeriodSchema = typed<T.ReportPeriod>()(z.object({ key: z.string(), from: z.string(), to: z.string(), label: z.string() }));
 const LearningSchema = typed<T.LearningFigures>()(
-  z.object({ enrolments: CountSchema, completions: CountSchema, completionRate: z.number().nullable(), learningHours: z.number() }),
+  z.object({ enrolments: CountSchema, completions: CountSchema, householdCompletions: CountSchema, completionRate: z.number().nullable(), learningHours: z.number() }),
 );
 const FiguresSchema = typed<T.ReportFigures>()(
   z.object({
@@ -52,7 +52,7 @@ export const ReportDashboardSchema = typed<T.ReportDashboardOutput>()(
     atRiskTotal: z.number().int(),
     trend: z.array(z.object({
       month: z.string(), familiesReached: CountSchema, parentsOnline: CountSchema, parentsAttended: CountSchema, enrolments: CountSchema,
-      completions: CountSchema, attended: CountSchema, stationsHeldToDate: z.number().int(), learningHours: z.number(),
+      completions: CountSchema, attended: CountSchema, stationsHeldToDate: z.number().int(), stationsToDate: z.number().int(), learningHours: z.number(),
     })),
     closure: ClosureSchema.nullable(),
     generatedAt: iso,

@@ -92,7 +92,11 @@ export const RegionSchema = typed<T.Region>()(
 export const RegionSummarySchema = typed<T.RegionSummary>()(
   RegionSchema.extend({ childCount: z.number().int(), schoolCount: z.number().int(), stationCount: z.number().int() }),
 );
-export const SchoolSchema = typed<T.School>()(z.object({ id: z.string(), name: z.string(), regionId: z.string(), stages: z.array(StageSchema) }));
+/** A date of the registry (`YYYY-MM-DD`) in a response, or null. */
+const openDate = z.string().nullable().describe('日期（YYYY-MM-DD），未填为 null');
+export const SchoolSchema = typed<T.School>()(
+  z.object({ id: z.string(), name: z.string(), regionId: z.string(), stages: z.array(StageSchema), openedOn: openDate, closedOn: openDate }),
+);
 export const SchoolPsychContactSchema = typed<T.SchoolPsychContact>()(
   z.object({
     name: trimmed(1, 20),
@@ -104,7 +108,10 @@ export const SetSchoolContactSchema = typed<T.SetSchoolContactInput>()(z.object(
 export const SchoolContactOutputSchema = typed<T.SchoolContactOutput>()(z.object({ schoolId: z.string(), contact: SchoolPsychContactSchema.nullable() }));
 export const SchoolContactSchema = typed<T.SchoolContact>()(z.object({ schoolId: z.string(), schoolName: z.string(), contact: SchoolPsychContactSchema }));
 export const StationSchema = typed<T.Station>()(
-  z.object({ id: z.string(), name: z.string(), kind: StationKindSchema, regionId: z.string(), schoolId: z.string().nullable(), address: z.string() }),
+  z.object({
+    id: z.string(), name: z.string(), kind: StationKindSchema, regionId: z.string(), schoolId: z.string().nullable(), address: z.string(),
+    openedOn: openDate, closedOn: openDate,
+  }),
 );
 export const RegionListSchema = typed<T.RegionListOutput>()(z.object({ regions: z.array(RegionSummarySchema) }));
 export const RegionDetailSchema = typed<T.RegionDetailOutput>()(

@@ -4,6 +4,7 @@ import {
   CreateRegionSchema, CreateSchoolSchema, CreateStationSchema, IdParams, ParentQuery, RegionDetailSchema, RegionListSchema, RegionQuery,
   RegionSchema, SchoolContactOutputSchema, SchoolListSchema, SchoolSchema, SetSchoolContactSchema, StationListSchema, StationSchema,
 } from '../http/schemas';
+import { RegistryAuditQuery, RegistryAuditSchema, SetOpenDatesSchema } from '../http/registry-schemas';
 
 /** Routes under /api/regions, /api/schools, /api/stations and /api/admin. */
 export const registryRoutes = [
@@ -54,5 +55,23 @@ export const registryRoutes = [
     summary: '新增家长学校或家庭教育指导服务站点（平台管理员）',
     body: CreateStationSchema, response: StationSchema, errors: ['FORBIDDEN', 'NOT_FOUND', 'CONFLICT'],
     handler: ({ body, services }) => services.registry.createStation(body),
+  }),
+  route({
+    method: 'put', path: '/api/admin/schools/{id}/open-dates', tag: '名录管理', access: 'user',
+    summary: '设置学校的开办、停办日期（平台管理员；记入名录审计）',
+    params: IdParams, body: SetOpenDatesSchema, response: SchoolSchema, errors: ['FORBIDDEN', 'NOT_FOUND'],
+    handler: ({ params, body, services }) => services.registry.setSchoolDates(params.id, body),
+  }),
+  route({
+    method: 'put', path: '/api/admin/stations/{id}/open-dates', tag: '名录管理', access: 'user',
+    summary: '设置站点的开办、停办日期（平台管理员；记入名录审计）。站点只在开放期间计入统计期间的覆盖率分母',
+    params: IdParams, body: SetOpenDatesSchema, response: StationSchema, errors: ['FORBIDDEN', 'NOT_FOUND'],
+    handler: ({ params, body, services }) => services.registry.setStationDates(params.id, body),
+  }),
+  route({
+    method: 'get', path: '/api/admin/registry-audit', tag: '名录管理', access: 'user',
+    summary: '名录审计：管理员对学校、站点的修改记录（谁、何时、修改前后），最新在前',
+    query: RegistryAuditQuery, response: RegistryAuditSchema, errors: ['FORBIDDEN'],
+    handler: ({ query, services }) => services.registry.auditTrail(query.entityId),
   }),
 ];

@@ -170,7 +170,7 @@ function Dashboard({ data, onOpen, onClosed }: { data: ReportDashboardOutput; on
         <View className='xq-rpt__stats'>
           {figures.participation ? (
             <>
-              <Stat label='覆盖家庭' value={count(figures.participation.familiesReached)} hint='一户只计一次' />
+              <Stat label='覆盖家庭' value={count(figures.participation.familiesReached)} hint='按户计，一户只计一次' />
               <Stat label='线上学习家长' value={count(figures.participation.parentsOnline)} />
               <Stat label='参加活动家长' value={count(figures.participation.parentsAttended)} />
             </>
@@ -197,8 +197,8 @@ function Dashboard({ data, onOpen, onClosed }: { data: ReportDashboardOutput; on
                 labels={months}
                 target={cov.target}
                 targetLabel='60%'
-                rates={data.trend.map((p) => p.stationsHeldToDate / cov.stations)}
-                captions={data.trend.map((p) => percent(p.stationsHeldToDate / cov.stations))}
+                rates={data.trend.map((p) => (p.stationsToDate ? p.stationsHeldToDate / p.stationsToDate : 0))}
+                captions={data.trend.map((p) => percent(p.stationsToDate ? p.stationsHeldToDate / p.stationsToDate : null))}
               />
             </>
           ) : null}
@@ -212,6 +212,7 @@ function Dashboard({ data, onOpen, onClosed }: { data: ReportDashboardOutput; on
               <Text className='xq-rpt__td xq-rpt__td--wide'>模块 / 学段</Text>
               <Text className='xq-rpt__td'>报名</Text>
               <Text className='xq-rpt__td'>完成</Text>
+              <Text className='xq-rpt__td'>完成(户)</Text>
               <Text className='xq-rpt__td'>完成率</Text>
               <Text className='xq-rpt__td'>时长(时)</Text>
             </View>
@@ -221,6 +222,7 @@ function Dashboard({ data, onOpen, onClosed }: { data: ReportDashboardOutput; on
                 <Text className='xq-rpt__td xq-rpt__td--wide'>{MODULE_LABELS[c.module]} · {STAGE_LABELS[c.stage]}</Text>
                 <Text className='xq-rpt__td'>{c.enrolments.text}</Text>
                 <Text className='xq-rpt__td'>{c.completions.text}</Text>
+                <Text className='xq-rpt__td'>{c.householdCompletions.text}</Text>
                 <Text className='xq-rpt__td'>{percent(c.completionRate)}</Text>
                 <Text className='xq-rpt__td'>{c.learningHours}</Text>
               </View>
@@ -229,6 +231,7 @@ function Dashboard({ data, onOpen, onClosed }: { data: ReportDashboardOutput; on
               <Text className='xq-rpt__td xq-rpt__td--wide'>合计</Text>
               <Text className='xq-rpt__td'>{figures.learning.enrolments.text}</Text>
               <Text className='xq-rpt__td'>{figures.learning.completions.text}</Text>
+              <Text className='xq-rpt__td'>{figures.learning.householdCompletions.text}</Text>
               <Text className='xq-rpt__td'>{percent(figures.learning.completionRate)}</Text>
               <Text className='xq-rpt__td'>{figures.learning.learningHours}</Text>
             </View>

@@ -11,7 +11,7 @@ const pct = (r: number | null): Cell => (r === null ? '—' : `${Math.round(r * 
 
 const FIGURE_HEADER = [
   '名称', '类型', '站点数', '已开展心理健康教育的站点', '覆盖率', '是否达到 60%', '覆盖家庭', '线上学习家长', '参加活动家长',
-  '课程报名', '课程完成', '完成率', '学习时长（小时）', '活动场次', '心理健康教育活动', '活动报名', '活动签到', '未到率',
+  '课程报名', '课程完成', '课程完成（户）', '完成率', '学习时长（小时）', '活动场次', '心理健康教育活动', '活动报名', '活动签到', '未到率',
 ];
 
 function figureRow(name: string, type: ReportUnitType, f: ReportFigures): Cell[] {
@@ -20,7 +20,7 @@ function figureRow(name: string, type: ReportUnitType, f: ReportFigures): Cell[]
   return [
     name, UNIT_TYPE[type], f.coverage.stations, f.coverage.stationsHeld, pct(f.coverage.rate), f.coverage.meetsTarget ? '是' : '否',
     p ? p.familiesReached.text : '—', p ? p.parentsOnline.text : '—', p ? p.parentsAttended.text : '—',
-    l ? l.enrolments.text : '—', l ? l.completions.text : '—', l ? pct(l.completionRate) : '—', l ? l.learningHours : '—',
+    l ? l.enrolments.text : '—', l ? l.completions.text : '—', l ? l.householdCompletions.text : '—', l ? pct(l.completionRate) : '—', l ? l.learningHours : '—',
     f.sessions.sessions, f.sessions.mentalHealthSessions, f.sessions.signups.text, f.sessions.attended.text, pct(f.sessions.noShowRate),
   ];
 }
@@ -37,8 +37,10 @@ export function reportSheets(d: ReportData): Sheet[] {
     ...d.children.map((c) => figureRow(c.unit.name, c.unit.type, c.figures)),
   ];
   const learning: Cell[][] = [
-    ['模块', '学段', '课程报名', '课程完成', '完成率', '学习时长（小时）'],
-    ...d.learningCells.map((c) => [MODULE_LABELS[c.module], STAGE_LABELS[c.stage], c.enrolments.text, c.completions.text, pct(c.completionRate), c.learningHours]),
+    ['模块', '学段', '课程报名', '课程完成', '课程完成（户）', '完成率', '学习时长（小时）'],
+    ...d.learningCells.map((c) => [
+      MODULE_LABELS[c.module], STAGE_LABELS[c.stage], c.enrolments.text, c.completions.text, c.householdCompletions.text, pct(c.completionRate), c.learningHours,
+    ]),
   ];
   const trend: Cell[][] = [
     ['月份', '覆盖家庭', '线上学习家长', '参加活动家长', '课程报名', '课程完成', '活动签到', '累计开展心理健康教育的站点', '学习时长（小时）'],

@@ -18,6 +18,7 @@ export interface RawFigures {
   parentsAttended: number;
   enrolments: number;
   completions: number;
+  householdCompletions: number;
   learningSeconds: number;
   sessions: number;
   mentalHealthSessions: number;
@@ -32,23 +33,28 @@ export interface UnitFigures {
   unit: ReportUnit;
   raw: RawFigures;
   months: Map<number, RawFigures>;
-  cells: Map<string, { enrolments: number; completions: number; seconds: number }>;
+  cells: Map<string, Cell>;
   /** Stations under the unit with no 心理健康教育 session held in the period. */
   atRiskStationIds: string[];
 }
+
+interface Cell { enrolments: number; completions: number; householdCompletions: number; seconds: number }
 
 const KIND_FIELD = { family: 'familiesReached', online: 'parentsOnline', attended: 'parentsAttended' } as const;
 
 function zero(): RawFigures {
   return {
-    stations: 0, stationsHeld: 0, familiesReached: 0, parentsOnline: 0, parentsAttended: 0, enrolments: 0, completions: 0, learningSeconds: 0,
+    stations: 0, stationsHeld: 0, familiesReached: 0, parentsOnline: 0, parentsAttended: 0, enrolments: 0, completions: 0, householdCompletions: 0, learningSeconds: 0,
     sessions: 0, mentalHealthSessions: 0, held: 0, mentalHealthHeld: 0, signups: 0, attended: 0,
   };
 }
 
 const isRegion = (u: ReportUnit) => u.type === 'province' || u.type === 'city' || u.type === 'district';
 
-/** Reads the figures of units for a period (regions sum their subtree's counters; schools and stations read their own). */
+/**
+ * Reads the figures of units for a period (regions sum their subtree's counters; schools and stations read their own).
+ * A station counts in the coverage of a period (and of each month's year to date) only if it was open at some time in it.
+ */
 export async function readFigures(sql: Sql, units: ReportUnit[], period: Period): Promise<Map<string, UnitFigures>> {
   const regions = units.filter(isRegion).map((u) => u.id);
   const leaves = units.filter((u) => !isRegion(u)).map((u) => u.id);
@@ -64,9 +70,9 @@ export async function readFigures(sql: Sql, units: ReportUnit[], period: Period)
       SELECT r.id, s.id FROM unnest($1::uuid[]) AS r(id) CROSS JOIN LATERAL subtree(r.id) AS s
       UNION ALL SELECT u.id, u.id FROM unnest($2::uuid[]) AS u(id))`;
   const [learning, sessions, reach, coverage] = await Promise.all([
-    sql.query<{ root: string; ym: number; module: PolicyModule; stage: Stage; enrolments: number; completions: number; seconds: number }>(
+    sql.query<{ root: string; ym: number; module: PolicyModule; stage: Stage; enrolments: number; completions: number; household_completions: number; seconds: number }>(
       `${scopes} SELECT m.root, x.ym, x.module, x.stage, sum(x.enrolments)::int AS enrolments, sum(x.completions)::int AS completions,
-              sum(x.credited_seconds)::float8 AS seconds
+              sum(x.household_completions)::int AS household_completions, sum(x.credited_seconds)::float8 AS seconds
          FROM m JOIN rpt_learning x ON x.scope = m.scope WHERE x.ym BETWEEN $3 AND $4 GROUP BY m.root, x.ym, x.module, x.stage`,
       [regions, leaves, period.fromYm, lastMonth],
     ),
@@ -80,11 +86,13 @@ export async function readFigures(sql: Sql, units: ReportUnit[], period: Period)
       'SELECT scope, kind, mask, n FROM rpt_reach_hist WHERE scope = ANY($1::uuid[]) AND year = $2 AND n <> 0',
       [ids, period.year],
     ),
-    sql.query<{ root: string; station_id: string; months: number[] }>(
-      `SELECT p.scope AS root, p.unit AS station_id, coalesce(array_agg(sm.ym) FILTER (WHERE sm.ym IS NOT NULL), '{}') AS months
+    sql.query<{ root: string; station_id: string; months: number[]; opened_ym: number | null; closed_ym: number | null }>(
+      `SELECT p.scope AS root, p.unit AS station_id, coalesce(array_agg(sm.ym) FILTER (WHERE sm.ym IS NOT NULL), '{}') AS months,
+              (extract(year FROM st.opened_on) * 100 + extract(month FROM st.opened_on))::int AS opened_ym,
+              (extract(year FROM st.closed_on) * 100 + extract(month FROM st.closed_on))::int AS closed_ym
          FROM rpt_scope_path p JOIN stations st ON st.id = p.unit
          LEFT JOIN rpt_station_month sm ON sm.station_id = p.unit AND sm.ym BETWEEN $2 AND $3 AND sm.mh_held > 0
-        WHERE p.scope = ANY($1::uuid[]) GROUP BY p.scope, p.unit ORDER BY p.unit`,
+        WHERE p.scope = ANY($1::uuid[]) GROUP BY p.scope, p.unit, st.opened_on, st.closed_on ORDER BY p.unit`,
       [ids, yearStart, lastMonth],
     ),
   ]);
@@ -96,12 +104,14 @@ export async function readFigures(sql: Sql, units: ReportUnit[], period: Period)
       if (!f) continue;
       f.enrolments += r.enrolments;
       f.completions += r.completions;
+      f.householdCompletions += r.household_completions;
       f.learningSeconds += r.seconds;
     }
     const key = `${r.module}|${r.stage}`;
-    const cell = u.cells.get(key) ?? { enrolments: 0, completions: 0, seconds: 0 };
+    const cell = u.cells.get(key) ?? { enrolments: 0, completions: 0, householdCompletions: 0, seconds: 0 };
     cell.enrolments += r.enrolments;
     cell.completions += r.completions;
+    cell.householdCompletions += r.household_completions;
     cell.seconds += r.seconds;
     u.cells.set(key, cell);
   }
@@ -126,10 +136,14 @@ export async function readFigures(sql: Sql, units: ReportUnit[], period: Period)
   for (const r of coverage) {
     const u = out.get(r.root) as UnitFigures;
     const months = r.months.map(Number);
-    u.raw.stations += 1;
-    if (months.some((ym) => ym >= period.fromYm)) u.raw.stationsHeld += 1;
-    else u.atRiskStationIds.push(r.station_id);
+    const openIn = (from: number, to: number) => (r.opened_ym === null || r.opened_ym <= to) && (r.closed_ym === null || r.closed_ym >= from);
+    if (openIn(period.fromYm, lastMonth)) {
+      u.raw.stations += 1;
+      if (months.some((ym) => ym >= period.fromYm)) u.raw.stationsHeld += 1;
+      else u.atRiskStationIds.push(r.station_id);
+    }
     for (const [ym, f] of u.months) {
+      if (!openIn(yearStart, ym)) continue;
       f.stations += 1;
       if (months.some((m) => m <= ym)) f.stationsHeld += 1;
     }
@@ -139,8 +153,11 @@ export async function readFigures(sql: Sql, units: ReportUnit[], period: Period)
 
 const hours = (seconds: number) => Math.round(seconds / 360) / 10;
 
-function learningFigures(enrolments: number, completions: number, seconds: number): LearningFigures {
-  return { enrolments: count(enrolments), completions: count(completions), completionRate: ratio(completions, enrolments), learningHours: hours(seconds) };
+function learningFigures(enrolments: number, completions: number, householdCompletions: number, seconds: number): LearningFigures {
+  return {
+    enrolments: count(enrolments), completions: count(completions), householdCompletions: count(householdCompletions),
+    completionRate: ratio(completions, enrolments), learningHours: hours(seconds),
+  };
 }
 
 /** The figures of a unit as they leave the server: people counts suppressed below 5. */
@@ -155,7 +172,7 @@ export function publicFigures(unit: ReportUnit, raw: RawFigures): ReportFigures 
   return {
     coverage: { stations: raw.stations, stationsHeld: raw.stationsHeld, rate, target: COVERAGE_TARGET, meetsTarget: rate !== null && rate >= COVERAGE_TARGET },
     participation: station ? null : { familiesReached: count(raw.familiesReached), parentsOnline: count(raw.parentsOnline), parentsAttended: count(raw.parentsAttended) },
-    learning: station ? null : learningFigures(raw.enrolments, raw.completions, raw.learningSeconds),
+    learning: station ? null : learningFigures(raw.enrolments, raw.completions, raw.householdCompletions, raw.learningSeconds),
     sessions,
   };
 }
@@ -167,8 +184,8 @@ const STAGES: Stage[] = ['preschool', 'primary', 'junior', 'senior', 'vocational
 export function learningCells(u: UnitFigures): LearningCell[] {
   if (u.unit.type === 'station') return [];
   return MODULES.flatMap((module) => STAGES.map((stage) => {
-    const c = u.cells.get(`${module}|${stage}`) ?? { enrolments: 0, completions: 0, seconds: 0 };
-    return { module, stage, ...learningFigures(c.enrolments, c.completions, c.seconds) };
+    const c = u.cells.get(`${module}|${stage}`) ?? { enrolments: 0, completions: 0, householdCompletions: 0, seconds: 0 };
+    return { module, stage, ...learningFigures(c.enrolments, c.completions, c.householdCompletions, c.seconds) };
   }));
 }
 
@@ -177,6 +194,6 @@ export function trend(u: UnitFigures): TrendPoint[] {
   return [...u.months.entries()].map(([ym, f]) => ({
     month: monthKey(ym), familiesReached: count(f.familiesReached), parentsOnline: count(f.parentsOnline), parentsAttended: count(f.parentsAttended),
     enrolments: count(f.enrolments), completions: count(f.completions), attended: count(f.attended), stationsHeldToDate: f.stationsHeld,
-    learningHours: hours(f.learningSeconds),
+    stationsToDate: f.stations, learningHours: hours(f.learningSeconds),
   }));
 }

@@ -1,12 +1,20 @@
 /** Recomputes the reporting rollups from the records, and compares them with what the triggers kept. */
 import type { Database, Sql } from '../../storage/db';
 
-/** Each rollup table with the query that lists its meaningful rows (all-zero counters left aside) in a fixed order. */
+/**
+ * Each rollup table with the query that lists its meaningful rows (all-zero counters left aside) in a fixed order.
+ * rpt_reach's lines include the household map its family rows are keyed by (rpt_household), and rpt_learning's the
+ * first completion of each household and course behind household_completions (rpt_household_course).
+ */
 const TABLES: Record<string, string> = {
-  rpt_reach: `SELECT scope || ' ' || year || ' ' || kind || ' ' || entity || ' ' || mask AS line FROM rpt_reach`,
+  rpt_reach: `SELECT scope || ' ' || year || ' ' || kind || ' ' || entity || ' ' || mask AS line FROM rpt_reach
+    UNION ALL SELECT 'household ' || member || ' ' || household FROM rpt_household`,
   rpt_reach_hist: `SELECT scope || ' ' || year || ' ' || kind || ' ' || mask || ' ' || n AS line FROM rpt_reach_hist WHERE n <> 0`,
-  rpt_learning: `SELECT scope || ' ' || ym || ' ' || module || ' ' || stage || ' ' || enrolments || ' ' || completions || ' ' || credited_seconds::numeric(16, 2) AS line
-    FROM rpt_learning WHERE enrolments <> 0 OR completions <> 0 OR credited_seconds <> 0`,
+  rpt_learning: `SELECT scope || ' ' || ym || ' ' || module || ' ' || stage || ' ' || enrolments || ' ' || completions || ' ' || credited_seconds::numeric(16, 2)
+      || ' ' || household_completions AS line
+    FROM rpt_learning WHERE enrolments <> 0 OR completions <> 0 OR credited_seconds <> 0 OR household_completions <> 0
+    UNION ALL SELECT 'household ' || household || ' ' || course_id || ' ' || user_id || ' ' || extract(epoch FROM completed_at) || ' ' || school_id
+    FROM rpt_household_course`,
   rpt_event: `SELECT event_id || ' ' || signups || ' ' || attended AS line FROM rpt_event`,
   rpt_sessions: `SELECT scope || ' ' || ym || ' ' || sessions || ' ' || mh_sessions || ' ' || held || ' ' || mh_held || ' ' || signups || ' ' || attended AS line
     FROM rpt_sessions WHERE sessions <> 0 OR mh_sessions <> 0 OR held <> 0 OR mh_held <> 0 OR signups <> 0 OR attended <> 0`,

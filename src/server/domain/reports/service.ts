@@ -30,6 +30,7 @@ export const FIGURE_LABELS: Record<keyof RawFigures, { label: string; people: bo
   parentsAttended: { label: '参加活动家长', people: true },
   enrolments: { label: '课程报名', people: true },
   completions: { label: '课程完成', people: true },
+  householdCompletions: { label: '课程完成（户）', people: true },
   learningSeconds: { label: '学习时长（秒）', people: false },
   sessions: { label: '活动场次', people: false },
   mentalHealthSessions: { label: '心理健康教育活动场次', people: false },
@@ -262,6 +263,7 @@ function restatements(r: ClosureRow, units: ReportUnit[], live: Awaited<ReturnTy
     const now = live.get(u.id)?.raw;
     if (!before || !now) continue;
     for (const key of Object.keys(FIGURE_LABELS) as (keyof RawFigures)[]) {
+      if (!(key in before)) continue;
       const closed = shown(key, before[key] ?? 0);
       const current = shown(key, now[key]);
       if (closed !== current) out.push({ unit: u.name, figure: FIGURE_LABELS[key].label, closed, now: current });
