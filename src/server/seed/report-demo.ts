@@ -3,7 +3,9 @@
  * sign-ups and check-ins across the months of the current year, written to the tables real use writes (students and
  * guardianships, enrolments, lesson progress and learning statements, sessions, sign-ups and check-ins) so the report
  * triggers fill the rollups. Learning is written for the courses already imported (the local server imports them before
- * seeding). Deterministic: the same `now` and catalogue give the same records.
+ * seeding). Some families have a second child, at the same school or another one of the district: their guardians are
+ * bound to both, so the two children are one household. One station opened this month and one closed last year (open
+ * and close dates). Deterministic: the same `now` and catalogue give the same records.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Stage, StationKind } from '../../../types';
@@ -12,7 +14,11 @@ import type { Sql } from '../storage/db';
 import { one } from '../storage/db';
 
 interface DemoSchool { name: string; district: string; stages: Stage[]; students: number; online: number }
-interface DemoStation { name: string; kind: StationKind; district: string; school?: string; address: string; sessions: number }
+interface DemoStation {
+  name: string; kind: StationKind; district: string; school?: string; address: string; sessions: number;
+  /** `recent`: opened on the first day of the current month; `closed`: closed on the last day of the previous year. */
+  dates?: 'recent' | 'closed';
+}
 
 /** Schools whose families study and attend in the demo (share of families studying online). */
 export const REPORT_DEMO_SCHOOLS: DemoSchool[] = [
@@ -34,9 +40,9 @@ export const REPORT_DEMO_STATIONS: DemoStation[] = [
   { name: '老军营社区家庭教育指导服务站', kind: 'guidance_station', district: '140106', address: '太原市迎泽区老军营小区 12 号楼', sessions: 1 },
   { name: '文庙社区家庭教育指导服务站', kind: 'guidance_station', district: '140106', address: '太原市迎泽区文庙巷 3 号', sessions: 0 },
   { name: '光明小学家长学校', kind: 'parent_school', district: '140107', school: '杏花岭区光明小学', address: '太原市杏花岭区光明路 40 号', sessions: 2 },
-  { name: '巨轮街道家庭教育指导服务站', kind: 'guidance_station', district: '140107', address: '太原市杏花岭区巨轮街 66 号', sessions: 0 },
+  { name: '巨轮街道家庭教育指导服务站', kind: 'guidance_station', district: '140107', address: '太原市杏花岭区巨轮街 66 号', sessions: 0, dates: 'recent' },
   { name: '向阳小学家长学校', kind: 'parent_school', district: '140108', school: '尖草坪区向阳小学', address: '太原市尖草坪区向阳路 9 号', sessions: 0 },
-  { name: '汇丰街道家庭教育指导服务站', kind: 'guidance_station', district: '140108', address: '太原市尖草坪区汇丰路 27 号', sessions: 0 },
+  { name: '汇丰街道家庭教育指导服务站', kind: 'guidance_station', district: '140108', address: '太原市尖草坪区汇丰路 27 号', sessions: 0, dates: 'closed' },
 ];
 
 const SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '赵', '黄', '周', '吴', '徐', '孙', '马', '朱', '胡', '郭', '何', '高', '林', '罗'];
@@ -65,7 +71,8 @@ function random(seed: number): () => number {
 
 interface Lesson { id: string; kind: string; duration: number }
 interface Course { id: string; module: string; stage: Stage; lessons: Lesson[] }
-interface Parent { id: string; school: string; district: string; stage: Stage }
+/** A guardian of the demo; `partner` is the family's first guardian, for a second one. */
+interface Parent { id: string; school: string; district: string; stage: Stage; partner?: string }
 
 /** An instant in a China-time month (day 1–28, 9:00–21:59), never later than `latest`. */
 function inMonth(year: number, month: number, rnd: () => number, latest: number): Date {
@@ -99,10 +106,14 @@ export async function seedReportDemo(tx: Sql, now: Date): Promise<void> {
     schools.set(s.name, row.id);
   }
   const stations = new Map<string, string>();
+  const day = (y: number, m: number, d: number) => `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
   for (const s of REPORT_DEMO_STATIONS) {
     const row = await one<{ id: string }>(
-      tx, 'INSERT INTO stations (name, kind, region_id, school_id, address) VALUES ($1, $2, $3, $4, $5) RETURNING id',
-      [s.name, s.kind, regions.get(s.district), s.school ? schools.get(s.school) : null, s.address],
+      tx, 'INSERT INTO stations (name, kind, region_id, school_id, address, opened_on, closed_on) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id',
+      [
+        s.name, s.kind, regions.get(s.district), s.school ? schools.get(s.school) : null, s.address,
+        s.dates === 'recent' ? day(year, current, 1) : null, s.dates === 'closed' ? day(year - 1, 12, 31) : null,
+      ],
     );
     stations.set(s.name, row.id);
   }
@@ -121,16 +132,34 @@ export async function seedReportDemo(tx: Sql, now: Date): Promise<void> {
     }
   }
   const parents: Parent[] = [];
+  const siblings = random(20260412);
   for (const f of families) {
     const school = REPORT_DEMO_SCHOOLS.find((s) => s.name === f.school) as DemoSchool;
     const student = await one<{ id: string }>(
       tx, 'INSERT INTO students (school_id, name, grade, class_name, stage, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id',
       [schools.get(f.school), f.name, f.grade, `${1 + Math.floor(rnd() * 4)}班`, f.stage, bound],
     );
+    const guardians: string[] = [];
     for (const g of f.guardians) {
       const user = await one<{ id: string }>(tx, 'INSERT INTO users (display_name, created_at) VALUES ($1, $2) RETURNING id', [g.name, bound]);
       await tx.query('INSERT INTO guardianships (student_id, user_id, relation, created_at, notice_consent_at) VALUES ($1, $2, $3, $4, $4)', [student.id, user.id, g.relation, bound]);
-      parents.push({ id: user.id, school: f.school, district: school.district, stage: f.stage });
+      parents.push({ id: user.id, school: f.school, district: school.district, stage: f.stage, partner: guardians[0] });
+      guardians.push(user.id);
+    }
+    // About one family in eight has a second child, at a school of the same district (its own generator, so the
+    // families, learning and sessions above and below stay as they were).
+    if (siblings() < 0.125) {
+      const near = REPORT_DEMO_SCHOOLS.filter((s) => s.district === school.district);
+      const other = near[Math.floor(siblings() * near.length)] as DemoSchool;
+      const stage = other.stages[Math.floor(siblings() * other.stages.length)] as Stage;
+      const given = GIVEN[Math.floor(siblings() * GIVEN.length)] as string;
+      const sibling = await one<{ id: string }>(
+        tx, 'INSERT INTO students (school_id, name, grade, class_name, stage, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id',
+        [schools.get(other.name), `${f.name.slice(0, 1)}${given}`, GRADES[stage][Math.floor(siblings() * GRADES[stage].length)], `${1 + Math.floor(siblings() * 4)}班`, stage, bound],
+      );
+      for (const [i, g] of f.guardians.entries()) {
+        await tx.query('INSERT INTO guardianships (student_id, user_id, relation, created_at, notice_consent_at) VALUES ($1, $2, $3, $4, $4)', [sibling.id, guardians[i], g.relation, bound]);
+      }
     }
   }
 
@@ -138,16 +167,27 @@ export async function seedReportDemo(tx: Sql, now: Date): Promise<void> {
   const enrolments: unknown[] = [];
   const statements: unknown[] = [];
   const progress: unknown[] = [];
+  // A second guardian often takes a course the first one completed (its own generator, so the rest stays as it was):
+  // the household then completes it once, its parents twice.
+  const follow = random(20260413);
+  const completed = new Map<string, string[]>();
   for (const p of parents) {
     const school = REPORT_DEMO_SCHOOLS.find((s) => s.name === p.school) as DemoSchool;
     if (rnd() >= school.online) continue;
     const mine = [...courses.values()].filter((c) => c.stage === p.stage);
     const count = 1 + Math.floor(rnd() * 3);
     for (let k = 0; k < count && mine.length; k += 1) {
-      const course = mine.splice(Math.floor(rnd() * mine.length), 1)[0] as Course;
+      let course = mine.splice(Math.floor(rnd() * mine.length), 1)[0] as Course;
+      const shared = k === 0 && p.partner ? (completed.get(p.partner) ?? []).find((id) => mine.some((c) => c.id === id)) : undefined;
+      const along = shared !== undefined && follow() < 0.7;
+      if (along) {
+        mine.push(course);
+        course = mine.splice(mine.findIndex((c) => c.id === shared), 1)[0] as Course;
+      }
       const month = 1 + Math.floor(Math.pow(rnd(), 0.8) * current);
       const enrolled = inMonth(year, Math.min(month, current), rnd, latest - 86_400_000);
-      const complete = rnd() < 0.45;
+      const complete = rnd() < 0.45 || (along && follow() < 0.4);
+      if (complete) completed.set(p.id, [...(completed.get(p.id) ?? []), course.id]);
       const studied = complete ? course.lessons.length : Math.floor(rnd() * course.lessons.length);
       let at = enrolled.getTime();
       for (const lesson of course.lessons.slice(0, studied)) {
