@@ -70,8 +70,12 @@ export async function scratchPostgres(poolSize = 4): Promise<(Database & { url: 
   };
 }
 
-/** describe for a suite that needs PostgreSQL: skipped, and reported as skipped, when DATABASE_URL is unset. */
-export const describePg: jest.Describe = process.env.DATABASE_URL ? describe : describe.skip;
+/**
+ * describe for a suite that needs PostgreSQL: skipped, and reported as skipped, when DATABASE_URL is unset. (Outside
+ * jest — the client tests' backend process imports this file through helpers/app — there is no describe.)
+ */
+export const describePg: jest.Describe =
+  typeof describe === 'undefined' ? (undefined as unknown as jest.Describe) : process.env.DATABASE_URL ? describe : describe.skip;
 
 /** describe for a suite that runs on PGlite always and on PostgreSQL only when DATABASE_URL is set (skipped visibly otherwise). */
 export function describeOn(driver: string): jest.Describe {
