@@ -1,5 +1,5 @@
 /** The registry of regions, schools and stations. */
-import type { RegionDetailOutput, RegionListOutput, SchoolListOutput, StationListOutput } from '../../types';
+import type { RegionDetailOutput, RegionListOutput, School, SchoolListOutput, SetOpenDatesInput, Station, StationListOutput } from '../../types';
 import { request, type ApiResult } from './request';
 
 /** Regions under a parent region, or the provinces when no parent is given. */
@@ -20,4 +20,14 @@ export function listSchools(regionId: string): Promise<ApiResult<SchoolListOutpu
 /** The stations (家长学校 / 家庭教育指导服务站点) of a region and of every region under it. */
 export function listStations(regionId: string): Promise<ApiResult<StationListOutput>> {
   return request<StationListOutput>('/api/stations', { query: { regionId } });
+}
+
+/** Sets a school's open / close dates (administrators; audited). */
+export function setSchoolDates(id: string, input: SetOpenDatesInput): Promise<ApiResult<School>> {
+  return request<School>(`/api/admin/schools/${encodeURIComponent(id)}/open-dates`, { method: 'PUT', body: input });
+}
+
+/** Sets a station's open / close dates (administrators; audited): a station counts in a period's coverage only while open. */
+export function setStationDates(id: string, input: SetOpenDatesInput): Promise<ApiResult<Station>> {
+  return request<Station>(`/api/admin/stations/${encodeURIComponent(id)}/open-dates`, { method: 'PUT', body: input });
 }

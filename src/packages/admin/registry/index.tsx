@@ -12,6 +12,7 @@ import { useRemote } from '../../../components/use-remote';
 import { getRegion, listRegions } from '../../../services/registry';
 import type { ApiResult } from '../../../services/request';
 import { regionTrail } from '../components/crumbs';
+import { OpenDates } from './open-dates';
 import './index.scss';
 
 /** The page's data: the provinces at the top, or one region's detail. */
@@ -95,6 +96,7 @@ function RegionDetail({ detail }: { detail: RegionDetailOutput }) {
                   </Pill>
                 ))}
               </View>
+              <OpenDates kind='school' unit={school} />
             </View>
           ))
         )}
@@ -120,6 +122,7 @@ function RegionDetail({ detail }: { detail: RegionDetailOutput }) {
                   <Text>{station.address}</Text>
                 </View>
               ) : null}
+              <OpenDates kind='station' unit={station} />
             </View>
           ))
         )}
