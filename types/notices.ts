@@ -19,8 +19,9 @@ export type NoticeTaskOutcome = 'reached' | 'unreachable' | 'handled';
 /** How a referral ended. */
 export type ReferralOutcome = 'visited' | 'in_treatment' | 'not_pursued' | 'other';
 
-/** What can happen to a notice or a binding, as the audit log records it. */
+/** What can happen to a notice, a binding or a school's notice settings, as the audit log records it. */
 export type AuditAction =
+  | 'settings_changed'
   | 'binding_code_created' | 'binding_code_revoked' | 'bound' | 'binding_revoked' | 'binding_failed'
   | 'created' | 'approved' | 'rejected' | 'sent' | 'delivered' | 'opened' | 'acknowledged' | 'second_push' | 'escalated'
   | 'content_viewed' | 'referral_created' | 'referral_closed' | 'task_done' | 'closed' | 'purged' | 'decrypt_failed';
@@ -51,7 +52,7 @@ export interface NoticeSettings {
   retentionDays: number;
   /** The green-channel institutions offered in new notices. */
   institutions: ReferralInstitution[];
-  /** Whether the caller may change these settings (school leaders and administrators). */
+  /** Whether the caller may change these settings (the school's own leaders; administrators only read them). */
   canEdit: boolean;
 }
 
@@ -370,8 +371,12 @@ export interface AuditBreak {
   /** The action as stored (a tampered row may hold any text). */
   action: AuditAction | string;
   at: string;
-  /** hash_mismatch: the entry was changed; link_mismatch: an entry before it was removed or reordered; truncated: entries after it were removed. */
-  reason: 'hash_mismatch' | 'link_mismatch' | 'truncated';
+  /**
+   * hash_mismatch: the entry was changed; link_mismatch: an entry before it was removed or reordered; truncated: entries after it were removed;
+   * truncated_after_checkpoint: the chain no longer holds the entry of the newest checkpoint outside the database (seq and at are the checkpoint's:
+   * entries after it were removed, the head moved back or everything was wiped); checkpoint_forged: a line of the checkpoint store failed its HMAC.
+   */
+  reason: 'hash_mismatch' | 'link_mismatch' | 'truncated' | 'truncated_after_checkpoint' | 'checkpoint_forged';
 }
 
 /** GET /api/admin/audit/verify */
@@ -379,6 +384,10 @@ export interface AuditVerifyOutput {
   ok: boolean;
   checked: number;
   firstBroken: AuditBreak | null;
+  /** The newest checkpoint outside the database after this verification (written now when the head had moved); null before the first. */
+  checkpoint: { seq: number; at: string } | null;
+  /** Lines of the checkpoint store whose HMAC did not verify (not trusted). */
+  forgedCheckpoints: number;
 }
 
 /** GET /api/me/data: what the system holds about the caller and their children. */

@@ -6,6 +6,7 @@
 import { createDeps } from './deps';
 import { importCourses } from './domain/learning/content';
 import { verifyAudit } from './domain/notices/audit';
+import { createFileCheckpointStore } from './domain/notices/checkpoint';
 import { rebuildRollups } from './domain/reports/rebuild';
 import { loadConfig } from './env';
 import { runDueJobs } from './jobs';
@@ -36,14 +37,21 @@ async function main(command: string | undefined): Promise<void> {
       return;
     }
     if (command === 'verify-audit') {
-      const result = await verifyAudit(db, config.notices.hmacKey);
+      const key = config.notices.hmacKey;
+      const result = await verifyAudit(db, key, createFileCheckpointStore(config.notices.checkpointFile, key), new Date());
+      const c = result.checkpoint;
+      const anchor = c ? `检查点：第 ${c.seq} 条（${c.at}，${config.notices.checkpointFile}）` : `尚无检查点（${config.notices.checkpointFile}）`;
+      const b = result.firstBroken;
       if (result.ok) {
-        process.stdout.write(`审计链完整：已校验 ${result.checked} 条记录\n`);
+        process.stdout.write(`审计链完整：已校验 ${result.checked} 条记录；${anchor}\n`);
+      } else if (b?.reason === 'truncated_after_checkpoint') {
+        process.stdout.write(`审计链被截断：第 ${b.seq} 条的检查点（${b.at}）之后的记录被删除：${b.reason}（已校验 ${result.checked} 条记录）\n`);
+      } else if (b?.reason === 'checkpoint_forged') {
+        process.stdout.write(`检查点文件中有 ${result.forgedCheckpoints} 行 HMAC 校验失败，未被采信：${b.reason}（审计链已校验 ${result.checked} 条记录；${anchor}）\n`);
       } else {
-        const b = result.firstBroken;
         process.stdout.write(`审计链被破坏：第 ${b?.seq} 条（${b?.action}，${b?.at}，编号 ${b?.id}）校验失败：${b?.reason}\n`);
-        process.exitCode = 2;
       }
+      if (!result.ok) process.exitCode = 2;
       return;
     }
     const report = await runDueJobs(createDeps(config, db));

@@ -4,6 +4,7 @@ import type { Database } from './storage/db';
 import { createLogger, type Logger } from './log';
 import { createWeChatClient, type WeChatClient } from './wechat/client';
 import { ConfigKeyWrapper, type KeyWrapper } from './domain/notices/crypto';
+import { createFileCheckpointStore, type CheckpointStore } from './domain/notices/checkpoint';
 import { createProgressIngester, type ProgressIngester } from './domain/learning/ingest';
 import { createSessionLoader, type SessionLoader } from './domain/identity';
 
@@ -17,6 +18,8 @@ export interface AppDeps {
   log: Logger;
   /** Wraps notices' data keys: master keys from configuration, or a cloud KMS. */
   keys: KeyWrapper;
+  /** Where the audit chain's head is anchored outside the database: a file by default (XQ_AUDIT_CHECKPOINT_FILE); hosts may inject another store. */
+  checkpoints: CheckpointStore;
   /** The progress ingestion queue: heartbeats that arrive together are written in one transaction. */
   progress: ProgressIngester;
   /** Session lookups: the requests that arrive together are authenticated in one query. */
@@ -35,5 +38,6 @@ export function createDeps(config: Config, db: Database, overrides: Partial<Omit
     sessions: createSessionLoader(db),
     wechat: overrides.wechat ?? createWeChatClient(config.wechat),
     keys: overrides.keys ?? new ConfigKeyWrapper(config.notices.masterKeys, config.notices.currentKeyId),
+    checkpoints: overrides.checkpoints ?? createFileCheckpointStore(config.notices.checkpointFile, config.notices.hmacKey),
   };
 }

@@ -3,6 +3,7 @@ import type { AppDeps } from './deps';
 import { expireOffers } from './domain/events/waitlist';
 import { sendDueMessages } from './domain/messages/outbox';
 import { escalateNotices, markNoticeDelivered, purgeNotices } from './domain/notices/ladder';
+import { checkpointAudit } from './domain/notices/audit';
 
 /** What one run did: rows touched per job. */
 export type JobReport = Record<string, number>;
@@ -42,6 +43,8 @@ export const JOBS: Record<string, Job> = {
   purgeNotices: (deps, now) => purgeNotices(deps, now),
   /** Sends due subscribe messages from the outbox (retries with backoff); a notice's first message records its delivery. */
   sendMessages: (deps, now) => sendDueMessages(deps, now, markNoticeDelivered),
+  /** Anchors the audit chain's head outside the database every XQ_AUDIT_CHECKPOINT_MINUTES when it moved (refuses a chain cut behind the last anchor). */
+  auditCheckpoint: (deps, now) => checkpointAudit(deps, now),
 };
 
 /** Runs every job that is due at `now`; a failing job is logged and the others still run. */

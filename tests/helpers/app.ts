@@ -1,4 +1,7 @@
 /** An in-process app on a fresh database, called with app.request(): the server tests' harness. */
+import { randomUUID } from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
 import { createApp } from '../../src/server/app';
 import { createDeps, type AppDeps } from '../../src/server/deps';
 import { loadConfig, type Config } from '../../src/server/env';
@@ -31,9 +34,10 @@ export interface TestAppOptions {
   db?: Database;
 }
 
-/** Configuration for tests: development login on, no static files, the WeChat fake's credentials. */
+/** Configuration for tests: development login on, no static files, the WeChat fake's credentials, audit checkpoints in a file of its own under the temp dir. */
 export function testConfig(env: Record<string, string> = {}, wechatBase = 'http://127.0.0.1:9'): Config {
-  return loadConfig({ XQ_DEV_LOGIN: '1', XQ_STATIC_DIR: '', WECHAT_APPID: FAKE_APPID, WECHAT_SECRET: FAKE_SECRET, WECHAT_API_BASE: wechatBase, WECHAT_TIMEOUT_MS: '2000', ...env });
+  const checkpoints = path.join(os.tmpdir(), 'xq-test-audit-checkpoints', `${randomUUID()}.jsonl`);
+  return loadConfig({ XQ_DEV_LOGIN: '1', XQ_STATIC_DIR: '', WECHAT_APPID: FAKE_APPID, WECHAT_SECRET: FAKE_SECRET, WECHAT_API_BASE: wechatBase, WECHAT_TIMEOUT_MS: '2000', XQ_AUDIT_CHECKPOINT_FILE: checkpoints, ...env });
 }
 
 /** Builds an app on a fresh migrated database (with the demo data unless seed is false). */

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { AcknowledgeInput, NoticeInput } from '../../types';
 import { runDueJobs } from '../../src/server/jobs';
 import { createLogger } from '../../src/server/log';
-import { appendAudit, verifyAudit } from '../../src/server/domain/notices/audit';
+import { appendAudit, walkAudit } from '../../src/server/domain/notices/audit';
 import { loadConfig } from '../../src/server/env';
 import { migrate } from '../../src/server/storage/migrate';
 import { openPglite } from '../../src/server/storage/pglite';
@@ -356,7 +356,7 @@ describe('secure notices', () => {
     /** Tampers inside a transaction that is rolled back, and returns what verification found. */
     const tamper = (statement: string) => c.t.db.transaction(async (tx) => {
       await tx.query(statement, [seq]);
-      throw Object.assign(new Error('rollback'), { result: await verifyAudit(tx, key) });
+      throw Object.assign(new Error('rollback'), { result: await walkAudit(tx, key) });
     }).catch((e: { result: unknown }) => e.result);
 
     expect(await tamper(`UPDATE audit_log SET details = '{"choice": "decline"}' WHERE seq = $1`)).toMatchObject({ ok: false, firstBroken: { seq, id: ackRow!.id, action: 'acknowledged', reason: 'hash_mismatch' } });
@@ -434,7 +434,7 @@ describe('the verify-audit command', () => {
     ]));
     await db.close();
     const { DATABASE_URL: _pg, ...env } = process.env;
-    const run = () => spawnSync(path.resolve('node_modules/.bin/tsx'), ['src/server/cli.ts', 'verify-audit'], { env: { ...env, PGLITE_DIR: dir }, encoding: 'utf8' });
+    const run = () => spawnSync(path.resolve('node_modules/.bin/tsx'), ['src/server/cli.ts', 'verify-audit'], { env: { ...env, PGLITE_DIR: dir, XQ_AUDIT_CHECKPOINT_FILE: `${dir}.checkpoints.jsonl` }, encoding: 'utf8' });
     const whole = run();
     expect(whole.stdout).toContain('审计链完整：已校验 3 条记录');
     expect(whole.status).toBe(0);
@@ -446,5 +446,6 @@ describe('the verify-audit command', () => {
     expect(broken.stdout).toMatch(/审计链被破坏：第 2 条（closed，.*）校验失败：hash_mismatch/);
     expect(broken.status).toBe(2);
     fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(`${dir}.checkpoints.jsonl`, { force: true });
   });
 });

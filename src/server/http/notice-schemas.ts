@@ -160,7 +160,12 @@ export const CloseReferralSchema = typed<T.CloseReferralInput>()(z.object({ outc
 export const AuditVerifySchema = typed<T.AuditVerifyOutput>()(
   z.object({
     ok: z.boolean(), checked: z.number().int(),
-    firstBroken: z.object({ seq: z.number().int(), id: z.string(), action: z.string(), at: iso, reason: z.enum(['hash_mismatch', 'link_mismatch', 'truncated']) }).nullable(),
+    firstBroken: z.object({
+      seq: z.number().int(), id: z.string(), action: z.string(), at: iso,
+      reason: z.enum(['hash_mismatch', 'link_mismatch', 'truncated', 'truncated_after_checkpoint', 'checkpoint_forged']),
+    }).nullable(),
+    checkpoint: z.object({ seq: z.number().int(), at: iso }).nullable(),
+    forgedCheckpoints: z.number().int(),
   }),
 );
 export const MyDataSchema = typed<T.MyDataOutput>()(

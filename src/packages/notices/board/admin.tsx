@@ -16,6 +16,8 @@ const BREAK_REASONS: Record<NonNullable<AuditVerifyOutput['firstBroken']>['reaso
   hash_mismatch: '该条记录的内容被改动',
   link_mismatch: '该条之前的记录被删除或调换了顺序',
   truncated: '该条之后的记录被删除',
+  truncated_after_checkpoint: '数据库外的检查点记录的这一条已不在链中：其后的记录被删除或链被清空',
+  checkpoint_forged: '检查点文件中有无法通过 HMAC 校验的行（未被采信）',
 };
 
 /** Every school of the registry (the schools of each province). */
@@ -48,16 +50,23 @@ export function AdminPanel() {
   return (
     <>
       <Section title='审计链校验'>
-        <Text className='xq-board__note'>告知书和绑定的每个事件都写入防篡改审计日志，每条记录带有前一条的哈希。校验会逐条核对，找出第一处断裂。</Text>
+        <Text className='xq-board__note'>告知书、绑定和告知设置的每个事件都写入防篡改审计日志，每条记录带有前一条的哈希，链的末端定期记入数据库外的检查点。校验会逐条核对，找出第一处断裂或末端被截掉的记录。</Text>
         {result ? (
           <View className={`xq-board__audit${result.ok ? ' is-ok' : ' is-broken'}`}>
             <Text className='xq-board__audit-title'>{result.ok ? '审计链完整' : '发现篡改'}</Text>
             <Text>已校验 {result.checked} 条记录</Text>
-            {broken ? (
+            {broken && broken.reason === 'checkpoint_forged' ? <Text>{result.forgedCheckpoints} 行：{BREAK_REASONS[broken.reason]}</Text> : null}
+            {broken && broken.reason === 'truncated_after_checkpoint' ? (
+              <Text>
+                第 {broken.seq} 条（检查点时间 {when(broken.at)}）：{BREAK_REASONS[broken.reason]}
+              </Text>
+            ) : null}
+            {broken && broken.reason !== 'checkpoint_forged' && broken.reason !== 'truncated_after_checkpoint' ? (
               <Text>
                 第 {broken.seq} 条（{AUDIT_LABELS[broken.action as AuditAction] ?? broken.action}，{when(broken.at)}）：{BREAK_REASONS[broken.reason]}
               </Text>
             ) : null}
+            {result.checkpoint ? <Text>数据库外的检查点：第 {result.checkpoint.seq} 条（{when(result.checkpoint.at)}）</Text> : null}
           </View>
         ) : null}
         {error ? <Text className='xq-field-error'>{error}</Text> : null}

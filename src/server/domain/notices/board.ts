@@ -142,10 +142,10 @@ export class NoticeBoardService {
     };
   }
 
-  /** Verifies the whole audit chain (administrators). */
+  /** Verifies the whole audit chain against the newest checkpoint and anchors a verified head that moved (administrators). */
   async verifyAudit(): Promise<AuditVerifyOutput> {
     this.me.requireAdmin();
-    return verifyAudit(this.deps.db, this.deps.config.notices.hmacKey);
+    return verifyAudit(this.deps.db, this.deps.config.notices.hmacKey, this.deps.checkpoints, this.deps.clock());
   }
 
   private async myNotices(sql: Sql, userId: string, activeOnly: boolean) {
