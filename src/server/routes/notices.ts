@@ -143,7 +143,7 @@ export const noticeRoutes = [
   }),
   route({
     method: 'get', path: '/api/admin/audit/verify', tag: '名录管理', access: 'user',
-    summary: '校验告知书审计链，指出第一条被篡改的记录（平台管理员）',
+    summary: '校验告知书审计链，指出第一条被篡改的记录，并与数据库外的最新检查点比对（末端被截断时报告）；链完整且末端有变化时写入新检查点（平台管理员）',
     response: AuditVerifySchema, errors: ['FORBIDDEN'],
     handler: ({ services }) => services.noticeBoard().verifyAudit(),
   }),
