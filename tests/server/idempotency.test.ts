@@ -67,8 +67,9 @@ async function world(db: Database | null): Promise<World> {
   const published = await t.call('POST', '/api/admin/courses', { token: tok.admin, body: COURSE });
   w.id.course = published.body.course.id;
   await t.call('POST', `/api/courses/${w.id.course}/enroll`, { token: tok.parent, body: {} });
-  t.setNow(at(1));
   const lesson = published.body.lessons[0].id;
+  expect((await t.call('GET', `/api/lessons/${lesson}`, { token: tok.parent })).status).toBe(200);
+  t.setNow(at(1));
   const read = await t.call('POST', '/api/progress', { token: tok.parent, body: { statements: [{ id: '9b7c3a52-3f4e-4c1a-9d55-1f2a3b4c5d6e', lessonId: lesson, verb: 'read', segments: [], position: 0, timestamp: at(1).toISOString() }] } });
   expect(read.body.lessons[0].progress.completed).toBe(true);
   t.setNow(start);
@@ -304,7 +305,9 @@ const CASES: { route: string; prepare: (w: World) => Promise<Prepared> }[] = [
   {
     route: 'POST /api/courses/{id}/quiz',
     prepare: async (w) => ({
-      who: 'parent', path: `/api/courses/${w.id.course}/quiz`, body: { answers: [1, 0] },
+      who: 'parent', path: `/api/courses/${w.id.course}/quiz`,
+      // The options of the served quiz, by id: the first of each (options are shuffled per request, ids are stable).
+      body: { answers: (await w.t.call('GET', `/api/courses/${w.id.course}/quiz`, { token: w.tok.parent })).body.questions.map((q: { id: string; options: { id: string }[] }) => ({ questionId: q.id, optionId: q.options[0]!.id })) },
       count: () => w.count('SELECT count(*) AS n FROM quiz_attempts WHERE course_id = $1', [w.id.course]),
     }),
   },
