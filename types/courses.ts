@@ -116,11 +116,17 @@ export interface ProgressOutput {
   lessons: { lessonId: string; progress: LessonProgress }[];
 }
 
-/** A quiz question as the parent sees it (without the answer). */
+/** One option of a quiz question: an opaque id (stable while its text is unchanged) and its text. */
+export interface QuizOption {
+  id: string;
+  text: string;
+}
+
+/** A quiz question as the parent sees it: options in a new order on every request, without the answer. */
 export interface QuizQuestion {
   id: string;
   prompt: string;
-  options: string[];
+  options: QuizOption[];
 }
 
 /** GET /api/courses/{id}/quiz */
@@ -129,21 +135,45 @@ export interface QuizOutput {
   questions: QuizQuestion[];
   attempts: number;
   passed: boolean;
+  /** Seconds until the next attempt is accepted, after too many failed attempts in a row; null when the caller may submit now. */
+  retryAfterSeconds: number | null;
+  /** Failed attempts left before the cooldown (the full allowance again after a pass or a cooldown). */
+  remainingAttempts: number;
 }
 
-/** POST /api/courses/{id}/quiz */
+/** One answer: the chosen option (by id) of one question (by id). */
+export interface QuizAnswer {
+  questionId: string;
+  optionId: string;
+}
+
+/** POST /api/courses/{id}/quiz: one answer for every question, in any order. */
 export interface QuizSubmitInput {
-  /** The chosen option index for each question, in order. */
-  answers: number[];
+  answers: QuizAnswer[];
 }
 
-/** The result of a quiz attempt, with explanations. */
+/** A question after a passed attempt: the caller's choice, the correct option and the explanation. */
+export interface QuizReview {
+  questionId: string;
+  chosenOptionId: string;
+  correctOptionId: string;
+  explanation: string;
+}
+
+/** The result of a quiz attempt. A failed attempt names the wrong questions and reveals no answer and no explanation. */
 export interface QuizResultOutput {
   score: number;
   passMark: number;
   passed: boolean;
   attempts: number;
-  questions: { id: string; chosen: number; answer: number; correct: boolean; explanation: string }[];
+  /** The questions answered wrongly, in the quiz's order. */
+  wrongQuestionIds: string[];
+  /** After a pass only: every question's correct option and explanation; null after a failed attempt. */
+  review: QuizReview[] | null;
+  /** After the failed attempt that used up the allowance: seconds until the next attempt is accepted; otherwise null. */
+  retryAfterSeconds: number | null;
+  /** Failed attempts left before the cooldown. */
+  remainingAttempts: number;
   /** Issued when this attempt completed the course. */
   certificate: CertificateOutput | null;
 }

@@ -19,6 +19,8 @@ export interface Config {
   privacyVersion: string;
   /** A lesson counts as complete at this share of its unique duration played. */
   lessonCompleteRatio: number;
+  /** Course quizzes: failed attempts in a row before a cooldown, and how long the cooldown lasts. */
+  quiz: { maxFails: number; cooldownMinutes: number };
   /** 家长学校 sessions: subscribe-message template ids, reminder lead time, how long a waitlist offer is held. */
   events: { templates: { signup_result: string; event_reminder: string; event_cancelled: string }; reminderHours: number; offerHours: number };
   /**
@@ -88,6 +90,8 @@ const EnvSchema = z.object({
   XQ_BODY_LIMIT_KB: z.coerce.number().int().min(1).max(10240).default(64),
   XQ_JOBS_INTERVAL_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
   XQ_LESSON_COMPLETE_RATIO: z.coerce.number().min(0.5).max(1).default(0.9),
+  XQ_QUIZ_MAX_FAILS: z.coerce.number().int().min(1).max(20).default(3),
+  XQ_QUIZ_COOLDOWN_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
   WECHAT_TMPL_SIGNUP_RESULT: z.string().min(1).default('dev-tmpl-signup-result'),
   WECHAT_TMPL_EVENT_REMINDER: z.string().min(1).default('dev-tmpl-event-reminder'),
   WECHAT_TMPL_EVENT_CANCELLED: z.string().min(1).default('dev-tmpl-event-cancelled'),
@@ -148,6 +152,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     jobsIntervalSeconds: e.XQ_JOBS_INTERVAL_SECONDS,
     privacyVersion: PRIVACY_VERSION,
     lessonCompleteRatio: e.XQ_LESSON_COMPLETE_RATIO,
+    quiz: { maxFails: e.XQ_QUIZ_MAX_FAILS, cooldownMinutes: e.XQ_QUIZ_COOLDOWN_MINUTES },
     events: {
       templates: { signup_result: e.WECHAT_TMPL_SIGNUP_RESULT, event_reminder: e.WECHAT_TMPL_EVENT_REMINDER, event_cancelled: e.WECHAT_TMPL_EVENT_CANCELLED },
       reminderHours: e.XQ_EVENT_REMINDER_HOURS,

@@ -6,6 +6,7 @@ import type {
   CourseListQuery,
   LessonDetailOutput,
   MyLearningOutput,
+  QuizAnswer,
   QuizOutput,
   QuizResultOutput,
   QuizSubmitInput,
@@ -38,8 +39,8 @@ export function getQuiz(courseId: string): Promise<ApiResult<QuizOutput>> {
   return request<QuizOutput>(`/api/courses/${encodeURIComponent(courseId)}/quiz`);
 }
 
-/** Submits one attempt of a course's quiz (key: the attempt's idempotency key, so a double tap is one attempt). */
-export function submitQuiz(courseId: string, answers: number[], key: string): Promise<ApiResult<QuizResultOutput>> {
+/** Submits one attempt of a course's quiz, an option id per question id (key: the attempt's idempotency key, so a double tap is one attempt). */
+export function submitQuiz(courseId: string, answers: QuizAnswer[], key: string): Promise<ApiResult<QuizResultOutput>> {
   const body: QuizSubmitInput = { answers };
   return request<QuizResultOutput>(`/api/courses/${encodeURIComponent(courseId)}/quiz`, { method: 'POST', body, idempotencyKey: key });
 }

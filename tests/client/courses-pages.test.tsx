@@ -1,10 +1,11 @@
-import { fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import Taro from '@tarojs/taro';
 import { setRouterParams } from './taro';
-import type { CourseDetailOutput, CourseListOutput, CourseSummary, LessonSummary } from '../../types';
+import type { CourseDetailOutput, CourseListOutput, CourseSummary, LessonSummary, QuizOutput, QuizResultOutput } from '../../types';
 import CoursesPage from '../../src/pages/courses/index';
 import CourseDetailPage from '../../src/packages/course/detail/index';
-import { enrollCourse, getCourse, listCourses } from '../../src/services/courses';
+import QuizPage from '../../src/packages/course/quiz/index';
+import { enrollCourse, getCourse, getQuiz, listCourses, submitQuiz } from '../../src/services/courses';
 import { TOKEN_KEY } from '../../src/services/session';
 
 jest.mock('../../src/services/courses', () => ({
@@ -12,11 +13,15 @@ jest.mock('../../src/services/courses', () => ({
   listCourses: jest.fn(),
   getCourse: jest.fn(),
   enrollCourse: jest.fn(),
+  getQuiz: jest.fn(),
+  submitQuiz: jest.fn(),
 }));
 
 const mockedList = listCourses as jest.MockedFunction<typeof listCourses>;
 const mockedGet = getCourse as jest.MockedFunction<typeof getCourse>;
 const mockedEnroll = enrollCourse as jest.MockedFunction<typeof enrollCourse>;
+const mockedQuiz = getQuiz as jest.MockedFunction<typeof getQuiz>;
+const mockedSubmit = submitQuiz as jest.MockedFunction<typeof submitQuiz>;
 
 function course(over: Partial<CourseSummary> & Pick<CourseSummary, 'id' | 'title'>): CourseSummary {
   return {
@@ -209,5 +214,112 @@ describe('课程详情', () => {
     expect(await screen.findByText('课程不存在')).toBeTruthy();
     fireEvent.click(screen.getByText('重新加载'));
     expect(await screen.findByText('读懂孩子的情绪')).toBeTruthy();
+  });
+});
+
+/** A quiz as the server serves it: options by opaque id, in the order of this request (the key is not in it). */
+const QUIZ: QuizOutput = {
+  passMark: 60,
+  attempts: 0,
+  passed: false,
+  retryAfterSeconds: null,
+  remainingAttempts: 3,
+  questions: [
+    { id: 'q1', prompt: '孩子情绪低落多久需要留意？', options: [{ id: 'o-1c', text: '一小时' }, { id: 'o-1a', text: '两周以上' }, { id: 'o-1b', text: '一天' }] },
+    { id: 'q2', prompt: '开口时首先应该？', options: [{ id: 'o-2b', text: '倾听' }, { id: 'o-2a', text: '批评' }, { id: 'o-2c', text: '比较' }] },
+    { id: 'q3', prompt: '孩子有危险时应该？', options: [{ id: 'o-3c', text: '拨打 110 或 120' }, { id: 'o-3a', text: '先观察几天' }, { id: 'o-3b', text: '批评孩子' }] },
+  ],
+};
+const result = (over: Partial<QuizResultOutput>): QuizResultOutput => ({
+  score: 33, passMark: 60, passed: false, attempts: 1, wrongQuestionIds: [], review: null, retryAfterSeconds: null, remainingAttempts: 2, certificate: null, ...over,
+});
+const choose = (...texts: string[]) => { for (const text of texts) fireEvent.click(screen.getByText(text)); };
+
+describe('课后测验', () => {
+  beforeEach(() => setRouterParams({ courseId: 'c1' }));
+
+  it('shows the options in the order served, lettered by position, and submits the chosen option ids once while the call is in flight', async () => {
+    mockedQuiz.mockResolvedValue({ ok: true, data: QUIZ });
+    let answer: (r: Awaited<ReturnType<typeof submitQuiz>>) => void = () => undefined;
+    mockedSubmit.mockReturnValue(new Promise((resolve) => { answer = resolve; }));
+    render(<QuizPage />);
+    expect(await screen.findByText('孩子情绪低落多久需要留意？')).toBeTruthy();
+    const first = screen.getByText('孩子情绪低落多久需要留意？').parentElement!;
+    expect([...first.querySelectorAll('.xq-quiz__option')].map((o) => o.textContent)).toEqual(['A一小时', 'B两周以上', 'C一天']);
+    expect(screen.getByText('还有 3 题未作答')).toBeTruthy();
+    choose('两周以上', '倾听', '先观察几天');
+    const submit = screen.getByText('提交答案');
+    act(() => {
+      submit.dispatchEvent(new MouseEvent('click', { bubbles: true }));
+      submit.dispatchEvent(new MouseEvent('click', { bubbles: true }));
+    });
+    expect(mockedSubmit).toHaveBeenCalledTimes(1);
+    expect(mockedSubmit).toHaveBeenCalledWith('c1', [{ questionId: 'q1', optionId: 'o-1a' }, { questionId: 'q2', optionId: 'o-2b' }, { questionId: 'q3', optionId: 'o-3a' }], expect.stringMatching(/^[A-Za-z0-9_-]{22}$/));
+    // While the call is in flight the button shows as loading and disabled, and a further tap sends nothing.
+    await waitFor(() => expect(document.querySelector('.xq-page__footer .nut-button-disabled.nut-button-loading')).not.toBeNull());
+    fireEvent.click(screen.getByText('提交答案'));
+    expect(mockedSubmit).toHaveBeenCalledTimes(1);
+    await act(async () => answer({ ok: true, data: result({ score: 67, passed: true, wrongQuestionIds: ['q3'], review: [] }) }));
+    expect(await screen.findByText(/恭喜通过测验/)).toBeTruthy();
+  });
+
+  it('a failed attempt says which questions were wrong and shows no answer or explanation; 再试一次 loads a new order', async () => {
+    mockedQuiz.mockResolvedValue({ ok: true, data: QUIZ });
+    mockedSubmit.mockResolvedValue({ ok: true, data: result({ wrongQuestionIds: ['q2', 'q3'] }) });
+    render(<QuizPage />);
+    await screen.findByText('开口时首先应该？');
+    choose('两周以上', '批评', '先观察几天');
+    fireEvent.click(screen.getByText('提交答案'));
+    expect(await screen.findByText('第 2、3 题答错了，请回看课时后再试')).toBeTruthy();
+    expect(screen.getByText('第 2 题答错了，请回看课时后再试')).toBeTruthy();
+    expect(screen.getByText('第 3 题答错了，请回看课时后再试')).toBeTruthy();
+    expect(screen.getByText('这题答对了')).toBeTruthy();
+    expect(screen.getByText('还可以再试 2 次，之后需要等待一段时间')).toBeTruthy();
+    expect(screen.queryByText(/正确答案|解析/)).toBeNull();
+    expect(document.querySelectorAll('.xq-quiz__option.is-right')).toHaveLength(0);
+    fireEvent.click(screen.getByText('再试一次'));
+    await waitFor(() => expect(mockedQuiz).toHaveBeenCalledTimes(2));
+    expect(await screen.findByText('还有 3 题未作答')).toBeTruthy();
+  });
+
+  it('a pass shows every explanation and marks the correct option', async () => {
+    mockedQuiz.mockResolvedValue({ ok: true, data: QUIZ });
+    const review = [
+      { questionId: 'q1', chosenOptionId: 'o-1a', correctOptionId: 'o-1a', explanation: '持续两周以上的变化需要关注。' },
+      { questionId: 'q2', chosenOptionId: 'o-2b', correctOptionId: 'o-2b', explanation: '先倾听，不评判。' },
+      { questionId: 'q3', chosenOptionId: 'o-3a', correctOptionId: 'o-3c', explanation: '立即求助。' },
+    ];
+    mockedSubmit.mockResolvedValue({ ok: true, data: result({ score: 67, passed: true, wrongQuestionIds: ['q3'], review, remainingAttempts: 3 }) });
+    render(<QuizPage />);
+    await screen.findByText('开口时首先应该？');
+    choose('两周以上', '倾听', '先观察几天');
+    fireEvent.click(screen.getByText('提交答案'));
+    expect(await screen.findByText('立即求助。')).toBeTruthy();
+    expect(screen.getByText('先倾听，不评判。')).toBeTruthy();
+    expect(screen.getAllByText('回答正确')).toHaveLength(2);
+    expect(screen.getByText('回答错误，正确答案 A')).toBeTruthy();
+    expect(screen.getByText('拨打 110 或 120').closest('.xq-quiz__option')?.className).toContain('is-right');
+    expect(screen.getByText('返回课程')).toBeTruthy();
+  });
+
+  it('after too many failed attempts: the cooldown from the server (429), and on opening the page, with no submit', async () => {
+    mockedQuiz.mockResolvedValue({ ok: true, data: QUIZ });
+    mockedSubmit.mockResolvedValue({ ok: false, error: { code: 'TOO_MANY_ATTEMPTS', message: '测验已连续 3 次未通过，请 30 分钟后再试。可以先回看课时内容。', status: 429 } });
+    const { unmount } = render(<QuizPage />);
+    await screen.findByText('开口时首先应该？');
+    choose('两周以上', '倾听', '先观察几天');
+    fireEvent.click(screen.getByText('提交答案'));
+    expect(await screen.findByText(/请 30 分钟后再试/)).toBeTruthy();
+    expect(screen.queryByText('提交答案')).toBeNull();
+    expect(screen.getByText('暂时不能作答，请稍后再试')).toBeTruthy();
+    unmount();
+
+    mockedQuiz.mockResolvedValue({ ok: true, data: { ...QUIZ, attempts: 3, retryAfterSeconds: 1150, remainingAttempts: 0 } });
+    mockedSubmit.mockClear();
+    render(<QuizPage />);
+    expect(await screen.findByText(/请 20 分钟后再试/)).toBeTruthy();
+    choose('两周以上', '倾听', '先观察几天');
+    fireEvent.click(screen.getByText('暂时不能作答，请稍后再试'));
+    expect(mockedSubmit).not.toHaveBeenCalled();
   });
 });

@@ -25,6 +25,17 @@ describe('the shipped course content', () => {
     expect([...kinds].sort()).toEqual(['article', 'audio', 'video']);
   });
 
+  test('quiz keys are balanced: no option position holds more than 40 % of the answers, no quiz has all its answers in one position', () => {
+    const questions = courses.flatMap((c) => c.quiz?.questions ?? []);
+    const byPosition = new Map<number, number>();
+    for (const q of questions) byPosition.set(q.answer, (byPosition.get(q.answer) ?? 0) + 1);
+    const crowded = [...byPosition].filter(([, n]) => n > 0.4 * questions.length).map(([position, n]) => `${'ABCDEF'[position]}: ${n} of ${questions.length}`);
+    expect(crowded).toEqual([]);
+    const oneNote = courses.filter((c) => new Set(c.quiz?.questions.map((q) => q.answer)).size === 1).map((c) => c.slug);
+    expect(oneNote).toEqual([]);
+    for (const q of questions) expect(new Set(q.options).size).toBe(q.options.length);
+  });
+
   test('every audio and video lesson has its media file, shipped small', () => {
     for (const c of courses) {
       for (const l of c.lessons.filter((x) => x.kind !== 'article')) {
@@ -35,14 +46,18 @@ describe('the shipped course content', () => {
     }
   });
 
-  test('imports into the database, and importing again changes nothing', async () => {
+  test('imports into the database, and importing again changes nothing, quiz question ids included', async () => {
     expect(await importCourses(t.db, courses)).toBe(courses.length);
     const count = async () => (await t.db.query<{ c: number; l: number; q: number }>(
       'SELECT (SELECT count(*)::int FROM courses) AS c, (SELECT count(*)::int FROM lessons) AS l, (SELECT count(*)::int FROM quiz_questions) AS q',
     ))[0];
     const first = await count();
+    const questionIds = async () => (await t.db.query<{ id: string }>('SELECT id FROM quiz_questions ORDER BY course_id, position')).map((r) => r.id);
+    const ids = await questionIds();
     await importCourses(t.db, courses);
     expect(await count()).toEqual(first);
+    // Question ids (and so option ids, quiz.ts) survive a re-import: a quiz open across a restart still submits.
+    expect(await questionIds()).toEqual(ids);
     expect(first.l).toBe(courses.reduce((n, c) => n + c.lessons.length, 0));
   });
 

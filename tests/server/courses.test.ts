@@ -219,8 +219,8 @@ describe('articles, the quiz and the certificate', () => {
     expect(tooFast.body.rejected[0].code).toBe('IMPLAUSIBLE_PROGRESS');
   });
 
-  test('the quiz waits for every lesson; a failed attempt explains; a pass completes the course with a certificate anyone can verify', async () => {
-    const early = await t.call('POST', `/api/courses/${courseId}/quiz`, { token: parent, body: { answers: [1, 1] } });
+  test('the quiz waits for every lesson; a failed attempt names the wrong question; a pass explains and completes the course with a certificate anyone can verify', async () => {
+    const early = await t.call('POST', `/api/courses/${courseId}/quiz`, { token: parent, body: { answers: [{ questionId: randomUUID(), optionId: 'x' }] } });
     expect(early.status).toBe(409);
     expect(early.body.error.code).toBe('LESSONS_INCOMPLETE');
     t.setNow(at(3100));
@@ -229,13 +229,18 @@ describe('articles, the quiz and the certificate', () => {
     const quiz = await t.call('GET', `/api/courses/${courseId}/quiz`, { token: parent });
     expect(quiz.body.questions).toHaveLength(2);
     expect(JSON.stringify(quiz.body)).not.toContain('explanation');
-    const wrongCount = await t.call('POST', `/api/courses/${courseId}/quiz`, { token: parent, body: { answers: [1] } });
+    // The chosen option of each question by its index in the content, sent by id.
+    const pick = (indexes: number[]) => quiz.body.questions.map((q: { id: string; options: { id: string; text: string }[] }, qi: number) => (
+      { questionId: q.id, optionId: q.options.find((o) => o.text === COURSE.quiz!.questions[qi].options[indexes[qi]])!.id }
+    ));
+    const wrongCount = await t.call('POST', `/api/courses/${courseId}/quiz`, { token: parent, body: { answers: pick([1, 1]).slice(0, 1) } });
     expect(wrongCount.body.error.message).toBe('请回答全部 2 道题');
-    const failed = await t.call('POST', `/api/courses/${courseId}/quiz`, { token: parent, body: { answers: [1, 0] } });
-    expect(failed.body).toMatchObject({ score: 50, passed: false, attempts: 1, certificate: null });
-    expect(failed.body.questions[1]).toMatchObject({ correct: false, answer: 1, explanation: '先倾听，不评判。' });
-    const passed = await t.call('POST', `/api/courses/${courseId}/quiz`, { token: parent, body: { answers: [1, 1] } });
+    const failed = await t.call('POST', `/api/courses/${courseId}/quiz`, { token: parent, body: { answers: pick([1, 0]) } });
+    expect(failed.body).toMatchObject({ score: 50, passed: false, attempts: 1, certificate: null, wrongQuestionIds: [quiz.body.questions[1].id], review: null });
+    expect(JSON.stringify(failed.body)).not.toContain('先倾听，不评判。');
+    const passed = await t.call('POST', `/api/courses/${courseId}/quiz`, { token: parent, body: { answers: pick([1, 1]) } });
     expect(passed.body).toMatchObject({ score: 100, passed: true, attempts: 2 });
+    expect(passed.body.review[1]).toMatchObject({ correctOptionId: pick([1, 1])[1].optionId, explanation: '先倾听，不评判。' });
     const cert = passed.body.certificate;
     expect(cert).toMatchObject({ displayName: '张敏', courseTitle: '读懂初中孩子的焦虑（修订）', module: 'abnormal_awareness' });
     expect(cert.code).toMatch(/^[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}$/);
@@ -247,7 +252,7 @@ describe('articles, the quiz and the certificate', () => {
     const learning = await t.call('GET', '/api/me/learning', { token: parent });
     expect(learning.body.completed).toEqual([expect.objectContaining({ id: courseId, certificate: cert })]);
     expect(learning.body).toMatchObject({ inProgress: [], completedLessons: 3, totalSeconds: 108 + 60 + 100 });
-    const again = await t.call('POST', `/api/courses/${courseId}/quiz`, { token: parent, body: { answers: [1, 1] } });
+    const again = await t.call('POST', `/api/courses/${courseId}/quiz`, { token: parent, body: { answers: pick([1, 1]) } });
     expect(again.body.certificate).toBeNull();
     expect((await t.call('GET', `/api/courses/${courseId}`, { token: parent })).body.certificate.code).toBe(cert.code);
   });

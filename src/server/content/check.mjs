@@ -1,6 +1,7 @@
 // Quick validation of the course content: node src/server/content/check.mjs
 // Checks every courses/*.json against the CourseContent shape (types/courses.ts), coverage of
-// every module × stage pair, quiz answers, text lengths and that media files exist.
+// every module × stage pair, quiz answers and their balance (no option position holds more than 40 % of the keys,
+// no quiz has every key in one position), text lengths and that media files exist.
 import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -20,6 +21,7 @@ const files = fs.readdirSync(path.join(dir, 'courses')).filter((f) => f.endsWith
 const slugs = new Set();
 const pairs = new Set();
 const counts = { courses: 0, lessons: 0, article: 0, audio: 0, video: 0, questions: 0, seconds: 0 };
+const keyPositions = [];
 const mediaUsed = new Set();
 const probed = new Map();
 /** The whole seconds of a media file by ffprobe, or null when ffprobe is not installed. */
@@ -99,11 +101,19 @@ for (const f of files) {
       if (!isStr(x.prompt)) err(w, 'prompt missing');
       if (!Array.isArray(x.options) || x.options.length < 3 || x.options.length > 4 || !x.options.every(isStr)) err(w, 'needs 3–4 options');
       if (!Number.isInteger(x.answer) || x.answer < 0 || x.answer >= (x.options?.length ?? 0)) err(w, `answer out of range ${x.answer}`);
+      else keyPositions.push(x.answer);
+      if (Array.isArray(x.options) && new Set(x.options.map((o) => String(o).trim())).size !== x.options.length) err(w, 'duplicate options');
       if (!isStr(x.explanation)) err(w, 'explanation missing');
       counts.questions++;
     }
+    const answers = (q.questions ?? []).map((x) => x.answer);
+    if (answers.length > 1 && new Set(answers).size === 1) err(f, `every quiz answer is option ${'ABCDEF'[answers[0]] ?? answers[0]}`);
   }
 }
+const LETTERS = 'ABCDEF';
+const keyCounts = new Map();
+for (const p of keyPositions) keyCounts.set(p, (keyCounts.get(p) ?? 0) + 1);
+for (const [p, n] of keyCounts) if (n > 0.4 * keyPositions.length) err('quiz keys', `option ${LETTERS[p]} is the answer of ${n} of ${keyPositions.length} questions (at most 40 %)`);
 for (const m of MODULES) for (const s of STAGES) if (!pairs.has(`${m}×${s}`)) err('catalogue', `no course for ${m} × ${s}`);
 
 const mediaDir = path.join(dir, 'media');
@@ -116,7 +126,7 @@ if (fs.existsSync(mediaDir)) {
     console.log(`media ${f}: ${(size / 1024).toFixed(1)} KB${mediaUsed.has(f) ? '' : ' (unused)'}`);
   }
 }
-console.log(`courses ${counts.courses}, pairs ${pairs.size}/25, lessons ${counts.lessons} (article ${counts.article}, audio ${counts.audio}, video ${counts.video}), quiz questions ${counts.questions}, total ${Math.round(counts.seconds / 60)} min, media ${(mediaBytes / 1048576).toFixed(2)} MB`);
+console.log(`courses ${counts.courses}, pairs ${pairs.size}/25, lessons ${counts.lessons} (article ${counts.article}, audio ${counts.audio}, video ${counts.video}), quiz questions ${counts.questions} (keys ${[...keyCounts].sort((a, b) => a[0] - b[0]).map(([p, n]) => `${LETTERS[p]} ${n}`).join(', ')}), total ${Math.round(counts.seconds / 60)} min, media ${(mediaBytes / 1048576).toFixed(2)} MB`);
 for (const w of warnings) console.log('warn', w);
 for (const e of errors) console.log('ERROR', e);
 process.exit(errors.length ? 1 : 0);

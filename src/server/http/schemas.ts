@@ -201,14 +201,33 @@ export const ProgressOutputSchema = typed<T.ProgressOutput>()(
 export const QuizSchema = typed<T.QuizOutput>()(
   z.object({
     passMark: z.number().int(), attempts: z.number().int(), passed: z.boolean(),
-    questions: z.array(z.object({ id: z.string(), prompt: z.string(), options: z.array(z.string()) })),
+    retryAfterSeconds: z.number().int().nullable().describe('连续多次未通过后，还需等待的秒数；可以作答时为 null'),
+    remainingAttempts: z.number().int().describe('进入等待前还可以未通过的次数'),
+    questions: z.array(z.object({
+      id: z.string(), prompt: z.string(),
+      options: z.array(z.object({ id: z.string(), text: z.string() })).describe('选项（每次请求顺序不同；按选项编号作答）'),
+    })),
   }),
 );
-export const QuizSubmitSchema = typed<T.QuizSubmitInput>()(z.object({ answers: z.array(z.number().int().min(0).max(10)).min(1).max(30) }));
+export const QuizSubmitSchema = typed<T.QuizSubmitInput>()(
+  z.object({
+    answers: z
+      .array(z.object({ questionId: uuid.describe('题目编号'), optionId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, '无效的选项编号').describe('所选选项的编号') }))
+      .min(1)
+      .max(30)
+      .describe('每道题一个答案，顺序不限'),
+  }),
+);
 export const QuizResultSchema = typed<T.QuizResultOutput>()(
   z.object({
     score: z.number().int(), passMark: z.number().int(), passed: z.boolean(), attempts: z.number().int(),
-    questions: z.array(z.object({ id: z.string(), chosen: z.number().int(), answer: z.number().int(), correct: z.boolean(), explanation: z.string() })),
+    wrongQuestionIds: z.array(z.string()).describe('答错的题目编号（未通过时不公布正确答案）'),
+    review: z
+      .array(z.object({ questionId: z.string(), chosenOptionId: z.string(), correctOptionId: z.string(), explanation: z.string() }))
+      .nullable()
+      .describe('通过后：每题的正确选项与解析；未通过时为 null'),
+    retryAfterSeconds: z.number().int().nullable(),
+    remainingAttempts: z.number().int(),
     certificate: CertificateSchema.nullable(),
   }),
 );

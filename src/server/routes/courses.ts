@@ -42,14 +42,14 @@ export const courseRoutes = [
   }),
   route({
     method: 'get', path: '/api/courses/{id}/quiz', tag: '课程', access: 'user',
-    summary: '课程测验题目（不含答案）',
+    summary: '课程测验题目：选项带编号、每次请求顺序不同，不含答案和解析；连续多次未通过后附等待时间',
     params: IdParams, response: QuizSchema, errors: ['NOT_FOUND', 'NOT_ENROLLED'],
     handler: ({ params, services }) => services.courses().quiz(params.id),
   }),
   route({
     method: 'post', path: '/api/courses/{id}/quiz', tag: '课程', access: 'user', idempotent: true,
-    summary: '提交测验：返回得分与解析；学完全部课时并通过后颁发证书',
-    params: IdParams, body: QuizSubmitSchema, response: QuizResultSchema, errors: ['NOT_FOUND', 'NOT_ENROLLED', 'LESSONS_INCOMPLETE'],
+    summary: '提交测验（按题目编号和选项编号作答）：未通过只返回得分和答错的题目，通过后返回正确选项与解析；连续多次未通过后需等待；学完全部课时并通过后颁发证书',
+    params: IdParams, body: QuizSubmitSchema, response: QuizResultSchema, errors: ['NOT_FOUND', 'NOT_ENROLLED', 'LESSONS_INCOMPLETE', 'TOO_MANY_ATTEMPTS'],
     handler: ({ params, body, services }) => services.courses().submitQuiz(params.id, body.answers),
   }),
   route({

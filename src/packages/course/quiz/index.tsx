@@ -2,7 +2,7 @@ import Taro, { useRouter } from '@tarojs/taro';
 import { View, Text } from '@tarojs/components';
 import { Button } from '@nutui/nutui-react-taro';
 import { Checked, Close } from '@nutui/icons-react-taro';
-import { useCallback, useState } from 'react';
+import { useCallback, useState, type ReactNode } from 'react';
 import type { QuizOutput, QuizResultOutput } from '../../../../types';
 import { PageShell } from '../../../components/page-shell';
 import { StateView } from '../../../components/state-view';
@@ -17,54 +17,74 @@ import './index.scss';
 
 const LETTERS = 'ABCDEFGH';
 
-function Quiz({ courseId, quiz }: { courseId: string; quiz: QuizOutput }) {
-  const [answers, setAnswers] = useState<(number | null)[]>(() => quiz.questions.map(() => null));
+/** "请 N 分钟后再试" for a wait in seconds. */
+function waitText(seconds: number): string {
+  return `请 ${Math.max(1, Math.ceil(seconds / 60))} 分钟后再试`;
+}
+
+/** "第 2、3 题" for the numbers of the given questions in the quiz. */
+function numbers(quiz: QuizOutput, ids: string[]): string {
+  return `第 ${quiz.questions.flatMap((q, i) => (ids.includes(q.id) ? [String(i + 1)] : [])).join('、')} 题`;
+}
+
+function Quiz({ courseId, quiz, onRetry }: { courseId: string; quiz: QuizOutput; onRetry: () => void }) {
+  const [answers, setAnswers] = useState<Record<string, string>>({});
   const { busy, run } = useSubmit();
   const [error, setError] = useState<ApiError | null>(null);
   const [result, setResult] = useState<QuizResultOutput | null>(null);
-  const answered = answers.filter((a) => a !== null).length;
+  /** Why no attempt is accepted now (the cooldown after failed attempts in a row), or null. */
+  const [wait, setWait] = useState<string | null>(quiz.retryAfterSeconds === null ? null : `测验已连续多次未通过，${waitText(quiz.retryAfterSeconds)}。可以先回看课时内容。`);
+  const answered = quiz.questions.filter((q) => answers[q.id] !== undefined).length;
   const complete = answered === quiz.questions.length;
+  const review = new Map((result?.review ?? []).map((r) => [r.questionId, r]));
 
   const submit = async () => {
-    if (!complete) return;
+    if (!complete || wait) return;
     setError(null);
-    const outcome = await run((key) => submitQuiz(courseId, answers.map((a) => a ?? -1), key));
+    const outcome = await run((key) => submitQuiz(courseId, quiz.questions.map((q) => ({ questionId: q.id, optionId: answers[q.id] as string })), key));
     if (!outcome) return;
     if (!outcome.ok) {
-      setError(outcome.error);
+      if (outcome.error.code === 'TOO_MANY_ATTEMPTS') setWait(outcome.error.message);
+      else setError(outcome.error);
       return;
     }
     setResult(outcome.data);
+    if (outcome.data.retryAfterSeconds !== null) setWait(`已连续多次未通过，${waitText(outcome.data.retryAfterSeconds)}。`);
     Taro.pageScrollTo({ scrollTop: 0, duration: 200 }).catch(() => undefined);
   };
 
-  const retry = () => {
-    setResult(null);
-    setAnswers(quiz.questions.map(() => null));
-    Taro.pageScrollTo({ scrollTop: 0, duration: 200 }).catch(() => undefined);
-  };
+  const backToCourse = () => void Taro.navigateBack().catch(() => go(courseRoutes.detail(courseId)));
 
-  const footer = result ? (
-    result.passed ? (
-      result.certificate ? (
-        <Button block type='primary' onClick={() => result.certificate && go(courseRoutes.certificate(result.certificate.code))}>
-          查看结业证书
-        </Button>
-      ) : (
-        <Button block type='primary' onClick={() => Taro.navigateBack().catch(() => go(courseRoutes.detail(courseId)))}>
-          返回课程
-        </Button>
-      )
+  let footer: ReactNode;
+  if (result?.passed) {
+    footer = result.certificate ? (
+      <Button block type='primary' onClick={() => result.certificate && go(courseRoutes.certificate(result.certificate.code))}>
+        查看结业证书
+      </Button>
     ) : (
-      <Button block type='primary' onClick={retry}>
+      <Button block type='primary' onClick={backToCourse}>
+        返回课程
+      </Button>
+    );
+  } else if (wait) {
+    footer = (
+      <Button block type='primary' disabled>
+        暂时不能作答，请稍后再试
+      </Button>
+    );
+  } else if (result) {
+    footer = (
+      <Button block type='primary' onClick={onRetry}>
         再试一次
       </Button>
-    )
-  ) : (
-    <Button block type='primary' loading={busy} disabled={!complete || busy} onClick={() => void submit()}>
-      {complete ? '提交答案' : `还有 ${quiz.questions.length - answered} 题未作答`}
-    </Button>
-  );
+    );
+  } else {
+    footer = (
+      <Button block type='primary' loading={busy} disabled={!complete || busy} onClick={() => void submit()}>
+        {complete ? '提交答案' : `还有 ${quiz.questions.length - answered} 题未作答`}
+      </Button>
+    );
+  }
 
   return (
     <PageShell footer={footer}>
@@ -73,54 +93,75 @@ function Quiz({ courseId, quiz }: { courseId: string; quiz: QuizOutput }) {
           <Text className='xq-quiz__score-value'>{result.score}</Text>
           <Text className='xq-quiz__score-unit'>分</Text>
           <Text className='xq-quiz__score-text'>
-            {result.passed ? `恭喜通过测验（${result.passMark} 分及格）` : `未通过，${result.passMark} 分及格，看看解析再试一次`}
+            {result.passed ? `恭喜通过测验（${result.passMark} 分及格），下面是每题的解析` : `未通过，${result.passMark} 分及格`}
           </Text>
+          {!result.passed ? <Text className='xq-quiz__score-text'>{numbers(quiz, result.wrongQuestionIds)}答错了，请回看课时后再试</Text> : null}
+          {!result.passed && !wait ? <Text className='xq-quiz__score-text'>还可以再试 {result.remainingAttempts} 次，之后需要等待一段时间</Text> : null}
           {result.certificate ? <Text className='xq-quiz__score-text'>你已完成本课程，获得结业证书</Text> : null}
         </View>
       ) : (
         <View className='xq-quiz__intro'>
           <Text className='xq-quiz__intro-title'>共 {quiz.questions.length} 题，{quiz.passMark} 分及格</Text>
           <Text className='xq-quiz__intro-desc'>
-            {quiz.passed ? '你已通过本测验，可以再做一遍巩固。' : quiz.attempts > 0 ? `已作答 ${quiz.attempts} 次，可以反复作答。` : '每题选择一个最合适的答案，提交后可以看到解析。'}
+            {quiz.passed ? '你已通过本测验，可以再做一遍巩固。' : quiz.attempts > 0 ? `已作答 ${quiz.attempts} 次。每题选择一个最合适的答案，通过后可以看到解析。` : '每题选择一个最合适的答案，通过后可以看到每题的解析。'}
           </Text>
         </View>
       )}
 
+      {wait ? (
+        <View className='xq-quiz__wait'>
+          <Text>{wait}</Text>
+          {!result ? (
+            <Text className='xq-quiz__wait-link' onClick={backToCourse}>
+              回看课时
+            </Text>
+          ) : null}
+        </View>
+      ) : null}
       {error ? <Text className='xq-quiz__error'>{error.message}</Text> : null}
 
       {quiz.questions.map((question, qi) => {
-        const graded = result?.questions[qi];
+        const wrong = result ? result.wrongQuestionIds.includes(question.id) : false;
+        const explained = review.get(question.id);
         return (
-          <View key={question.id} className='xq-quiz__card'>
+          <View key={question.id} className={`xq-quiz__card${result && !result.passed ? (wrong ? ' is-wrong' : ' is-right') : ''}`}>
             <Text className='xq-quiz__number'>
               第 {qi + 1} 题 / 共 {quiz.questions.length} 题
             </Text>
             <Text className='xq-quiz__prompt'>{question.prompt}</Text>
             {question.options.map((option, oi) => {
-              const chosen = graded ? graded.chosen === oi : answers[qi] === oi;
-              const state = graded ? (graded.answer === oi ? 'is-right' : chosen ? 'is-wrong' : '') : chosen ? 'is-chosen' : '';
+              const chosen = answers[question.id] === option.id;
+              let state = chosen ? 'is-chosen' : '';
+              if (explained) state = explained.correctOptionId === option.id ? 'is-right' : chosen ? 'is-wrong' : '';
               return (
                 <View
-                  key={oi}
+                  key={option.id}
                   className={`xq-quiz__option ${state}`}
                   role='radio'
                   aria-checked={chosen}
                   onClick={() => {
-                    if (result) return;
-                    setAnswers((prev) => prev.map((a, i) => (i === qi ? oi : a)));
+                    if (result || busy || wait) return;
+                    setAnswers((prev) => ({ ...prev, [question.id]: option.id }));
                   }}
                 >
                   <Text className='xq-quiz__letter'>{LETTERS[oi] ?? oi + 1}</Text>
-                  <Text className='xq-quiz__option-text'>{option}</Text>
-                  {graded && graded.answer === oi ? <Checked size={16} color='#3a9a62' /> : null}
-                  {graded && chosen && graded.answer !== oi ? <Close size={14} color='#d9534f' /> : null}
+                  <Text className='xq-quiz__option-text'>{option.text}</Text>
+                  {explained?.correctOptionId === option.id ? <Checked size={16} color='#3a9a62' /> : null}
+                  {explained && chosen && explained.correctOptionId !== option.id ? <Close size={14} color='#d9534f' /> : null}
                 </View>
               );
             })}
-            {graded ? (
-              <View className={`xq-quiz__explain${graded.correct ? ' is-right' : ''}`}>
-                <Text className='xq-quiz__explain-head'>{graded.correct ? '回答正确' : `回答错误，正确答案 ${LETTERS[graded.answer] ?? graded.answer + 1}`}</Text>
-                <Text className='xq-quiz__explain-text'>{graded.explanation}</Text>
+            {result && !result.passed ? (
+              <Text className='xq-quiz__verdict'>{wrong ? `第 ${qi + 1} 题答错了，请回看课时后再试` : '这题答对了'}</Text>
+            ) : null}
+            {explained ? (
+              <View className={`xq-quiz__explain${explained.chosenOptionId === explained.correctOptionId ? ' is-right' : ''}`}>
+                <Text className='xq-quiz__explain-head'>
+                  {explained.chosenOptionId === explained.correctOptionId
+                    ? '回答正确'
+                    : `回答错误，正确答案 ${LETTERS[question.options.findIndex((o) => o.id === explained.correctOptionId)] ?? ''}`}
+                </Text>
+                <Text className='xq-quiz__explain-text'>{explained.explanation}</Text>
               </View>
             ) : null}
           </View>
@@ -130,13 +171,14 @@ function Quiz({ courseId, quiz }: { courseId: string; quiz: QuizOutput }) {
   );
 }
 
-/** 课后测验: one card per question, submit, the score and each question's explanation, another try when failed. */
+/** 课后测验: one card per question (options in the order served), submit; a failure names the wrong questions, a pass explains each; a new attempt reloads the quiz; the cooldown after failed attempts in a row. */
 export default function QuizPage() {
   const { params } = useRouter();
   const courseId = params.courseId ?? '';
   const loggedIn = useLoggedIn();
   const loader = useCallback(() => getQuiz(courseId), [courseId]);
   const { state, retry } = useLoadOnce(loader, loggedIn && courseId !== '');
+  const [loads, setLoads] = useState(0);
 
   if (!loggedIn) {
     return (
@@ -146,7 +188,8 @@ export default function QuizPage() {
     );
   }
   if (courseId === '') return <StateView status='error' title='没有找到这个测验' description='链接缺少课程编号。' />;
-  if (state.status === 'ready') return <Quiz courseId={courseId} quiz={state.data} />;
+  // Each load is a new attempt: the options come in a new order, so the answers start over.
+  if (state.status === 'ready') return <Quiz key={loads} courseId={courseId} quiz={state.data} onRetry={() => { setLoads((n) => n + 1); retry(); }} />;
   if (state.status === 'error') {
     return (
       <StateView

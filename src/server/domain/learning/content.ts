@@ -23,7 +23,7 @@ export function readCourseFiles(dir: string = path.join(CONTENT_DIR, 'courses'))
     });
 }
 
-/** Inserts or updates one course by slug: lessons keep their ids (and parents' progress) by slug; removed lessons retire. */
+/** Inserts or updates one course by slug: lessons keep their ids (and parents' progress) by slug, removed lessons retire; quiz questions keep their ids by position. */
 export async function upsertCourse(tx: Sql, c: CourseContent): Promise<string> {
   const slugs = new Set<string>();
   for (const l of c.lessons) {
@@ -33,6 +33,7 @@ export async function upsertCourse(tx: Sql, c: CourseContent): Promise<string> {
   }
   for (const q of c.quiz?.questions ?? []) {
     if (q.answer >= q.options.length) throw new AppError('VALIDATION_FAILED', `测验答案超出选项范围：${q.prompt}`);
+    if (new Set(q.options.map((o) => o.trim())).size !== q.options.length) throw new AppError('VALIDATION_FAILED', `测验选项重复：${q.prompt}`);
   }
   const existing = await maybeOne<{ id: string }>(tx, 'SELECT id FROM courses WHERE slug = $1', [c.slug]);
   const course = existing
@@ -57,10 +58,13 @@ export async function upsertCourse(tx: Sql, c: CourseContent): Promise<string> {
       [course.id, l.slug, i + 1, l.title, l.kind, l.durationSeconds, l.media ?? null, l.body],
     );
   }
-  await tx.query('DELETE FROM quiz_questions WHERE course_id = $1', [course.id]);
-  for (const [i, q] of (c.quiz?.questions ?? []).entries()) {
+  // Questions keep their ids by position, so option ids (derived from question id and text, quiz.ts) survive a re-import.
+  const questions = c.quiz?.questions ?? [];
+  await tx.query('DELETE FROM quiz_questions WHERE course_id = $1 AND position > $2', [course.id, questions.length]);
+  for (const [i, q] of questions.entries()) {
     await tx.query(
-      'INSERT INTO quiz_questions (course_id, position, prompt, options, answer, explanation) VALUES ($1, $2, $3, $4, $5, $6)',
+      `INSERT INTO quiz_questions (course_id, position, prompt, options, answer, explanation) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (course_id, position) DO UPDATE SET prompt = excluded.prompt, options = excluded.options, answer = excluded.answer, explanation = excluded.explanation`,
       [course.id, i + 1, q.prompt, q.options, q.answer, q.explanation],
     );
   }

@@ -1,7 +1,7 @@
 /** The course catalogue, lessons, quizzes, completion and certificates, as one parent sees them. */
 import type {
   CertificateOutput, CertificateVerifyOutput, CourseContent, CourseDetailOutput, CourseListOutput, CourseListQuery, CourseSummary, LessonDetailOutput,
-  LessonKind, LessonProgress, LessonSummary, MyLearningOutput, PolicyModule, QuizOutput, QuizResultOutput, SchoolContact, Segment, Stage,
+  LessonKind, LessonProgress, LessonSummary, MyLearningOutput, PolicyModule, QuizAnswer, QuizOutput, QuizResultOutput, SchoolContact, Segment, Stage,
 } from '../../../../types';
 import type { AppDeps } from '../../deps';
 import { AppError } from '../../http/errors';
@@ -10,6 +10,7 @@ import type { Caller } from '../caller';
 import { groupCode, normaliseCode, randomCode } from '../codes';
 import { requireId } from '../registry';
 import { upsertCourse } from './content';
+import { attemptHistory, chosenIndexes, cooldownError, optionId, shuffled, standing, type AttemptHistory, type QuestionRow } from './quiz';
 
 const SAFETY_MODULES: PolicyModule[] = ['abnormal_awareness', 'mh_aid'];
 const STAGE_ORDER = ['preschool', 'primary', 'junior', 'senior', 'vocational'];
@@ -169,35 +170,67 @@ export class CourseService {
     return rows.map((r) => ({ schoolId: r.id, schoolName: r.name, contact: { name: r.psych_contact_name, phone: r.psych_contact_phone, officeHours: r.psych_contact_hours } }));
   }
 
-  /** The quiz of a course, without answers (enrolled parents only). */
+  /** The quiz of a course for an attempt: options by id in a new order, no answers or explanations (enrolled parents only). */
   async quiz(courseId: string): Promise<QuizOutput> {
     const detail = await this.requireEnrolled(courseId);
     if (!detail.quiz) throw new AppError('NOT_FOUND', '该课程没有测验');
+    const secret = this.deps.config.sessionSecret;
     const questions = await this.deps.db.query<{ id: string; prompt: string; options: string[] }>(
       'SELECT id, prompt, options FROM quiz_questions WHERE course_id = $1 ORDER BY position', [courseId],
     );
-    return { passMark: detail.quiz.passMark, questions, attempts: detail.quiz.attempts, passed: detail.quiz.passed };
+    const history = await attemptHistory(this.deps.db, this.caller.userId, courseId);
+    return {
+      passMark: detail.quiz.passMark,
+      questions: questions.map((q) => ({ id: q.id, prompt: q.prompt, options: shuffled(q.options.map((text) => ({ id: optionId(secret, q.id, text), text }))) })),
+      attempts: history.attempts,
+      passed: history.passed,
+      ...standing(this.deps.config.quiz, history, this.deps.clock()),
+    };
   }
 
-  /** Grades a quiz attempt; passing it after all lessons completes the course and issues the certificate. */
-  async submitQuiz(courseId: string, answers: number[]): Promise<QuizResultOutput> {
+  /**
+   * Grades a quiz attempt by option ids. A failed attempt names the wrong questions only; a pass also answers the correct
+   * options and explanations, and after all lessons completes the course. Too many failed attempts in a row are refused
+   * for a cooldown, counted under the parent's course lock so that concurrent attempts cannot slip past the limit.
+   */
+  async submitQuiz(courseId: string, answers: QuizAnswer[]): Promise<QuizResultOutput> {
     const detail = await this.requireEnrolled(courseId);
     if (!detail.quiz) throw new AppError('NOT_FOUND', '该课程没有测验');
     if (detail.lessons.some((l) => !l.progress?.completed)) throw new AppError('LESSONS_INCOMPLETE');
-    const questions = await this.deps.db.query<{ id: string; answer: number; explanation: string; options: string[] }>(
-      'SELECT id, answer, explanation, options FROM quiz_questions WHERE course_id = $1 ORDER BY position', [courseId],
+    const secret = this.deps.config.sessionSecret;
+    const limit = this.deps.config.quiz;
+    const questions = await this.deps.db.query<QuestionRow>(
+      'SELECT id, prompt, options, answer, explanation FROM quiz_questions WHERE course_id = $1 ORDER BY position', [courseId],
     );
-    if (answers.length !== questions.length) throw new AppError('VALIDATION_FAILED', `请回答全部 ${questions.length} 道题`);
-    if (answers.some((a, i) => a >= questions[i].options.length)) throw new AppError('VALIDATION_FAILED', '选项不存在');
-    const graded = questions.map((q, i) => ({ id: q.id, chosen: answers[i], answer: q.answer, correct: answers[i] === q.answer, explanation: q.explanation }));
-    const score = Math.round((graded.filter((g) => g.correct).length / questions.length) * 100);
+    const chosen = chosenIndexes(secret, questions, answers);
+    const wrongQuestionIds = questions.filter((q) => chosen.get(q.id) !== q.answer).map((q) => q.id);
+    const score = Math.round(((questions.length - wrongQuestionIds.length) / questions.length) * 100);
     const passed = score >= detail.quiz.passMark;
     const now = this.deps.clock();
-    const certificate = await this.deps.db.transaction(async (tx) => {
-      await tx.query('INSERT INTO quiz_attempts (user_id, course_id, answers, score, passed, created_at) VALUES ($1, $2, $3, $4, $5, $6)', [this.caller.userId, courseId, answers, score, passed, now]);
-      return passed ? this.completeIfDone(tx, courseId, now) : null;
+    const { history, certificate } = await this.deps.db.transaction(async (tx) => {
+      // The lock xq_complete_course takes (migration 003): one attempt of a parent at a course at a time.
+      await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`${this.caller.userId}:course:${courseId}`]);
+      const before = await attemptHistory(tx, this.caller.userId, courseId);
+      const wait = standing(limit, before, now).retryAfterSeconds;
+      if (wait !== null) throw cooldownError(limit, wait);
+      await tx.query(
+        'INSERT INTO quiz_attempts (user_id, course_id, answers, score, passed, created_at) VALUES ($1, $2, $3, $4, $5, $6)',
+        [this.caller.userId, courseId, questions.map((q) => chosen.get(q.id)), score, passed, now],
+      );
+      const after: AttemptHistory = passed
+        ? { ...before, attempts: before.attempts + 1, passed: true }
+        : { ...before, attempts: before.attempts + 1, fails: before.fails + 1, lastFailAt: now };
+      return { history: after, certificate: passed ? await this.completeIfDone(tx, courseId, now) : null };
     });
-    return { score, passMark: detail.quiz.passMark, passed, attempts: detail.quiz.attempts + 1, questions: graded, certificate };
+    const review = passed
+      ? questions.map((q) => ({
+          questionId: q.id,
+          chosenOptionId: optionId(secret, q.id, q.options[chosen.get(q.id) as number] as string),
+          correctOptionId: optionId(secret, q.id, q.options[q.answer] as string),
+          explanation: q.explanation,
+        }))
+      : null;
+    return { score, passMark: detail.quiz.passMark, passed, attempts: history.attempts, wrongQuestionIds, review, ...standing(limit, history, now), certificate };
   }
 
   /** Marks the course complete and issues its certificate when every lesson is complete and the quiz (if any) passed (xq_complete_course, migration 003). */
