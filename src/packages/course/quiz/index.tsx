@@ -111,11 +111,9 @@ function Quiz({ courseId, quiz, onRetry }: { courseId: string; quiz: QuizOutput;
       {wait ? (
         <View className='xq-quiz__wait'>
           <Text>{wait}</Text>
-          {!result ? (
-            <Text className='xq-quiz__wait-link' onClick={backToCourse}>
-              回看课时
-            </Text>
-          ) : null}
+          <Text className='xq-quiz__wait-link' onClick={backToCourse}>
+            回看课时
+          </Text>
         </View>
       ) : null}
       {error ? <Text className='xq-quiz__error'>{error.message}</Text> : null}
