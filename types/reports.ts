@@ -3,7 +3,8 @@ import type { PolicyModule, RegionLevel, Stage, StationKind } from './domain';
 
 /**
  * A count of people (families, parents, enrolments, completions, sign-ups, check-ins). Counts from 1 to 4 never leave
- * the server: they arrive as `{ value: null, suppressed: true, text: '<5' }`. Zero and 5 or more arrive as they are.
+ * the server: they arrive as `{ value: null, suppressed: true, text: '<5', reason: 'small' }`. Some other counts are
+ * hidden too (`text: '—', reason: 'complementary'`) so that no hidden count can be derived from visible ones.
  * `text` is what pages and exports show. Rates computed from a suppressed count are null.
  * Counts of stations and sessions are institutional, not personal, and are plain numbers.
  */
@@ -11,6 +12,11 @@ export interface ReportCount {
   value: number | null;
   suppressed: boolean;
   text: string;
+  /**
+   * Why it is hidden: 'small' (1 to 4, text "<5") or 'complementary' (text "—": hidden as well so that a small count
+   * cannot be worked out by adding or subtracting visible numbers; its value may be anything, 0 or large); null when shown.
+   */
+  reason: 'small' | 'complementary' | null;
 }
 
 /** What a report is about: a region, or (at the bottom of the drill-down) a school or a station. */

@@ -5,7 +5,9 @@ import { typed } from './schema';
 import { isoDate as iso, RegionLevelSchema, StageSchema, StationKindSchema, uuid } from './schemas';
 
 const periodText = z.string().trim().max(32).describe('统计期间：2025、2025-03 或 2025-01..2025-06（同一年内，不晚于本月）');
-const CountSchema = typed<T.ReportCount>()(z.object({ value: z.number().nullable(), suppressed: z.boolean(), text: z.string() }).describe('人数：1 至 4 显示为“<5”'));
+const CountSchema = typed<T.ReportCount>()(z.object({
+  value: z.number().nullable(), suppressed: z.boolean(), text: z.string(), reason: z.enum(['small', 'complementary']).nullable(),
+}).describe('人数：1 至 4 显示为“<5”（reason small）；为防止推算一并隐藏的显示为“—”（reason complementary）'));
 const ModuleSchema = z.enum(['mh_education', 'mh_aid', 'mh_care', 'abnormal_awareness', 'parent_child']);
 const UnitSchema = typed<T.ReportUnit>()(
   z.object({ id: z.string(), name: z.string(), type: z.union([RegionLevelSchema, z.enum(['school', 'station'])]), parentId: z.string().nullable() }),

@@ -139,6 +139,7 @@ class Protector {
     const pair = (a: number, b: number) => out.push({ key: `p${a}:${b}`, cols: [a, b], signs: [1, -1] });
     const ymove = (m: number, k: number | null) => out.push({ key: `y${m}:${k ?? ''}`, cols: k === null ? [0, m] : [0, m, k], signs: k === null ? [1, 1] : [1, 1, 1] });
     const isMonth = c >= 1 && c <= months;
+    if (this.input.distinct && c <= months) out.push({ key: `s${c}`, cols: [c], signs: [1] });
     if (isMonth) {
       for (const m of monthCols) if (m !== c) pair(c, m);
       if (msCols.length === 0) ymove(c, null);
@@ -164,7 +165,15 @@ class Protector {
       const ub = this.state[u * this.cols + c] === HIDDEN_SMALL ? SMALL_BELOW - 1 : INF;
       if (s.signs[i] === 1) { lo = Math.max(lo, -x); hi = Math.min(hi, ub - x); } else { lo = Math.max(lo, x - ub); hi = Math.min(hi, x); }
     });
-    if (this.input.distinct) {
+    if (this.input.distinct && s.cols.length === 1) {
+      // A month or the year alone: the year is at most the sum of the months (their overlap is slack) and at least each.
+      const c = s.cols[0] as number;
+      let sum = 0;
+      let max = 0;
+      for (let m = 1; m <= this.input.months; m += 1) { sum += this.v(u, m); if (m !== c) max = Math.max(max, this.v(u, m)); }
+      const year = this.v(u, 0);
+      if (c === 0) { hi = Math.min(hi, sum - year); lo = Math.max(lo, max - year); } else { lo = Math.max(lo, year - sum); hi = Math.min(hi, year - this.v(u, c)); }
+    } else if (this.input.distinct) {
       const year = this.v(u, 0);
       const monthMax = (skip: number) => {
         let m = 0;

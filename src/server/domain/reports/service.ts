@@ -11,6 +11,7 @@ import type { Caller } from '../caller';
 import { federationCovers } from '../events/common';
 import { requireId } from '../registry';
 import { learningCells, publicFigures, readFigures, trend, type RawFigures } from './figures';
+import { applySuppression, suppressionPattern } from './pattern';
 import { parsePeriod, type Period } from './period';
 import { hidden } from './suppress';
 
@@ -139,12 +140,13 @@ export class ReportService {
     const mine = figures.get(unit.id) as NonNullable<ReturnType<typeof figures.get>>;
     const allAtRisk = await this.stations(mine.atRiskStationIds);
     const closure = isRegionType(unit.type) ? await this.closureOf(unit.id, period, figures) : null;
-    return {
+    const pattern = await suppressionPattern(this.deps.db, unit.id, period.year, now);
+    return applySuppression({
       unit, breadcrumbs, period: { key: period.key, from: period.from, to: period.to, label: period.label },
       figures: publicFigures(unit, mine.raw), learningCells: learningCells(mine),
       children: children.map((c) => ({ unit: c, figures: publicFigures(c, (figures.get(c.id) as typeof mine).raw) })),
       atRisk: allAtRisk.slice(0, AT_RISK_LIMIT), atRiskTotal: allAtRisk.length, trend: trend(mine), closure, generatedAt: now.toISOString(), allAtRisk,
-    };
+    }, pattern, period);
   }
 
   /** The dashboard of a unit and period. */
