@@ -68,6 +68,8 @@ CREATE TABLE rpt_household_course (
 
 ALTER TABLE rpt_learning ADD COLUMN household_completions integer NOT NULL DEFAULT 0;
 CREATE INDEX rpt_reach_family_idx ON rpt_reach (entity) WHERE kind = 'family';
+-- A child's bindings, revoked ones included (whether a node is still in any binding; 001 indexes only the active ones).
+CREATE INDEX guardianships_student_idx ON guardianships (student_id);
 
 -- The households of the nodes reachable from the seeds over active bindings: each node with its component's least id.
 CREATE FUNCTION xq_rpt_components(p_seeds uuid[]) RETURNS TABLE (member uuid, household uuid)
