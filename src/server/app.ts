@@ -10,6 +10,7 @@ import type { AppDeps } from './deps';
 import type { Caller } from './domain/caller';
 import { CONTENT_DIR } from './domain/learning/content';
 import { buildServices } from './domain/services';
+import { clientAddress } from './http/client-address';
 import { AppError } from './http/errors';
 import { buildOpenApi } from './http/openapi';
 import { createIdempotencyStore } from './http/idempotency';
@@ -104,7 +105,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
         return null;
       }
     },
-    services: (caller) => buildServices(deps, caller),
+    services: (caller, c) => buildServices(deps, caller, clientAddress(c, deps.config.trustedProxies)),
     requestId: (c) => c.get('requestId'),
     idempotency: createIdempotencyStore(deps),
   };
@@ -138,6 +139,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
       deps.log.error('unhandled', { requestId, route: c.req.routePath, name: err.name, message: err.message, stack: err.stack?.split('\n').slice(0, 6).join(' | ') });
       e = new AppError('INTERNAL');
     }
+    if (e.status === 429 && e.extra.retryAfterSeconds !== undefined) c.header('Retry-After', String(e.extra.retryAfterSeconds));
     return c.json(e.body(requestId), e.status);
   });
   return app;

@@ -15,6 +15,8 @@ export interface Config {
   seedDemo: boolean;
   staticDir: string | null;
   bodyLimitBytes: number;
+  /** How many proxies in front of the server append the client's address to X-Forwarded-For (XQ_TRUST_PROXY); 0: the socket's peer is the client. */
+  trustedProxies: number;
   jobsIntervalSeconds: number;
   privacyVersion: string;
   /** A lesson counts as complete at this share of its unique duration played. */
@@ -88,6 +90,10 @@ const EnvSchema = z.object({
   XQ_SEED_DEMO: flag,
   XQ_STATIC_DIR: z.string().optional(),
   XQ_BODY_LIMIT_KB: z.coerce.number().int().min(1).max(10240).default(64),
+  XQ_TRUST_PROXY: z
+    .enum(['', '0', '1', '2', '3', 'true', 'false', 'yes', 'no'], { message: 'XQ_TRUST_PROXY 须为 0–3（可信代理的层数）或 1/true/yes' })
+    .optional()
+    .transform((v) => (v === 'true' || v === 'yes' ? 1 : v === undefined || v === 'false' || v === 'no' ? 0 : Number(v))),
   XQ_JOBS_INTERVAL_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
   XQ_LESSON_COMPLETE_RATIO: z.coerce.number().min(0.5).max(1).default(0.9),
   XQ_QUIZ_MAX_FAILS: z.coerce.number().int().min(1).max(20).default(3),
@@ -149,6 +155,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     seedDemo: e.XQ_SEED_DEMO,
     staticDir: e.XQ_STATIC_DIR === '' ? null : path.resolve(cwd, e.XQ_STATIC_DIR ?? 'dist/h5'),
     bodyLimitBytes: e.XQ_BODY_LIMIT_KB * 1024,
+    trustedProxies: e.XQ_TRUST_PROXY,
     jobsIntervalSeconds: e.XQ_JOBS_INTERVAL_SECONDS,
     privacyVersion: PRIVACY_VERSION,
     lessonCompleteRatio: e.XQ_LESSON_COMPLETE_RATIO,

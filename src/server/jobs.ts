@@ -22,10 +22,10 @@ export const JOBS: Record<string, Job> = {
     );
     return rows.length;
   },
-  /** Forgets failed attempts older than a day (rate-limit windows are shorter). */
+  /** Forgets guess and rate-limit counters whose window has ended (attempts.ts). */
   async pruneFailedAttempts({ db }, now) {
-    const rows = await db.query<{ id: string }>('DELETE FROM failed_attempts WHERE at < $1 RETURNING id', [new Date(now.getTime() - DAY)]);
-    return rows.length;
+    const rows = await db.query<{ n: number }>('WITH gone AS (DELETE FROM attempt_counters WHERE window_end <= $1 RETURNING 1) SELECT count(*)::int AS n FROM gone', [now]);
+    return rows[0]?.n ?? 0;
   },
   /** Forgets idempotency keys older than a day (a double tap or a retry comes within minutes). */
   async pruneIdempotencyKeys({ db }, now) {

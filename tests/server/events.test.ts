@@ -260,7 +260,7 @@ describe('check-in, roster, evidence and the yearly duty', () => {
     const file = await t.call('GET', `/api/evidence/${up.body.id}`, { token: tok.federation });
     expect(file.headers.get('content-type')).toBe('image/png');
     expect((await t.call('GET', `/api/events/${id}/evidence`, { token: tok.parent })).status).toBe(403);
-    expect((await t.call('GET', `/api/evidence/${up.body.id}`, { token: tok.leader })).status).toBe(403);
+    expect((await t.call('GET', `/api/evidence/${up.body.id}`, { token: tok.leader })).status).toBe(404);
   });
 });
 

@@ -8,11 +8,12 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 describe('runDueJobs(now)', () => {
-  test('prunes sessions 30 days past expiry and old failed attempts, and leaves live ones', async () => {
+  test('prunes sessions 30 days past expiry and attempt counters whose window ended, and leaves live ones', async () => {
     const live = await t.login('parent');
     t.setNow(new Date('2026-10-01T00:00:00Z'));
     await t.login('admin');
-    await t.db.query("INSERT INTO failed_attempts (subject, action, at) VALUES ('user:x', 'invitation', '2026-11-20T00:00:00Z'), ('user:x', 'invitation', '2026-11-23T07:00:00Z')");
+    // Ended: the invitation counter; live: the binding counter (and the logins' counter, whose window ends at 08:01).
+    await t.db.query("INSERT INTO attempt_counters (subject, action, n, window_end) VALUES ('user:x', 'invitation', 3, '2026-11-23T07:00:00Z'), ('user:x', 'binding', 2, '2026-11-23T08:20:00Z')");
     t.setNow(new Date('2026-11-23T08:00:00Z'));
     const report = await runDueJobs(t.deps, new Date('2026-11-23T08:00:00Z'));
     expect(report).toEqual({ pruneSessions: 1, pruneFailedAttempts: 1, pruneIdempotencyKeys: 0, expireWaitlistOffers: 0, escalateNotices: 0, purgeNotices: 0, sendMessages: 0, auditCheckpoint: 0 });

@@ -5,15 +5,13 @@ import { ROLE_SCOPE } from '../../shared/labels';
 import type { AppDeps } from '../deps';
 import { AppError } from '../http/errors';
 import { maybeOne, one, iso, type Sql } from '../storage/db';
-import { checkAttempts, recordFailure } from './attempts';
+import type { Limiter } from './attempts';
 import { normaliseCode, randomCode } from './codes';
 import type { Caller } from './caller';
 import { IdentityService } from './identity';
 import { regionWithin, requireId } from './registry';
 
 const CODE_LENGTH = 8;
-const MAX_FAILURES = 10;
-const FAILURE_WINDOW_MINUTES = 60;
 
 interface InvitationRow {
   id: string; role: StaffRole; scope_type: ScopeType; scope_id: string | null; note: string | null;
@@ -26,7 +24,7 @@ function hashCode(code: string): string {
 
 /** The invitation service: built per request. */
 export class InvitationService {
-  constructor(private readonly deps: AppDeps, private readonly caller: Caller) {}
+  constructor(private readonly deps: AppDeps, private readonly caller: Caller, private readonly limits: Limiter) {}
 
   /** Creates an invitation; the code is returned once and only its hash is stored. */
   async create(input: CreateInvitationInput): Promise<CreateInvitationOutput> {
@@ -56,16 +54,17 @@ export class InvitationService {
     return this.caller.isAdmin ? this.load(this.deps.db, 'TRUE', []) : this.load(this.deps.db, 'i.created_by = $1', [this.caller.userId]);
   }
 
-  /** Redeems a code: grants its role to the caller, once. */
+  /**
+   * Redeems a code: grants its role to the caller, once. The code carries no public part, so a guess aims at every open
+   * invitation: it is counted against the account, all invitations together and the client address before it is looked up.
+   */
   async redeem(input: string): Promise<MeOutput> {
     const { db } = this.deps;
     const now = this.deps.clock();
-    const subject = `user:${this.caller.userId}`;
-    await checkAttempts(db, subject, 'invitation', now, MAX_FAILURES, FAILURE_WINDOW_MINUTES);
     await new IdentityService(this.deps).requireConsent(this.caller);
     const code = normaliseCode(input);
-    try {
-      await db.transaction(async (tx) => {
+    await this.limits.guess('invitation', this.caller.userId, 'invitations', (err) => err.code === 'INVITATION_INVALID', () =>
+      db.transaction(async (tx) => {
         const inv = await maybeOne<{ id: string; role: StaffRole; scope_type: ScopeType; scope_id: string | null; expires_at: Date; used_at: Date | null; revoked_at: Date | null; created_by: string }>(
           tx,
           'SELECT id, role, scope_type, scope_id, expires_at, used_at, revoked_at, created_by FROM invitations WHERE code_hash = $1 FOR UPDATE',
@@ -85,11 +84,8 @@ export class InvitationService {
           'INSERT INTO role_grants (user_id, role, scope_type, scope_id, granted_by, invitation_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)',
           [this.caller.userId, inv.role, inv.scope_type, inv.scope_id, inv.created_by, inv.id, now],
         );
-      });
-    } catch (err) {
-      if (err instanceof AppError && err.code === 'INVITATION_INVALID') await recordFailure(db, subject, 'invitation', now);
-      throw err;
-    }
+      }),
+    );
     return new IdentityService(this.deps).me(this.caller.userId);
   }
 

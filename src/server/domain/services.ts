@@ -1,7 +1,9 @@
 /** The domain services of one request, built from storage and the caller. */
 import type { CertificateVerifyOutput, MessageTemplatesOutput, XapiExportOutput } from '../../../types';
 import type { AppDeps } from '../deps';
+import { UNKNOWN_ADDRESS } from '../http/client-address';
 import { AppError } from '../http/errors';
+import { Limiter } from './attempts';
 import type { Caller } from './caller';
 import { CheckinService } from './events/checkin';
 import { EventService } from './events/events';
@@ -25,6 +27,8 @@ import { SystemService } from './system';
 export interface Services {
   system: SystemService;
   identity: IdentityService;
+  /** The request's guess and rate limits (its caller and client address). */
+  limits: Limiter;
   registry: RegistryService;
   /** Invitations need a logged-in caller. */
   invitations(): InvitationService;
@@ -45,22 +49,24 @@ export interface Services {
   messageTemplates(): MessageTemplatesOutput;
 }
 
-/** Builds the services for one request. */
-export function buildServices(deps: AppDeps, caller: Caller | null): Services {
+/** Builds the services for one request from its caller and client address. */
+export function buildServices(deps: AppDeps, caller: Caller | null, address: string = UNKNOWN_ADDRESS): Services {
+  const limits = new Limiter(deps, address);
   return {
     system: new SystemService(deps),
     identity: new IdentityService(deps),
+    limits,
     registry: new RegistryService(deps, caller),
-    invitations: () => new InvitationService(deps, required(caller)),
+    invitations: () => new InvitationService(deps, required(caller), limits),
     courses: () => new CourseService(deps, required(caller)),
     progress: () => new ProgressService(deps, required(caller)),
     certificates: { verify: (code) => verifyCertificate(deps.db, code) },
     statements: { export: (opts) => exportStatements(deps.db, opts) },
     events: () => new EventService(deps, required(caller)),
     signups: () => new SignupService(deps, required(caller)),
-    checkins: () => new CheckinService(deps, required(caller)),
-    roster: () => new RosterService(deps, required(caller)),
-    students: () => new StudentService(deps, required(caller)),
+    checkins: () => new CheckinService(deps, required(caller), limits),
+    roster: () => new RosterService(deps, required(caller), limits),
+    students: () => new StudentService(deps, required(caller), limits),
     notices: () => new NoticeService(deps, required(caller)),
     noticeSettings: () => new NoticeSettingsService(deps, required(caller)),
     noticeBoard: () => new NoticeBoardService(deps, required(caller)),

@@ -119,7 +119,7 @@ export const eventRoutes = [
   route({
     method: 'post', path: '/api/events/{id}/evidence', tag: TAG, access: 'user', status: 201, idempotent: true, maxBodyBytes: Math.ceil((EVIDENCE_MAX_BYTES * 4) / 3) + 4096,
     summary: '上传佐证材料：议程或照片（JPG、PNG、PDF，单个不超过 4 MB）',
-    params: IdParams, body: EvidenceInputSchema, response: EvidenceItemSchema, errors: ['NOT_FOUND', 'FORBIDDEN', 'EVIDENCE_UNSUPPORTED', 'EVIDENCE_TOO_LARGE'],
+    params: IdParams, body: EvidenceInputSchema, response: EvidenceItemSchema, errors: ['NOT_FOUND', 'FORBIDDEN', 'EVIDENCE_UNSUPPORTED', 'EVIDENCE_TOO_LARGE', 'UPLOAD_QUOTA_EXCEEDED'],
     handler: ({ params, body, services }) => services.roster().addEvidence(params.id, body),
   }),
   route({
@@ -130,8 +130,8 @@ export const eventRoutes = [
   }),
   route({
     method: 'get', path: '/api/evidence/{id}', tag: TAG, access: 'user',
-    summary: '下载一份佐证材料',
-    params: IdParams, response: z.string().describe('文件内容'), errors: ['NOT_FOUND', 'FORBIDDEN'],
+    summary: '下载一份佐证材料（无权查看的与不存在的一样答复“不存在”）',
+    params: IdParams, response: z.string().describe('文件内容'), errors: ['NOT_FOUND'],
     handler: async ({ params, services }) => {
       const file = await services.roster().evidenceFile(params.id);
       return download(file.content, file.item.mime, file.item.filename);

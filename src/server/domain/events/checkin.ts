@@ -4,7 +4,7 @@ import type { CheckinCodeOutput, CheckinOutput } from '../../../../types';
 import type { AppDeps } from '../../deps';
 import { AppError } from '../../http/errors';
 import { iso, maybeOne, type Sql } from '../../storage/db';
-import { checkAttempts, recordFailure } from '../attempts';
+import type { Limiter } from '../attempts';
 import type { Caller } from '../caller';
 import { groupCode, normaliseCode } from '../codes';
 import { loadEvent, requireManager, type EventRow } from './common';
@@ -25,7 +25,7 @@ export function rotatingCode(secret: string, eventId: string, minute: number): s
 
 /** The check-in service: built per request. */
 export class CheckinService {
-  constructor(private readonly deps: AppDeps, private readonly caller: Caller) {}
+  constructor(private readonly deps: AppDeps, private readonly caller: Caller, private readonly limits: Limiter) {}
 
   /** Staff check a parent in by the ticket code (scanned or typed). */
   async byTicket(eventId: string, ticketCode: string): Promise<CheckinOutput> {
@@ -47,32 +47,34 @@ export class CheckinService {
     });
   }
 
-  /** A parent checks in by the session's current code (scanned from the QR code, or typed). */
+  /**
+   * A parent checks in by the session's current code (scanned from the QR code, or typed). The code belongs to the
+   * session, so each guess is counted against the account, the session and the client address before it is compared.
+   */
   async bySessionCode(eventId: string, input: string): Promise<CheckinOutput> {
     const now = this.deps.clock();
-    const subject = `checkin:${this.caller.userId}`;
-    await checkAttempts(this.deps.db, subject, 'session_code', now, 10, 10);
     const parsed = parseSessionCode(input);
     if (parsed.eventId && parsed.eventId !== eventId) throw new AppError('TICKET_OTHER_EVENT', '这是其他活动的签到码');
     const ev = await loadEvent(this.deps.db, eventId, this.caller.userId);
-    const minute = Math.floor(now.getTime() / MINUTE);
-    const current = [minute, minute - 1].some((m) => rotatingCode(ev.checkin_secret, eventId, m) === parsed.code);
-    if (!current) {
-      const stale = Array.from({ length: 180 }, (_, i) => minute - 2 - i).some((m) => rotatingCode(ev.checkin_secret, eventId, m) === parsed.code);
-      if (stale) throw new AppError('CHECKIN_CODE_EXPIRED');
-      await recordFailure(this.deps.db, subject, 'session_code', now);
-      throw new AppError('TICKET_INVALID', '签到码不正确，请扫描现场展示的签到码');
-    }
-    return this.deps.db.transaction(async (tx) => {
-      openForCheckin(ev, now);
-      const s = await maybeOne<SignupRow>(
-        tx,
-        `SELECT s.id, s.event_id, s.user_id, s.status, s.checked_in_at, u.display_name FROM event_signups s JOIN users u ON u.id = s.user_id
-          WHERE s.event_id = $1 AND s.user_id = $2 ORDER BY s.created_at DESC LIMIT 1 FOR UPDATE OF s`,
-        [eventId, this.caller.userId],
-      );
-      if (!s) throw new AppError('NOT_SIGNED_UP', '您没有报名该活动，请联系现场工作人员');
-      return this.checkIn(tx, ev, s, 'session_code', now);
+    return this.limits.guess('checkin', this.caller.userId, `event:${ev.id}`, (err) => err.code === 'TICKET_INVALID', async () => {
+      const minute = Math.floor(now.getTime() / MINUTE);
+      const current = [minute, minute - 1].some((m) => rotatingCode(ev.checkin_secret, eventId, m) === parsed.code);
+      if (!current) {
+        const stale = Array.from({ length: 180 }, (_, i) => minute - 2 - i).some((m) => rotatingCode(ev.checkin_secret, eventId, m) === parsed.code);
+        if (stale) throw new AppError('CHECKIN_CODE_EXPIRED');
+        throw new AppError('TICKET_INVALID', '签到码不正确，请扫描现场展示的签到码');
+      }
+      return this.deps.db.transaction(async (tx) => {
+        openForCheckin(ev, now);
+        const s = await maybeOne<SignupRow>(
+          tx,
+          `SELECT s.id, s.event_id, s.user_id, s.status, s.checked_in_at, u.display_name FROM event_signups s JOIN users u ON u.id = s.user_id
+            WHERE s.event_id = $1 AND s.user_id = $2 ORDER BY s.created_at DESC LIMIT 1 FOR UPDATE OF s`,
+          [eventId, this.caller.userId],
+        );
+        if (!s) throw new AppError('NOT_SIGNED_UP', '您没有报名该活动，请联系现场工作人员');
+        return this.checkIn(tx, ev, s, 'session_code', now);
+      });
     });
   }
 

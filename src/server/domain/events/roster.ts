@@ -5,6 +5,7 @@ import type { AppDeps } from '../../deps';
 import { EVIDENCE_KIND_LABELS } from '../../../shared/labels';
 import { AppError } from '../../http/errors';
 import { iso, isoOrNull, maybeOne } from '../../storage/db';
+import type { Limiter } from '../attempts';
 import type { Caller } from '../caller';
 import { requireId } from '../registry';
 import { chinaTime, federationCovers, loadEvent, managesEvent, requireManager, toSummary, type EventRow } from './common';
@@ -38,7 +39,7 @@ function csvField(value: string): string {
 
 /** The roster service: built per request. */
 export class RosterService {
-  constructor(private readonly deps: AppDeps, private readonly caller: Caller) {}
+  constructor(private readonly deps: AppDeps, private readonly caller: Caller, private readonly limits: Limiter) {}
 
   /** Everyone signed up, waiting and checked in, with counts (staff of the host). */
   async roster(eventId: string): Promise<RosterOutput> {
@@ -121,31 +122,39 @@ export class RosterService {
     return { items: rows.map(toItem) };
   }
 
-  /** One evidence file's content. */
+  /** One evidence file's content; a file the caller may not see answers exactly like one that does not exist. */
   async evidenceFile(id: string): Promise<{ item: EvidenceItem; content: Buffer }> {
     const row = await maybeOne<EvidenceRow & { event_id: string; content: Uint8Array }>(
       this.deps.db,
       'SELECT id, event_id, kind, filename, mime, size_bytes, sha256, created_at, content FROM event_evidence WHERE id = $1',
       [requireId(id, '文件')],
     );
-    if (!row) throw new AppError('NOT_FOUND', '文件不存在');
-    const ev = await loadEvent(this.deps.db, row.event_id, this.caller.userId);
-    await this.requireAuditor(ev);
+    if (!row || !(await this.mayAudit(await loadEvent(this.deps.db, row.event_id, this.caller.userId)))) throw new AppError('NOT_FOUND', '文件不存在');
     return { item: toItem(row), content: Buffer.from(row.content) };
   }
 
+  /** Stores a file within the upload quotas of the caller's login session and account (attempts.ts). */
   private async store(ev: EventRow, kind: EvidenceItem['kind'], filename: string, mime: string, bytes: Buffer): Promise<EvidenceItem> {
     const sha256 = createHash('sha256').update(bytes).digest('hex');
-    const [row] = await this.deps.db.query<EvidenceRow>(
-      `INSERT INTO event_evidence (event_id, kind, filename, mime, size_bytes, sha256, content, uploaded_by, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id, kind, filename, mime, size_bytes, sha256, created_at`,
-      [ev.id, kind, filename || EVIDENCE_KIND_LABELS[kind], mime, bytes.length, sha256, bytes, this.caller.userId, this.deps.clock()],
-    );
-    return toItem(row as EvidenceRow);
+    return this.limits.upload(this.caller, bytes.length, async () => {
+      // The content travels as base64 text decoded by the database: a bytea parameter is hex-encoded byte by byte on the way.
+      const [row] = await this.deps.db.query<EvidenceRow>(
+        `INSERT INTO event_evidence (event_id, kind, filename, mime, size_bytes, sha256, content, uploaded_by, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, decode($7, 'base64'), $8, $9) RETURNING id, kind, filename, mime, size_bytes, sha256, created_at`,
+        [ev.id, kind, filename || EVIDENCE_KIND_LABELS[kind], mime, bytes.length, sha256, bytes.toString('base64'), this.caller.userId, this.deps.clock()],
+      );
+      return toItem(row as EvidenceRow);
+    });
   }
 
+  /** Whether the caller may see a session's evidence: staff of the host, admins, and 妇联 staff of its region. */
+  private async mayAudit(ev: EventRow): Promise<boolean> {
+    return managesEvent(this.caller, ev) || federationCovers(this.deps.db, this.caller, ev.region_id);
+  }
+
+  /** Throws FORBIDDEN unless the caller may see the session's evidence (sessions are public; their evidence is not). */
   private async requireAuditor(ev: EventRow): Promise<void> {
-    if (managesEvent(this.caller, ev) || (await federationCovers(this.deps.db, this.caller, ev.region_id))) return;
+    if (await this.mayAudit(ev)) return;
     throw new AppError('FORBIDDEN', '只有主办方工作人员和所在地区的妇联工作人员可以查看活动佐证');
   }
 }

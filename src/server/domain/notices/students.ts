@@ -6,7 +6,7 @@ import type {
 import type { AppDeps } from '../../deps';
 import { AppError } from '../../http/errors';
 import { iso, isoOrNull, maybeOne, one, type Sql } from '../../storage/db';
-import { checkAttempts, recordFailure } from '../attempts';
+import type { Limiter } from '../attempts';
 import type { Caller } from '../caller';
 import { normaliseCode, randomCode } from '../codes';
 import { IdentityService } from '../identity';
@@ -17,9 +17,8 @@ import { appendAudit } from './audit';
 import { keyedHash } from './crypto';
 
 const CODE_LENGTH = 8;
-/** Five wrong codes lock further tries for half an hour. */
-export const BINDING_MAX_FAILURES = 5;
-export const BINDING_LOCK_MINUTES = 30;
+/** The refusals that count as a wrong guess (kept against the limits of attempts.ts, and audited). */
+const WRONG_BINDING: ReadonlySet<string> = new Set(['BINDING_CODE_INVALID', 'PHONE_MISMATCH']);
 
 const STUDENT_COLUMNS = `s.id, s.name, s.grade, s.class_name, s.stage, s.school_id,
   (SELECT count(*) FROM guardianships g WHERE g.student_id = s.id AND g.revoked_at IS NULL)::int AS guardians,
@@ -50,7 +49,7 @@ function maskPhone(phone: string): string {
 
 /** The binding service: built per request. */
 export class StudentService {
-  constructor(private readonly deps: AppDeps, private readonly caller: Caller) {}
+  constructor(private readonly deps: AppDeps, private readonly caller: Caller, private readonly limits: Limiter) {}
 
   private hash(purpose: string, value: string): string {
     return keyedHash(this.deps.config.notices.hmacKey, purpose, value);
@@ -148,42 +147,46 @@ export class StudentService {
     });
   }
 
-  /** A guardian binds to a student with the school's code, their relation and the separate consent to receive notices. */
+  /**
+   * A guardian binds to a student with the school's code, their relation and the separate consent to receive notices.
+   * A binding code carries no public part (it is looked up by its keyed hash), so a guess aims at every open code: it is
+   * counted against the account, all binding codes together and the client address before the phone and the code are
+   * checked. A wrong code or phone keeps the try and is audited; anything else gives it back.
+   */
   async bind(input: BindInput): Promise<BindOutput> {
     const { db, config } = this.deps;
     const now = this.deps.clock();
-    const subject = `user:${this.caller.userId}`;
     if (!input.noticeConsent) throw new AppError('NOTICE_CONSENT_REQUIRED');
-    await checkAttempts(db, subject, 'binding', now, BINDING_MAX_FAILURES, BINDING_LOCK_MINUTES);
     await new IdentityService(this.deps).requireConsent(this.caller);
-    const phone = config.notices.requirePhoneMatch ? await this.verifiedPhone(input.phoneCode) : null;
     let studentId: string;
     try {
-      studentId = await db.transaction(async (tx) => {
-        const code = await maybeOne<{ id: string; student_id: string; phone_hash: string | null; expires_at: Date; used_at: Date | null; revoked_at: Date | null }>(
-          tx,
-          'SELECT id, student_id, phone_hash, expires_at, used_at, revoked_at FROM binding_codes WHERE code_hash = $1 FOR UPDATE',
-          [this.hash('binding-code', normaliseCode(input.code))],
-        );
-        if (!code || code.revoked_at) throw new AppError('BINDING_CODE_INVALID');
-        if (code.used_at) throw new AppError('BINDING_CODE_USED');
-        if (new Date(code.expires_at).getTime() <= now.getTime()) throw new AppError('BINDING_CODE_EXPIRED');
-        if (phone !== null && code.phone_hash !== this.hash('phone', phone)) throw new AppError('PHONE_MISMATCH');
-        const held = await maybeOne(tx, 'SELECT 1 FROM guardianships WHERE student_id = $1 AND user_id = $2 AND revoked_at IS NULL', [code.student_id, this.caller.userId]);
-        if (held) throw new AppError('ALREADY_BOUND');
-        await tx.query('UPDATE binding_codes SET used_by = $2, used_at = $3 WHERE id = $1', [code.id, this.caller.userId, now]);
-        const g = await one<{ id: string }>(
-          tx,
-          `INSERT INTO guardianships (student_id, user_id, relation, created_at, binding_code_id, notice_consent_at) VALUES ($1, $2, $3, $4, $5, $4) RETURNING id`,
-          [code.student_id, this.caller.userId, input.relation, now, code.id],
-        );
-        if (input.acceptSchoolNotice) await recordGrants(tx, this.caller.userId, ['school_notice'], now);
-        await appendAudit(tx, config.notices.hmacKey, now, { actorId: this.caller.userId, action: 'bound', subjectId: g.id, details: { studentId: code.student_id, codeId: code.id, relation: input.relation } });
-        return code.student_id;
+      studentId = await this.limits.guess('binding', this.caller.userId, 'binding-codes', (err) => WRONG_BINDING.has(err.code), async () => {
+        const phone = config.notices.requirePhoneMatch ? await this.verifiedPhone(input.phoneCode) : null;
+        return db.transaction(async (tx) => {
+          const code = await maybeOne<{ id: string; student_id: string; phone_hash: string | null; expires_at: Date; used_at: Date | null; revoked_at: Date | null }>(
+            tx,
+            'SELECT id, student_id, phone_hash, expires_at, used_at, revoked_at FROM binding_codes WHERE code_hash = $1 FOR UPDATE',
+            [this.hash('binding-code', normaliseCode(input.code))],
+          );
+          if (!code || code.revoked_at) throw new AppError('BINDING_CODE_INVALID');
+          if (code.used_at) throw new AppError('BINDING_CODE_USED');
+          if (new Date(code.expires_at).getTime() <= now.getTime()) throw new AppError('BINDING_CODE_EXPIRED');
+          if (phone !== null && code.phone_hash !== this.hash('phone', phone)) throw new AppError('PHONE_MISMATCH');
+          const held = await maybeOne(tx, 'SELECT 1 FROM guardianships WHERE student_id = $1 AND user_id = $2 AND revoked_at IS NULL', [code.student_id, this.caller.userId]);
+          if (held) throw new AppError('ALREADY_BOUND');
+          await tx.query('UPDATE binding_codes SET used_by = $2, used_at = $3 WHERE id = $1', [code.id, this.caller.userId, now]);
+          const g = await one<{ id: string }>(
+            tx,
+            `INSERT INTO guardianships (student_id, user_id, relation, created_at, binding_code_id, notice_consent_at) VALUES ($1, $2, $3, $4, $5, $4) RETURNING id`,
+            [code.student_id, this.caller.userId, input.relation, now, code.id],
+          );
+          if (input.acceptSchoolNotice) await recordGrants(tx, this.caller.userId, ['school_notice'], now);
+          await appendAudit(tx, config.notices.hmacKey, now, { actorId: this.caller.userId, action: 'bound', subjectId: g.id, details: { studentId: code.student_id, codeId: code.id, relation: input.relation } });
+          return code.student_id;
+        });
       });
     } catch (err) {
-      if (err instanceof AppError && (err.code === 'BINDING_CODE_INVALID' || err.code === 'PHONE_MISMATCH')) {
-        await recordFailure(db, subject, 'binding', now);
+      if (err instanceof AppError && WRONG_BINDING.has(err.code)) {
         await db.transaction((tx) => appendAudit(tx, config.notices.hmacKey, now, { actorId: this.caller.userId, action: 'binding_failed', details: { reason: err.code } }));
       }
       throw err;
