@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createHash, randomUUID } from 'node:crypto';
+import ExcelJS from 'exceljs';
 import { createApp } from '../../src/server/app';
 import { importCourses } from '../../src/server/domain/learning/content';
 import { readFigures } from '../../src/server/domain/reports/figures';
@@ -191,10 +192,12 @@ function suite(name: string, open: () => Promise<Database | null>): void {
       // Nine children, seven households: families 0 and 1 are one (a parent of both), family 6's two children are one,
       // family 5's two guardians one, family 7's revoked parent still counts for what they did while bound. Ten parents
       // studied online; two attended.
-      expect(d.figures.participation.familiesReached).toEqual({ value: 7, suppressed: false, text: '7' });
-      expect(d.figures.participation.parentsOnline).toEqual({ value: 10, suppressed: false, text: '10' });
-      expect(d.figures.participation.parentsAttended).toEqual({ value: null, suppressed: true, text: '<5' });
-      expect(d.figures.learning.enrolments.value).toBe(13);
+      expect(d.figures.participation.familiesReached).toEqual({ value: 7, suppressed: false, text: '7', reason: null });
+      expect(d.figures.participation.parentsOnline).toEqual({ value: 10, suppressed: false, text: '10', reason: null });
+      expect(d.figures.participation.parentsAttended).toEqual({ value: null, suppressed: true, text: '<5', reason: 'small' });
+      // 13 enrolments, but in this small workload 迎泽区's "<5" module × stage cells can only be protected by hiding
+      // whole columns up the tree (the province's total is the city's): the city's total is hidden too.
+      expect(d.figures.learning.enrolments).toMatchObject({ text: '—', reason: 'complementary' });
       expect(d.figures.learning.completions.text).toBe('<5');
       expect(d.figures.learning.householdCompletions.text).toBe('<5');
       expect(d.figures.learning.completionRate).toBeNull();
@@ -206,6 +209,9 @@ function suite(name: string, open: () => Promise<Database | null>): void {
       expect(names).toEqual(['小店区', '迎泽区', '杏花岭区', '尖草坪区']);
       const yz = d.children.find((c: { unit: { id: string } }) => c.unit.id === yingze);
       expect(yz.figures.participation.familiesReached.text).toBe('<5');
+      // 太原市's 7 households less 小店区's would narrow 迎泽区's "<5": 小店区 is hidden as well ("—", complementary).
+      const xd = d.children.find((c: { unit: { id: string } }) => c.unit.id === xiaodian);
+      expect(xd.figures.participation.familiesReached).toEqual({ value: null, suppressed: true, text: '—', reason: 'complementary' });
       expect(d.trend.map((p: { month: string }) => p.month)).toHaveLength(11);
       const nov = d.trend.find((p: { month: string }) => p.month === '2026-11');
       expect(nov).toMatchObject({ familiesReached: { value: 7 }, stationsHeldToDate: 1, stationsToDate: 5 });
@@ -219,8 +225,9 @@ function suite(name: string, open: () => Promise<Database | null>): void {
       expect(res.body.breadcrumbs.map((b: { name: string }) => b.name)).toEqual(['太原市']);
       const kids = res.body.children.map((c: { unit: { name: string; type: string } }) => `${c.unit.type}:${c.unit.name}`);
       expect(kids).toEqual(expect.arrayContaining(['school:小店区育英小学', 'station:坞城街道家庭教育指导服务站', 'station:育英小学家长学校']));
-      // Families 0 and 1 are one household; family 6 reaches 小店区 through its younger child at 育英小学 (seven children, six households).
-      expect(res.body.figures.participation.familiesReached.value).toBe(6);
+      // Six households (families 0 and 1 are one; family 6 reaches 小店区 through its younger child at 育英小学), hidden in
+      // 小店区's own dashboard exactly as in 太原市's drill-down, where it protects 迎泽区's "<5".
+      expect(res.body.figures.participation.familiesReached).toMatchObject({ text: '—', reason: 'complementary' });
       const station = await t.call('GET', `/api/reports/dashboard?unitId=${await id(t, 'stations', '坞城街道家庭教育指导服务站')}&period=2026-11`, { token: tok.federation });
       expect(station.status).toBe(200);
       expect(station.body.figures).toMatchObject({ coverage: { stations: 1, stationsHeld: 1, rate: 1 }, participation: null, learning: null });
@@ -285,10 +292,30 @@ function suite(name: string, open: () => Promise<Database | null>): void {
       expect(buf.subarray(0, 2).toString()).toBe('PK');
       const sheets = readXlsx(buf);
       expect(sheets).toHaveLength(4);
-      const city = sheets[0]!.find((row) => row[0] === '太原市' && row[1] === '市')!;
-      expect(city.slice(2, 9)).toEqual(['5', '1', '20%', '否', '7', '10', '<5']);
-      expect(sheets[0]!.find((row) => row[0] === '迎泽区')![6]).toBe('<5');
       expect(sheets[3]!.slice(1).map((row) => row[0])).toHaveLength(4);
+      // Read back with a maintained reader: counts are numbers, rates numbers with a percent format, hidden counts text.
+      const book = new ExcelJS.Workbook();
+      await book.xlsx.load(buf as unknown as ArrayBuffer);
+      expect(book.worksheets.map((w) => w.name)).toEqual(['汇总', '课程（模块×学段）', '月度趋势', '尚未开展的站点']);
+      const summary = book.worksheets[0]!;
+      const rowOf = (name: string) => summary.getSheetValues().find((r) => Array.isArray(r) && r[1] === name) as ExcelJS.CellValue[];
+      const city = rowOf('太原市');
+      expect(city.slice(3, 10)).toEqual([5, 1, 0.2, '否', 7, 10, '<5']);
+      const cityRow = summary.getRows(1, summary.rowCount)!.find((r) => r.getCell(1).value === '太原市')!;
+      expect(cityRow.getCell(5).numFmt).toBe('0.0%');
+      expect(cityRow.getCell(5).type).toBe(ExcelJS.ValueType.Number);
+      expect(rowOf('迎泽区')[7]).toBe('<5');
+      expect(rowOf('小店区')[7]).toBe('—');
+      expect(String(summary.getCell('A2').value)).toBe(`生成时间：${new Date(t.deps.clock().getTime() + 8 * 3_600_000).toISOString().slice(0, 19).replace('T', ' ')}（北京时间）`);
+      expect(String(summary.getCell('A3').value)).toContain('部分数字为保护隐私已隐藏');
+      // No sheet keeps a number as text: every text cell is a label, "<5" or "—".
+      for (const sheet of book.worksheets) {
+        sheet.eachRow((row) => row.eachCell((cell) => {
+          if (cell.type === ExcelJS.ValueType.String) expect({ at: `${sheet.name}!${cell.address}`, text: cell.value }).not.toEqual({ at: `${sheet.name}!${cell.address}`, text: expect.stringMatching(/^-?\d+(\.\d+)?%?$/) });
+        }));
+      }
+      const trend = book.worksheets[2]!.getSheetValues().find((r) => Array.isArray(r) && r[1] === '2026-11') as ExcelJS.CellValue[];
+      expect(trend[2]).toBe(7);
       fs.mkdirSync(path.resolve(__dirname, '..', 'artifacts'), { recursive: true });
       fs.writeFileSync(path.resolve(__dirname, '..', 'artifacts', `reports-${name}.xlsx`), buf);
     });

@@ -58,8 +58,10 @@ class Protector {
   private readonly root: number;
   private readonly state: Uint8Array;
   private readonly version: Uint32Array;
-  private readonly cache = new Map<string, { stamp: string; range: Range[] }>();
+  private readonly cache = new Map<string, { stamp: string; range: Range[]; up: Range[] }>();
   private everything = false;
+  private point: number[][] | null = null;
+  private lastUp: Range[] = [];
   /** Subtree capacities, valid while no cell changes (cleared by every repair). */
   private readonly capacities = new Map<string, number>();
 
@@ -86,8 +88,9 @@ class Protector {
     this.version = new Uint32Array(this.cols);
   }
 
+  /** A cell's value: the data, or a point the outsider cannot rule out while moves are being composed. */
   private v(u: number, c: number): number {
-    return (this.input.values[u] as number[])[c] ?? 0;
+    return ((this.point ?? this.input.values)[u] as number[])[c] ?? 0;
   }
 
   private hiddenAt(u: number, c: number): boolean {
@@ -196,8 +199,8 @@ class Protector {
   /** The exact range of φ at every unit for σ under the current hidden cells (cached per column versions). */
   private ranges(s: Sigma): Range[] {
     const stamp = s.cols.map((c) => this.version[c]).join(',');
-    const hit = this.cache.get(s.key);
-    if (hit && hit.stamp === stamp) return hit.range;
+    const hit = this.point ? undefined : this.cache.get(s.key);
+    if (hit && hit.stamp === stamp) { this.lastUp = hit.up; return hit.range; }
     const up: Range[] = new Array(this.n);
     for (let i = this.order.length - 1; i >= 0; i -= 1) {
       const u = this.order[i] as number;
@@ -227,8 +230,84 @@ class Protector {
         down[k] = { lo: Math.max(r.lo, t.lo - (hi - r.hi)), hi: Math.min(r.hi, t.hi - (lo - r.lo)) };
       }
     }
-    this.cache.set(s.key, { stamp, range: down });
+    this.lastUp = up;
+    if (!this.point) this.cache.set(s.key, { stamp, range: down, up });
     return down;
+  }
+
+  /** A flow for σ with φ(u0) = target (which must lie in its range), as φ per unit (0 where unchanged). */
+  private flow(s: Sigma, u0: number, target: number): number[] {
+    const down = this.ranges(s);
+    const up = this.lastUp;
+    const phi = new Array<number>(this.n).fill(0);
+    const spread = (x: number, f: number) => {
+      phi[x] = f;
+      const kids = this.children[x] as number[];
+      if (kids.length === 0 || f === 0) return;
+      const part = kids.map((k) => Math.max((up[k] as Range).lo, Math.min((up[k] as Range).hi, 0)));
+      let left = f - part.reduce((a, b) => a + b, 0);
+      kids.forEach((k, i) => {
+        const r = up[k] as Range;
+        const d = left > 0 ? Math.min(left, r.hi - (part[i] as number)) : Math.max(left, r.lo - (part[i] as number));
+        part[i] = (part[i] as number) + d;
+        left -= d;
+      });
+      kids.forEach((k, i) => spread(k, part[i] as number));
+    };
+    spread(u0, target);
+    let y = u0;
+    for (let x = this.input.parents[u0] as number; x >= 0; x = this.input.parents[x] as number) {
+      const others = (this.children[x] as number[]).filter((k) => k !== y);
+      const lo = others.reduce((a, k) => a + (up[k] as Range).lo, 0);
+      const hi = others.reduce((a, k) => a + (up[k] as Range).hi, 0);
+      const t = down[x] as Range;
+      const fy = phi[y] as number;
+      const fx = Math.max(t.lo, fy + lo, Math.min(t.hi, fy + hi, fy));
+      let left = fx - fy;
+      phi[x] = fx;
+      for (const k of others) {
+        const r = up[k] as Range;
+        const d = Math.max(r.lo, Math.min(r.hi, left));
+        spread(k, d);
+        left -= d;
+      }
+      y = x;
+    }
+    return phi;
+  }
+
+  /**
+   * How far a cell moves by composing moves one after another (each from the point the previous one reached, so each
+   * point is one the outsider cannot rule out): for cells a single σ cannot carry far enough, e.g. in a unit whose year
+   * and cells are all small.
+   */
+  private composed(u0: number, c0: number, dir: 1 | -1, goal: number): number {
+    this.point = this.input.values.map((row) => [...row]);
+    let moved = 0;
+    try {
+      for (let step = 0; step < 6 && moved < goal; step += 1) {
+        let best: { s: Sigma; f: number; gain: number } | null = null;
+        for (const s of this.sigmas(c0)) {
+          if (!this.open(u0, s)) continue;
+          const r = this.ranges(s)[u0] as Range;
+          const sign = s.signs[s.cols.indexOf(c0)] as number;
+          const f = dir * sign > 0 ? r.hi : r.lo;
+          const gain = Math.abs(f);
+          if (gain > 0 && (!best || gain > best.gain)) best = { s, f, gain };
+        }
+        if (!best) break;
+        const { s, f } = best;
+        const phi = this.flow(s, u0, f);
+        const point = this.point;
+        phi.forEach((x, u) => {
+          if (x !== 0) s.cols.forEach((c, i) => { (point[u] as number[])[c] = this.v(u, c) + (s.signs[i] as number) * x; });
+        });
+        moved += best.gain;
+      }
+    } finally {
+      this.point = null;
+    }
+    return moved;
   }
 
   /** How far a hidden cell can provably move down and up. */
@@ -256,7 +335,13 @@ class Protector {
 
   private protectedCell(u: number, c: number): boolean {
     const r = this.reach(u, c);
-    return this.enough(u, c, r.lo, r.hi);
+    if (this.enough(u, c, r.lo, r.hi)) return true;
+    const x = this.v(u, c);
+    const small = this.state[u * this.cols + c] === HIDDEN_SMALL;
+    const hi = Math.max(r.hi, this.composed(u, c, 1, small ? SMALL_BELOW - 1 - x : SMALL_BELOW - 1));
+    if (this.enough(u, c, r.lo, hi)) return true;
+    const lo = Math.min(r.lo, -this.composed(u, c, -1, small ? x : SMALL_BELOW - 1 - hi));
+    return this.enough(u, c, lo, hi);
   }
 
   /** What hiding a cell loses: nothing when hidden already; years weigh more than months; a zero of a unit whose year is
