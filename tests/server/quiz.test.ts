@@ -191,6 +191,7 @@ for (const driver of ['PGlite', 'PostgreSQL']) {
       expect(refused.status).toBe(429);
       expect(refused.body.error).toMatchObject({ code: 'TOO_MANY_ATTEMPTS', retryAfterSeconds: 20 * 60 });
       expect(refused.body.error.message).toContain('请 20 分钟后再试');
+      expect(refused.headers.get('retry-after')).toBe(String(20 * 60));
       expect(await getQuiz(courseId, token)).toMatchObject({ attempts: 3, retryAfterSeconds: 20 * 60, remainingAttempts: 0 });
       const right3 = answersFor((await getQuiz(courseId, token)).questions, content, (qi) => right(qi, content));
       expect((await submit(courseId, token, right3)).status).toBe(429);
