@@ -10,6 +10,10 @@ export interface ApiError {
   status: number;
   /** Which fields the server refused (VALIDATION_FAILED), as paths such as `body.reason`. */
   details?: { path: string; message: string }[];
+  /** Tries left after a wrong code (binding, invitation, check-in). */
+  remainingAttempts?: number;
+  /** Seconds to wait before trying again (TOO_MANY_ATTEMPTS, UPLOAD_QUOTA_EXCEEDED, or no tries left). */
+  retryAfterSeconds?: number;
 }
 
 /** Every call's outcome: never thrown, always returned. */
@@ -72,15 +76,18 @@ function clientError(code: keyof typeof CLIENT_ERRORS, status: number): { ok: fa
   return { ok: false, error: { code, message: CLIENT_ERRORS[code], status } };
 }
 
-type Envelope = Pick<ApiError, 'code' | 'message' | 'details'>;
+type Envelope = Pick<ApiError, 'code' | 'message' | 'details' | 'remainingAttempts' | 'retryAfterSeconds'>;
 
 function readEnvelope(data: unknown): Envelope | null {
   if (typeof data !== 'object' || data === null || !('error' in data)) return null;
   const inner: unknown = (data as { error: unknown }).error;
   if (typeof inner !== 'object' || inner === null) return null;
-  const { code, message, details } = inner as { code?: unknown; message?: unknown; details?: unknown };
+  const { code, message, details, remainingAttempts, retryAfterSeconds } = inner as Record<string, unknown>;
   if (typeof code !== 'string' || typeof message !== 'string' || code === '' || message === '') return null;
-  return Array.isArray(details) ? { code, message, details: details as Envelope['details'] } : { code, message };
+  const envelope: Envelope = Array.isArray(details) ? { code, message, details: details as Envelope['details'] } : { code, message };
+  if (typeof remainingAttempts === 'number') envelope.remainingAttempts = remainingAttempts;
+  if (typeof retryAfterSeconds === 'number') envelope.retryAfterSeconds = retryAfterSeconds;
+  return envelope;
 }
 
 /** Turns an HTTP answer into a result: 2xx JSON → data; the error envelope → its code and message. */

@@ -8,6 +8,7 @@ import { Section } from '../../../components/section';
 import { LoginPrompt } from '../../../components/login-prompt';
 import { useLoggedIn } from '../../../components/use-session';
 import { useSubmit } from '../../../components/use-submit';
+import { codeErrorMessage } from '../../../services/attempts';
 import { redeemInvitation } from '../../../services/invitations';
 import './index.scss';
 
@@ -29,7 +30,7 @@ export default function InvitePage() {
     const result = await run((key) => redeemInvitation(trimmed, key));
     if (!result) return;
     if (!result.ok) {
-      setError(result.error);
+      setError({ code: result.error.code, message: codeErrorMessage(result.error, '邀请码无效') });
       return;
     }
     setDone(true);

@@ -14,6 +14,7 @@ import { LoginPrompt } from '../../../components/login-prompt';
 import { useLoggedIn } from '../../../components/use-session';
 import { useRemote } from '../../../components/use-remote';
 import { useSubmit } from '../../../components/use-submit';
+import { codeErrorMessage } from '../../../services/attempts';
 import { cancelSignup, checkInSelf, confirmOffer, getEvent, requestSubscriptions, signUp } from '../../../services/events';
 import type { ApiResult } from '../../../services/request';
 import { CheckRow } from '../../../components/check-row';
@@ -61,7 +62,7 @@ function MySignupCard({ event, onChange }: { event: EventDetail; onChange: (next
     if (text.trim() === '') return toast('请输入现场展示的 6 位签到码');
     const result = await once(() => checkInSelf(event.id, text), 'checkin');
     if (!result) return;
-    if (!result.ok) return toast(result.error.message);
+    if (!result.ok) return toast(codeErrorMessage(result.error, '签到码不正确'));
     toast(result.data.message, 'success');
     const again = await getEvent(event.id);
     if (again.ok) onChange(again.data);

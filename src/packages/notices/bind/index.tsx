@@ -12,6 +12,7 @@ import { SafetyCard } from '../../../components/safety-card';
 import { Section } from '../../../components/section';
 import { useLoggedIn } from '../../../components/use-session';
 import { useSubmit } from '../../../components/use-submit';
+import { codeErrorMessage } from '../../../services/attempts';
 import { askNoticeSubscription, bindChild, noticeTemplateIds } from '../../../services/notices';
 import { Chips, Field, fieldErrors } from '../lib/form';
 import { RELATIONS } from '../lib/labels';
@@ -97,8 +98,8 @@ export default function BindPage() {
       return;
     }
     const { code: kind, message } = result.error;
-    if (CODE_ERRORS.has(kind)) setErrors({ code: message });
-    else if (PHONE_ERRORS.has(kind)) setErrors({ phone: message });
+    if (CODE_ERRORS.has(kind)) setErrors({ code: codeErrorMessage(result.error, '绑定码无效') });
+    else if (PHONE_ERRORS.has(kind)) setErrors({ phone: codeErrorMessage(result.error, '手机号与学校登记的监护人手机号不一致') });
     else if (kind === 'NOTICE_CONSENT_REQUIRED') setErrors({ noticeConsent: message });
     else if (kind === 'VALIDATION_FAILED' && result.error.details) setErrors({ ...fieldErrors(result.error.details), form: message });
     else setErrors({ form: message });
