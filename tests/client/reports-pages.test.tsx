@@ -1,6 +1,6 @@
 import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import type { ReportDashboardOutput } from '../../types';
-import ReportsDashboard, { childMeta, percent, periodKey } from '../../src/packages/reports/dashboard/index';
+import ReportsDashboard, { childMeta, hiddenKinds, percent, periodKey } from '../../src/packages/reports/dashboard/index';
 import { devLogin } from '../../src/services/auth';
 import { getReportDashboard } from '../../src/services/reports';
 import { readXlsx } from '../helpers/xlsx';
@@ -29,13 +29,17 @@ describe('妇联统计 against the real backend', () => {
     expect(container.querySelector('.xq-rpt__hero-rate')?.textContent).toBe(percent(cov.rate));
     expect(screen.getByText(`站点覆盖率：${cov.stationsHeld} / ${cov.stations} 个站点已面向家长开展心理健康教育`)).toBeTruthy();
     expect(container.querySelectorAll('.xq-chart__target').length).toBe(1 + city.children.filter((c) => c.figures.coverage.stations > 0).length);
-    const small = city.children.find((c) => c.figures.participation?.familiesReached.suppressed);
+    const small = city.children.find((c) => c.figures.participation?.familiesReached.reason === 'small');
     expect(small).toBeDefined();
     expect(childMeta(small!)).toContain('覆盖家庭 <5');
     expect(screen.getByText(childMeta(small!))).toBeTruthy();
     const texts = [...container.querySelectorAll('.xq-rpt__child-meta, .xq-rpt__stat-value, .xq-chart__col-value')].map((n) => n.textContent ?? '');
     expect(texts.some((t) => /^[1-4]$/.test(t))).toBe(false);
     expect(container.querySelectorAll('.xq-rpt__risk').length).toBe(city.atRiskTotal);
+    // Something is hidden, so the page says so, with the legend of "<5" and "—".
+    expect(hiddenKinds(city).small).toBe(true);
+    expect(screen.getByText('部分数字为保护隐私已隐藏')).toBeTruthy();
+    expect(container.querySelector('.xq-rpt__privacy-legend')?.textContent).toContain('“—”');
   });
 
   test('drill-down: tap a district, then a station; the breadcrumb goes back up', async () => {
@@ -73,6 +77,7 @@ describe('妇联统计 against the real backend', () => {
     const sheets = readXlsx(Buffer.from(await (blobs[0] as Blob).arrayBuffer()));
     const row = sheets[0]!.find((r) => r[0] === '太原市')!;
     const cov = city.figures.coverage;
-    expect(row.slice(2, 7)).toEqual([String(cov.stations), String(cov.stationsHeld), percent(cov.rate), cov.meetsTarget ? '是' : '否', city.figures.participation!.familiesReached.text]);
+    // Numbers are numeric cells (the rate a fraction with a percent format); hidden counts are their text.
+    expect(row.slice(2, 7)).toEqual([String(cov.stations), String(cov.stationsHeld), cov.rate === null ? '—' : String(cov.rate), cov.meetsTarget ? '是' : '否', city.figures.participation!.familiesReached.text]);
   });
 });

@@ -41,7 +41,7 @@ test('太原市 federation staff: coverage against 60% with a chart, drill into 
   expect(targetLeft).toBe('60%');
   expect(await page.locator('.xq-chart__col-fill:visible').count()).toBeGreaterThan(10);
   // A district with fewer than five families shows "<5", on the page as in the API.
-  const small = city.children.find((c) => c.figures.participation?.familiesReached.suppressed);
+  const small = city.children.find((c) => c.figures.participation?.familiesReached.reason === 'small');
   expect(small).toBeDefined();
   await expect(page.locator('.xq-rpt__child:visible', { hasText: small!.unit.name }).innerText()).resolves.toContain('覆盖家庭 <5');
   expect(JSON.stringify(city)).not.toMatch(/"value":[1-4][,}]/);
@@ -56,7 +56,9 @@ test('太原市 federation staff: coverage against 60% with a chart, drill into 
   expect(sheets).toHaveLength(4);
   const row = sheets[0]!.find((r) => r[0] === '太原市')!;
   const p = city.figures.participation!;
-  expect(row.slice(2, 9)).toEqual([String(cov.stations), String(cov.stationsHeld), rate, cov.meetsTarget ? '是' : '否', p.familiesReached.text, p.parentsOnline.text, p.parentsAttended.text]);
+  // Counts and the rate are numeric cells now (the rate a fraction with a percent format); hidden counts keep their text.
+  expect(row.slice(2, 9)).toEqual([String(cov.stations), String(cov.stationsHeld), String(cov.rate), cov.meetsTarget ? '是' : '否', p.familiesReached.text, p.parentsOnline.text, p.parentsAttended.text]);
+  if (city.children.some((c) => c.figures.participation?.familiesReached.reason !== null)) await page.locator('.xq-rpt__privacy:visible', { hasText: '部分数字为保护隐私已隐藏' }).waitFor();
   expect(await heroText(page)).toContain(`${row[3]} / ${row[2]} 个站点`);
   await expect(page.locator('.xq-rpt__stat:visible', { hasText: '覆盖家庭' }).innerText()).resolves.toContain(row[6] as string);
   expect(sheets[0]!.find((r) => r[0] === small!.unit.name)![6]).toBe('<5');

@@ -40,6 +40,35 @@ function Stat({ label, value, hint }: { label: string; value: string; hint?: str
   );
 }
 
+/** Which kinds of hidden counts a dashboard has: small ("<5") and complementary ("—"). */
+export function hiddenKinds(d: ReportDashboardOutput): { small: boolean; complementary: boolean } {
+  const all: ReportCount[] = [];
+  const add = (f: ReportDashboardOutput['figures']) => {
+    if (f.participation) all.push(f.participation.familiesReached, f.participation.parentsOnline, f.participation.parentsAttended);
+    if (f.learning) all.push(f.learning.enrolments, f.learning.completions, f.learning.householdCompletions);
+    all.push(f.sessions.signups, f.sessions.attended);
+  };
+  add(d.figures);
+  d.children.forEach((c) => add(c.figures));
+  d.learningCells.forEach((c) => all.push(c.enrolments, c.completions, c.householdCompletions));
+  d.trend.forEach((p) => all.push(p.familiesReached, p.parentsOnline, p.parentsAttended, p.enrolments, p.completions, p.attended));
+  return { small: all.some((c) => c.reason === 'small'), complementary: all.some((c) => c.reason === 'complementary') };
+}
+
+/** The note shown whenever something on the dashboard is hidden. */
+function PrivacyNote({ data }: { data: ReportDashboardOutput }) {
+  const kinds = hiddenKinds(data);
+  if (!kinds.small && !kinds.complementary) return null;
+  return (
+    <View className='xq-rpt__privacy' aria-label='隐私说明'>
+      <Text className='xq-rpt__privacy-title'>部分数字为保护隐私已隐藏</Text>
+      <Text className='xq-rpt__privacy-legend'>
+        “&lt;5”：1 至 4 人；“—”：为防止用合计、下级或各月相减算出少于 5 的人数而一并隐藏，可能是任何数。
+      </Text>
+    </View>
+  );
+}
+
 function count(c: ReportCount | undefined): string {
   return c ? c.text : '—';
 }
@@ -126,7 +155,8 @@ function Dashboard({ data, onOpen, onClosed }: { data: ReportDashboardOutput; on
   const ended = period.to < dayjs().format('YYYY-MM');
   const withStations = data.children.filter((c) => c.figures.coverage.stations > 0 && c.unit.type !== 'school');
   const months = data.trend.map((p) => `${Number(p.month.slice(5))}月`);
-  const cells = data.learningCells.filter((c) => c.enrolments.value !== 0 || c.completions.value !== 0 || c.learningHours > 0);
+  const wholeYear = !period.key.includes('-') || period.key === `${period.from.slice(0, 4)}-01..${period.to}`;
+  const cells = data.learningCells.filter((c) => (wholeYear ? c.enrolments.value !== 0 || c.completions.value !== 0 : false) || c.learningHours > 0);
   const exportAs = async (format: 'csv' | 'xlsx') => {
     const r = await once(format, () => downloadReport({ unitId: unit.id, period: period.key, format }, `${unit.name}-统计-${period.key}.${format}`));
     if (r && !r.ok) Taro.showToast({ title: r.error.message, icon: 'none' }).catch(() => undefined);
@@ -143,6 +173,7 @@ function Dashboard({ data, onOpen, onClosed }: { data: ReportDashboardOutput; on
   return (
     <>
       <Crumbs data={data} onOpen={onOpen} />
+      <PrivacyNote data={data} />
       <View className='xq-rpt__hero'>
         <Text className='xq-rpt__hero-name'>{unit.name} · {period.label}</Text>
         <View className='xq-rpt__hero-row'>
@@ -288,7 +319,7 @@ function Dashboard({ data, onOpen, onClosed }: { data: ReportDashboardOutput; on
         <Button type='primary' loading={busy === 'xlsx'} disabled={inFlight} onClick={() => void exportAs('xlsx')}>导出 Excel</Button>
         <Button type='default' loading={busy === 'csv'} disabled={inFlight} onClick={() => void exportAs('csv')}>导出 CSV</Button>
       </View>
-      <Text className='xq-rpt__note xq-rpt__footnote'>少于 5 人的数字显示为“&lt;5”。数据更新于 {dayjs(data.generatedAt).format('YYYY-MM-DD HH:mm')}。</Text>
+      <Text className='xq-rpt__note xq-rpt__footnote'>少于 5 人的数字显示为“&lt;5”，另有部分数字显示为“—”以防推算；模块 × 学段的人数只按全年公布。数据更新于 {dayjs(data.generatedAt).format('YYYY-MM-DD HH:mm')}。</Text>
     </>
   );
 }
