@@ -4,8 +4,11 @@
  * evaluates at most the limit; logins and evidence uploads are limited too; a real evidence id the caller may not see
  * answers like an unknown one. On PGlite always, on PostgreSQL when DATABASE_URL is set (skipped visibly otherwise).
  */
+import type { Context } from 'hono';
 import type { EventInput } from '../../types';
 import { LIMITS } from '../../src/server/domain/attempts';
+import { loadConfig } from '../../src/server/env';
+import { clientAddress, normaliseAddress } from '../../src/server/http/client-address';
 import type { Database } from '../../src/server/storage/db';
 import { testApp, type TestApp } from '../helpers/app';
 import { scratchPostgres } from '../helpers/db';
@@ -289,3 +292,46 @@ for (const driver of ['PGlite', 'PostgreSQL'] as const) {
     });
   });
 }
+
+describe('the client address', () => {
+  const ctx = (xff: string | undefined, peer?: string) =>
+    ({ req: { header: (name: string) => (name === 'x-forwarded-for' ? xff : undefined) }, env: peer ? { incoming: { socket: { remoteAddress: peer } } } : undefined }) as unknown as Context;
+
+  test('is the socket peer unless proxies are trusted; behind n proxies, the n-th X-Forwarded-For entry from the right', () => {
+    expect(clientAddress(ctx('6.6.6.6', '10.0.0.9'), 0)).toBe('10.0.0.9');
+    expect(clientAddress(ctx('6.6.6.6'), 0)).toBe('unknown');
+    expect(clientAddress(ctx('6.6.6.6, 1.2.3.4', '10.0.0.9'), 1)).toBe('1.2.3.4');
+    expect(clientAddress(ctx('6.6.6.6, 1.2.3.4, 10.0.0.2', '10.0.0.9'), 2)).toBe('1.2.3.4');
+    expect(clientAddress(ctx(undefined, '10.0.0.9'), 1)).toBe('10.0.0.9');
+  });
+
+  test('counts an IPv6 /64 as one client, and an IPv4-mapped address as its IPv4', () => {
+    expect(normaliseAddress('::ffff:10.1.2.3')).toBe('10.1.2.3');
+    expect(normaliseAddress('2001:db8:1:2:aaaa::1')).toBe(normaliseAddress('2001:DB8:1:2:bbbb:cccc:dddd:9'));
+    expect(normaliseAddress('2001:db8:1:2:aaaa::1')).not.toBe(normaliseAddress('2001:db8:1:3::1'));
+    expect(normaliseAddress('2001:db8::1')).toBe('2001:db8:0:0::/64');
+  });
+
+  test('XQ_TRUST_PROXY: off by default, 1 for true/yes, a count of proxies, anything else refused', () => {
+    expect(loadConfig({}).trustedProxies).toBe(0);
+    expect(loadConfig({ XQ_TRUST_PROXY: 'true' }).trustedProxies).toBe(1);
+    expect(loadConfig({ XQ_TRUST_PROXY: '2' }).trustedProxies).toBe(2);
+    expect(() => loadConfig({ XQ_TRUST_PROXY: 'maybe' })).toThrow(/XQ_TRUST_PROXY/);
+  });
+
+  test('without a trusted proxy, a forged X-Forwarded-For gives no fresh address', async () => {
+    const t = await testApp();
+    try {
+      const users = await t.db.query<{ id: string }>(`INSERT INTO users (display_name) SELECT '新用户' || g FROM generate_series(1, 12) g RETURNING id`);
+      const ids = users.map((u) => u.id);
+      await t.db.query('INSERT INTO privacy_consents (user_id, version) SELECT unnest($1::uuid[]), $2', [ids, t.deps.config.privacyVersion]);
+      const tokens = await sessionTokens(t.db, t.deps.config.sessionSecret, ids, t.deps.clock());
+      const rs = await Promise.all(
+        tokens.flatMap((token, a) => [0, 1].map((i) => t.call('POST', '/api/invitations/redeem', { token, headers: { 'x-forwarded-for': `172.20.${a}.${i}` }, body: { code: wrongCode(i) } }))),
+      );
+      expect(evaluated(rs)).toBe(LIMITS.invitation.address.max);
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -125,7 +125,7 @@ export const eventRoutes = [
   route({
     method: 'post', path: '/api/events/{id}/evidence/signin-sheet', tag: TAG, access: 'user', status: 201, idempotent: true,
     summary: '将当前签到表存档为佐证材料',
-    params: IdParams, body: empty, response: EvidenceItemSchema, errors: ['NOT_FOUND', 'FORBIDDEN'],
+    params: IdParams, body: empty, response: EvidenceItemSchema, errors: ['NOT_FOUND', 'FORBIDDEN', 'UPLOAD_QUOTA_EXCEEDED'],
     handler: ({ params, services }) => services.roster().keepSigninSheet(params.id),
   }),
   route({
