@@ -15,7 +15,7 @@ export interface Relation {
 /** What the outsider sees of a cell: a number, or hidden as small ("<5") or complementary. */
 export type Seen = number | 'small' | 'complementary';
 
-/** The exact range of every hidden cell (hi is Infinity when unbounded). */
+/** The exact range of every hidden cell (hi is Infinity when unbounded); `integers` false solves the LP relaxation (wider or equal). */
 export function attackerRanges(relations: Relation[], seen: Map<string, Seen>, integers = true): Map<string, { lo: number; hi: number }> {
   const hiddenIds = [...seen.entries()].filter(([, s]) => typeof s !== 'number').map(([id]) => id);
   const constraints: Record<string, { equal?: number; max?: number; min?: number }> = {};
@@ -63,14 +63,31 @@ export function attackerRanges(relations: Relation[], seen: Map<string, Seen>, i
       add(`ub:${id}`, id, 1);
     }
   }
+  // Hidden cells that share a relation move together; each group of them is solved on its own (smaller LPs).
+  const group = new Map<string, string>(hiddenIds.map((id) => [id, id]));
+  const find = (id: string): string => {
+    let r = id;
+    while (group.get(r) !== r) r = group.get(r) as string;
+    group.set(id, r);
+    return r;
+  };
+  const rowsOf = new Map<string, string[]>();
+  for (const [id, m] of coef) for (const row of m.keys()) rowsOf.set(row, [...(rowsOf.get(row) ?? []), id]);
+  for (const ids of rowsOf.values()) for (const id of ids.slice(1)) group.set(find(id), find(ids[0] as string));
+  const members = new Map<string, string[]>();
+  for (const id of hiddenIds) members.set(find(id), [...(members.get(find(id)) ?? []), id]);
   const out = new Map<string, { lo: number; hi: number }>();
-  for (const id of hiddenIds) {
-    const variables = Object.fromEntries(hiddenIds.map((h) => [h, Object.fromEntries([...(coef.get(h) as Map<string, number>), ...(h === id ? [['objective', 1]] : [])])]));
-    const model = (direction: 'minimize' | 'maximize'): Model => ({ direction, objective: 'objective', constraints, variables, integers });
-    const lo = solve(model('minimize'));
-    const hi = solve(model('maximize'));
-    if (lo.status !== 'optimal') throw new Error(`the visible cells admit no solution (${lo.status})`);
-    out.set(id, { lo: Math.round(lo.result), hi: hi.status === 'unbounded' ? Infinity : Math.round(hi.result) });
+  for (const ids of members.values()) {
+    const rows = new Set(ids.flatMap((id) => [...(coef.get(id) as Map<string, number>).keys()]));
+    const cons = Object.fromEntries([...rows].map((row) => [row, constraints[row] as { equal?: number; max?: number; min?: number }]));
+    for (const id of ids) {
+      const variables = Object.fromEntries(ids.map((h) => [h, Object.fromEntries([...(coef.get(h) as Map<string, number>), ...(h === id ? [['objective', 1]] : [])])]));
+      const model = (direction: 'minimize' | 'maximize'): Model => ({ direction, objective: 'objective', constraints: cons, variables, integers });
+      const lo = solve(model('minimize'));
+      const hi = solve(model('maximize'));
+      if (lo.status !== 'optimal') throw new Error(`the visible cells admit no solution (${lo.status})`);
+      out.set(id, { lo: Math.round(lo.result), hi: hi.status === 'unbounded' ? Infinity : Math.round(hi.result) });
+    }
   }
   return out;
 }

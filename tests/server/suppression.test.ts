@@ -1,5 +1,9 @@
 import fc from 'fast-check';
+import type { ReportCount, ReportDashboardOutput } from '../../types';
 import { protect, type HiddenReason, type ProtectInput } from '../../src/server/domain/reports/protect';
+import { importCourses } from '../../src/server/domain/learning/content';
+import { seedDemo } from '../../src/server/seed/demo';
+import { testApp, type TestApp } from '../helpers/app';
 import { attackerRanges, type Relation, type Seen } from '../helpers/attacker';
 
 /** A random registry tree with activity: leaves get a module × stage × month table, every other cell is a sum. */
@@ -98,4 +102,110 @@ test('the attacker is real: hiding only the counts from 1 to 4 leaves cells it r
     if (exposed(t.input, smallOnly).length > 0) found += 1;
   }), { seed: 14, numRuns: 40 });
   expect(found).toBeGreaterThan(10);
+});
+
+type Dash = ReportDashboardOutput;
+const TREND_COUNTS = ['familiesReached', 'parentsOnline', 'parentsAttended', 'enrolments', 'completions', 'attended'] as const;
+const DISTINCT = new Set(['familiesReached', 'parentsOnline', 'parentsAttended']);
+
+/** The people counts of a dashboard's figures, by field. */
+function countsOf(f: Dash['figures']): Record<string, ReportCount> {
+  return {
+    ...(f.participation ? { familiesReached: f.participation.familiesReached, parentsOnline: f.participation.parentsOnline, parentsAttended: f.participation.parentsAttended } : {}),
+    ...(f.learning ? { enrolments: f.learning.enrolments, completions: f.learning.completions, householdCompletions: f.learning.householdCompletions } : {}),
+    signups: f.sessions.signups, attended: f.sessions.attended,
+  };
+}
+
+const seenCount = (c: ReportCount): Seen => (c.value !== null ? c.value : c.reason === 'small' ? 'small' : 'complementary');
+
+/** Every dashboard of the demo province for the year, as the admin sees them (regions, schools and stations). */
+async function allDashboards(t: TestApp, token: string): Promise<Dash[]> {
+  const units = await t.db.query<{ id: string }>('SELECT id FROM regions UNION ALL SELECT id FROM schools UNION ALL SELECT id FROM stations');
+  const out: Dash[] = [];
+  for (const u of units) {
+    const r = await t.call('GET', `/api/reports/dashboard?unitId=${u.id}`, { token });
+    expect(r.status).toBe(200);
+    out.push(r.body as Dash);
+  }
+  return out;
+}
+
+describe('the API over the demo registry: what an outsider with every dashboard can work out', () => {
+  let t: TestApp;
+  let dashboards: Dash[];
+
+  beforeAll(async () => {
+    // The demo registry with the reporting demo's activity (courses imported first, so its enrolments are written).
+    t = await testApp({ seed: false });
+    await importCourses(t.db);
+    await seedDemo(t.db, t.deps.config.privacyVersion, t.deps.clock());
+    dashboards = await allDashboards(t, await t.login('admin'));
+  }, 120_000);
+  afterAll(async () => {
+    if (t) await t.close();
+  });
+
+  test('the issue\'s exploits recover nothing: a parent less its visible children, the year less its visible months', () => {
+    const recovered: string[] = [];
+    let hiddenSeen = 0;
+    for (const d of dashboards) {
+      const total = countsOf(d.figures);
+      for (const [key, c] of Object.entries(total)) {
+        const kids = d.children.map((k) => countsOf(k.figures)[key]).filter((x): x is ReportCount => x !== undefined);
+        const hiddenKids = kids.filter((k) => k.value === null);
+        hiddenSeen += hiddenKids.length;
+        if (c.value !== null && kids.length > 0 && hiddenKids.length === 1 && hiddenKids[0]!.reason === 'small') {
+          recovered.push(`${d.unit.name} ${key}: ${c.value} − children = ${c.value - kids.reduce((a, k) => a + (k.value ?? 0), 0)}`);
+        }
+      }
+      for (const key of TREND_COUNTS) {
+        const year = total[key];
+        const months = d.trend.map((p) => p[key]);
+        const hiddenMonths = months.filter((m) => m.value === null);
+        if (year && year.value !== null && hiddenMonths.length === 1 && hiddenMonths[0]!.reason === 'small' && !DISTINCT.has(key)) {
+          recovered.push(`${d.unit.name} ${key}: year ${year.value} − months = ${year.value - months.reduce((a, m) => a + (m.value ?? 0), 0)}`);
+        }
+      }
+    }
+    expect(dashboards.length).toBeGreaterThan(40);
+    expect(hiddenSeen).toBeGreaterThan(10);
+    expect(recovered).toEqual([]);
+  });
+
+  test('an exact LP over all dashboards together (drill-downs, trends, module × stage) leaves every hidden count at least five values wide', () => {
+    const exposedCells: string[] = [];
+    for (const key of [...TREND_COUNTS, 'signups', 'householdCompletions']) {
+      const seen = new Map<string, Seen>();
+      const relations: Relation[] = [];
+      const sub = DISTINCT.has(key);
+      for (const d of dashboards) {
+        const mine = countsOf(d.figures)[key];
+        if (!mine) continue;
+        seen.set(`${d.unit.id}|Y`, seenCount(mine));
+        const kids = d.children.filter((k) => countsOf(k.figures)[key] !== undefined);
+        for (const k of kids) seen.set(`${k.unit.id}|Y`, seenCount(countsOf(k.figures)[key] as ReportCount));
+        if (kids.length > 0) relations.push({ total: `${d.unit.id}|Y`, parts: kids.map((k) => `${k.unit.id}|Y`), sub });
+        if ((TREND_COUNTS as readonly string[]).includes(key)) {
+          for (const p of d.trend) seen.set(`${d.unit.id}|${p.month}`, seenCount(p[key as (typeof TREND_COUNTS)[number]]));
+          relations.push({ total: `${d.unit.id}|Y`, parts: d.trend.map((p) => `${d.unit.id}|${p.month}`), sub });
+          if (kids.length > 0) for (const p of d.trend) relations.push({ total: `${d.unit.id}|${p.month}`, parts: kids.map((k) => `${k.unit.id}|${p.month}`), sub });
+        }
+        if (key === 'enrolments' || key === 'completions' || key === 'householdCompletions') {
+          const cells = d.learningCells.map((c) => `${d.unit.id}|${c.module}|${c.stage}`);
+          d.learningCells.forEach((c, i) => seen.set(cells[i] as string, seenCount(c[key])));
+          if (cells.length > 0) relations.push({ total: `${d.unit.id}|Y`, parts: cells, sub: true });
+          if (kids.length > 0) for (const c of d.learningCells) relations.push({ total: `${d.unit.id}|${c.module}|${c.stage}`, parts: kids.map((k) => `${k.unit.id}|${c.module}|${c.stage}`) });
+        }
+      }
+      const usable = relations.filter((r) => [r.total, ...r.parts].every((id) => seen.has(id)));
+      const ranges = attackerRanges(usable, seen, false);
+      for (const [cell, r] of ranges) {
+        const s = seen.get(cell);
+        const ok = s === 'small' ? r.lo <= 0 && r.hi >= 4 : r.hi - r.lo >= 4;
+        if (!ok) exposedCells.push(`${key} ${cell} (${s}) in [${r.lo}, ${r.hi}]`);
+      }
+    }
+    expect(exposedCells).toEqual([]);
+  });
 });

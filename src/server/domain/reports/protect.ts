@@ -123,7 +123,7 @@ class Protector {
       const key = u * this.cols + c;
       const attempt = tries.get(key) ?? 0;
       tries.set(key, attempt + 1);
-      const added = attempt < 4 ? this.repair(u, c) : attempt === 4 ? this.hideColumns(u, c) : this.hideAll();
+      const added = attempt < 8 ? this.repair(u, c) : attempt === 8 ? this.hideColumns(u, c) : this.hideAll();
       for (const cell of added) queue.push(cell);
       queue.push([u, c]);
     }
@@ -276,6 +276,14 @@ class Protector {
     return phi;
   }
 
+  /** Moves the point by a flow of σ. */
+  private apply(s: Sigma, phi: number[]): void {
+    const point = this.point as number[][];
+    phi.forEach((x, u) => {
+      if (x !== 0) s.cols.forEach((c, i) => { (point[u] as number[])[c] = this.v(u, c) + (s.signs[i] as number) * x; });
+    });
+  }
+
   /**
    * How far a cell moves by composing moves one after another (each from the point the previous one reached, so each
    * point is one the outsider cannot rule out): for cells a single σ cannot carry far enough, e.g. in a unit whose year
@@ -285,6 +293,15 @@ class Protector {
     this.point = this.input.values.map((row) => [...row]);
     let moved = 0;
     try {
+      if (dir === -1 && this.input.distinct) {
+        // Distinct counts: first take the overlap out of the unit's other months (each alone, as far as it goes).
+        for (let m = 1; m <= this.input.months; m += 1) {
+          const s = this.sigmas(m)[0] as Sigma;
+          if (m === c0 || s.cols.length !== 1 || !this.open(u0, s)) continue;
+          const r = this.ranges(s)[u0] as Range;
+          if (r.lo < 0) this.apply(s, this.flow(s, u0, r.lo));
+        }
+      }
       for (let step = 0; step < 6 && moved < goal; step += 1) {
         let best: { s: Sigma; f: number; gain: number } | null = null;
         for (const s of this.sigmas(c0)) {
@@ -296,12 +313,7 @@ class Protector {
           if (gain > 0 && (!best || gain > best.gain)) best = { s, f, gain };
         }
         if (!best) break;
-        const { s, f } = best;
-        const phi = this.flow(s, u0, f);
-        const point = this.point;
-        phi.forEach((x, u) => {
-          if (x !== 0) s.cols.forEach((c, i) => { (point[u] as number[])[c] = this.v(u, c) + (s.signs[i] as number) * x; });
-        });
+        this.apply(best.s, this.flow(best.s, u0, best.f));
         moved += best.gain;
       }
     } finally {
@@ -368,16 +380,35 @@ class Protector {
     return out;
   }
 
-  /** Adds the cheapest rectangle-and-chains that should let the cell move far enough; returns the cells it hid. */
+  /**
+   * Adds the cheapest rectangle-and-chains that lets the cell move further; returns the cells it hid. When no single σ
+   * can carry the whole move (a unit whose cells are all small), a σ that carries part of it is opened, cheapest per
+   * unit of progress, and the moves are composed when the cell is checked again.
+   */
   private repair(u0: number, c0: number): [number, number][] {
     this.capacities.clear();
     let best: { cost: number; nodes: Map<number, Sigma> } | null = null;
-    const sigmas = this.rankSigmas(u0, c0);
-    for (const s of sigmas) {
+    for (const s of this.rankSigmas(u0, c0)) {
       for (const need of this.needs(u0, c0, s)) {
         const plan = this.plan(u0, s, need);
-        if (plan && (!best || plan.cost < best.cost)) best = plan;
+        if (plan && plan.cost > 0 && (!best || plan.cost < best.cost)) best = plan;
       }
+    }
+    if (!best) {
+      let part: { score: number; nodes: Map<number, Sigma> } | null = null;
+      for (const s of this.sigmas(c0)) {
+        const sign = s.signs[s.cols.indexOf(c0)] as number;
+        const b = this.box(u0, s);
+        const now = this.open(u0, s) ? (this.ranges(s)[u0] as Range) : { lo: 0, hi: 0 };
+        for (const f of [b.lo, b.hi]) {
+          if (f === 0 || (f < 0 ? f >= now.lo : f <= now.hi)) continue;
+          const plan = this.plan(u0, s, [f]);
+          if (!plan || plan.cost === 0) continue;
+          const score = plan.cost / Math.abs(f * sign);
+          if (!part || score < part.score) part = { score, nodes: plan.nodes };
+        }
+      }
+      if (part) best = { cost: part.score, nodes: part.nodes };
     }
     if (!best) return this.hideColumns(u0, c0);
     const added: [number, number][] = [];
