@@ -138,7 +138,7 @@ for (const driver of ['PGlite', 'PostgreSQL']) {
       // A wrapped key that was swapped is just as unreadable.
       await t.db.query(`UPDATE notices SET wrapped_key = overlay(wrapped_key placing '\\x00'::bytea from 20 for 1) WHERE id = $1`, [id]);
       expect((await t.call('GET', `/api/notices/${id}`, { token: tok.psychologist })).body.error.code).toBe('NOTICE_UNREADABLE');
-      expect((await verifyAudit(t.db, t.deps.config.notices.hmacKey)).ok).toBe(true);
+      expect((await verifyAudit(t.db, t.deps.config.notices.hmacKey, t.deps.checkpoints, t.deps.clock())).ok).toBe(true);
     });
   });
 }

@@ -1,9 +1,7 @@
 /** The Node host: one port serves the API and the H5 build; an interval runs the timed jobs. */
-import fs from 'node:fs';
-import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
-import { serveStatic } from '@hono/node-server/serve-static';
+import { StaticFiles } from '../http/static-files';
 import type { Hono } from 'hono';
 import { createApp } from '../app';
 import { createDeps, type AppDeps } from '../deps';
@@ -35,13 +33,12 @@ export interface StartOptions {
   runJobs?: boolean;
 }
 
-/** Adds the H5 build (with a fallback to index.html) behind the API routes. */
+/** Adds the H5 build behind the API routes: files compressed and cached by kind (StaticFiles), and index.html for any other path. */
 function serveH5(app: Hono, dir: string): void {
-  const index = path.join(dir, 'index.html');
-  app.use('/*', serveStatic({ root: path.relative(process.cwd(), dir) || '.' }));
-  app.get('/*', (c) => {
-    if (!fs.existsSync(index)) return c.text('H5 版本尚未构建：请先运行 npm run build:h5', 404);
-    return c.html(fs.readFileSync(index, 'utf8'));
+  const files = new StaticFiles(dir);
+  app.on(['GET', 'HEAD'], '/*', (c) => {
+    const file = files.serve(c, c.req.path) ?? files.serve(c, '/index.html');
+    return file ?? c.text('H5 版本尚未构建：请先运行 npm run build:h5', 404);
   });
 }
 

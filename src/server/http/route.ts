@@ -70,6 +70,7 @@ export function issueDetails(error: z.ZodError): { path: string; message: string
 }
 
 /** A NUL, or half of a UTF-16 surrogate pair: text PostgreSQL cannot store and no keyboard types. */
+// eslint-disable-next-line no-control-regex -- the NUL is exactly what this pattern looks for
 const BAD_TEXT = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const BAD_TEXT_MESSAGE = '含有无法识别的字符（如空字符或残缺的表情符号），请删除后重新输入';
 
