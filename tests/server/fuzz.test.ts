@@ -3,6 +3,7 @@
  * queries, bodies, content types and tokens, as several users, on PGlite and (when DATABASE_URL is set) PostgreSQL.
  * No answer may be a 5xx: bad input is the caller's error, answered with a code and a Chinese message.
  */
+import { random as prng } from '../../src/server/seed/report-demo';
 import type { Database } from '../../src/server/storage/db';
 import { testApp, type TestApp } from '../helpers/app';
 import { describeOn, scratchPostgres } from '../helpers/db';
@@ -13,18 +14,6 @@ type Schema = {
   nullable?: boolean; minimum?: number; maximum?: number; minLength?: number; maxLength?: number; minItems?: number; format?: string; default?: unknown; pattern?: string;
 };
 type Operation = { parameters?: { name: string; in: 'path' | 'query'; schema: Schema }[]; requestBody?: { content: { 'application/json': { schema: Schema } } } };
-
-/** A small deterministic PRNG, so a failure can be replayed. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let x = s;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Strings an attacker or a careless user types. */
 const NASTY_STRINGS = [

@@ -67,6 +67,7 @@ test('index.html (and any app route) is revalidated: no-cache with an ETag, 304 
   expect(again.body.length).toBe(0);
   const deep = await get(`${server.url}/pages/course/index`, { 'if-none-match': etag });
   expect(deep.status).toBe(304);
+  expect((await get(`${server.url}/index.html/below-a-file`)).status).toBe(200);
   const escape = await get(`${server.url}/..%2f..%2fetc%2fpasswd`);
   expect(escape.body.toString()).toContain('<title>心桥</title>');
 });

@@ -77,19 +77,24 @@ export class StaticFiles {
   }
 
   private load(file: string): Cached | null {
-    let stat: fs.Stats;
-    try {
-      stat = fs.statSync(file);
-    } catch {
-      return null;
-    }
-    if (!stat.isFile()) return null;
+    const stat = fileStat(file);
+    if (!stat) return null;
     const hit = this.cache.get(file);
     if (hit && hit.mtimeMs === stat.mtimeMs && hit.size === stat.size) return hit;
     const raw = fs.readFileSync(file);
     const entry: Cached = { mtimeMs: stat.mtimeMs, size: stat.size, raw, etag: `"${createHash('sha1').update(raw).digest('base64url')}"` };
     this.cache.set(file, entry);
     return entry;
+  }
+}
+
+/** The stat of a regular file, or null when there is none. */
+function fileStat(file: string): fs.Stats | null {
+  try {
+    const stat = fs.statSync(file);
+    return stat.isFile() ? stat : null;
+  } catch {
+    return null;
   }
 }
 
@@ -100,13 +105,8 @@ function notModified(c: Context, etag: string): boolean {
 
 /** Serves a media file with byte ranges (Accept-Ranges on every answer), its content type, an ETag and no-cache (revalidated, then 304). */
 export function serveMedia(c: Context, file: string): Response | null {
-  let stat: fs.Stats;
-  try {
-    stat = fs.statSync(file);
-  } catch {
-    return null;
-  }
-  if (!stat.isFile()) return null;
+  const stat = fileStat(file);
+  if (!stat) return null;
   const etag = `"${stat.size.toString(36)}-${Math.floor(stat.mtimeMs).toString(36)}"`;
   const headers = new Headers({ 'Content-Type': contentType(file), 'Accept-Ranges': 'bytes', ETag: etag, 'Cache-Control': 'no-cache' });
   if (notModified(c, etag)) return new Response(null, { status: 304, headers });

@@ -58,7 +58,7 @@ const MH_TITLES = [
 const OTHER_TITLES = ['亲子阅读分享会', '家长开放日：和孩子一起做手工', '新学期家校沟通座谈'];
 
 /** A small deterministic generator (mulberry32), so the demo is the same on every first start. */
-function random(seed: number): () => number {
+export function random(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
