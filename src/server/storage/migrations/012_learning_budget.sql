@@ -1,4 +1,4 @@
--- 013: learning credit that real time allows. A (parent, lesson) may be credited at most 2 played seconds per second of
+-- 012: learning credit that real time allows. A (parent, lesson) may be credited at most 2 played seconds per second of
 -- server time since the parent first reached the lesson (opened it, or the server received its first statement), plus a
 -- fixed slack; statements that claim more are stored with the part that fits (domain/learning/ingest.ts). The anchor is
 -- the server's receive time, never a client timestamp, so a burst of statements with one timestamp gets no more than

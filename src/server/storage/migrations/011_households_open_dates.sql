@@ -1,4 +1,4 @@
--- 012: families counted as households, and the open / close dates of stations and schools (issue 12).
+-- 011: families counted as households, and the open / close dates of stations and schools (issue 12).
 --
 -- Households. A household is a connected set of guardians and children: a component of the graph whose edges are the
 -- active bindings (guardianships not revoked), so guardians bound to the same child are one household and a guardian
