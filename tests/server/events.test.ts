@@ -1,5 +1,6 @@
 import type { EventInput } from '../../types';
 import { runDueJobs } from '../../src/server/jobs';
+import { offerDeadline } from '../../src/server/domain/events/waitlist';
 import { testApp, type TestApp } from '../helpers/app';
 import { createParents } from '../helpers/parents';
 import { scratchPostgres } from '../helpers/db';
@@ -103,7 +104,8 @@ describe('sign-up, waitlist and promotion', () => {
     expect(cancelled.status).toBe(200);
     expect(cancelled.body.event.signup.status).toBe('cancelled');
     const offered = await t.call('GET', `/api/events/${id}`, { token: tok.parent3 });
-    expect(offered.body.signup).toMatchObject({ status: 'offered', offerExpiresAt: later(12) });
+    // Offered at 16:00 China time: 12 hours later is 04:00, so the deadline moves to 10:00 that morning (18 hours).
+    expect(offered.body.signup).toMatchObject({ status: 'offered', offerExpiresAt: later(18) });
 
     const messages = (await outbox()).filter((m) => m.dedupe_key.endsWith(offered.body.signup.id) || m.dedupe_key.includes(a.body.event.signup.id));
     expect(messages.map((m) => [m.template, m.status])).toEqual(
@@ -124,10 +126,43 @@ describe('sign-up, waitlist and promotion', () => {
     await t.call('DELETE', `/api/events/${id}/signup`, { token: tok.parent });
     expect((await t.call('GET', `/api/events/${id}`, { token: tok.parent2 })).body.signup.status).toBe('offered');
     t.setNow(new Date(start.getTime() + 13 * HOUR));
+    expect((await runDueJobs(t.deps, t.deps.clock())).expireWaitlistOffers).toBe(0);
+    t.setNow(new Date(start.getTime() + 18 * HOUR));
     const report = await runDueJobs(t.deps, t.deps.clock());
     expect(report.expireWaitlistOffers).toBe(1);
     expect((await t.call('GET', `/api/events/${id}`, { token: tok.parent2 })).body.signup.status).toBe('expired');
     expect((await t.call('GET', `/api/events/${id}`, { token: tok.parent3 })).body.signup.status).toBe('offered');
+  });
+
+  test('an offer never expires at night: a deadline between 22:00 and 08:00 China time moves to 10:00 the next morning, and never past the start', async () => {
+    // Each case: when the seat is freed, when the event starts, and the deadline the waiting parent gets (all UTC; China time is UTC+8).
+    const cases: [string, string, string][] = [
+      ['2026-11-24T01:00:00Z', '2026-11-26T01:00:00Z', '2026-11-24T13:00:00Z'], // 09:00 → 21:00 China: a daytime deadline stays 12 hours
+      ['2026-11-24T02:30:00Z', '2026-11-26T01:00:00Z', '2026-11-25T02:00:00Z'], // 10:30 → 22:30 China: moves to 10:00 the next day
+      ['2026-11-24T05:44:00Z', '2026-11-26T01:00:00Z', '2026-11-25T02:00:00Z'], // 13:44 → 01:44 China (the reported case): moves to 10:00 that morning
+      ['2026-11-24T12:00:00Z', '2026-11-26T01:00:00Z', '2026-11-25T00:00:00Z'], // 20:00 → 08:00 China: already morning, stays 12 hours
+      ['2026-11-24T05:44:00Z', '2026-11-25T01:00:00Z', '2026-11-25T01:00:00Z'], // the event starts at 09:00 China, before 10:00: the start is the deadline
+    ];
+    for (const [freed, starts, deadline] of cases) {
+      t.setNow(start);
+      const id = await publish({ capacity: 1, startsAt: starts, endsAt: new Date(new Date(starts).getTime() + 2 * HOUR).toISOString(), signupDeadline: later(1) });
+      await signup('parent', id);
+      await signup('parent2', id);
+      t.setNow(new Date(freed));
+      expect((await t.call('DELETE', `/api/events/${id}/signup`, { token: tok.parent })).status).toBe(200);
+      const offered = (await t.call('GET', `/api/events/${id}`, { token: tok.parent2 })).body.signup;
+      expect([freed, offered.status, offered.offerExpiresAt]).toEqual([freed, 'offered', new Date(deadline).toISOString()]);
+    }
+  });
+
+  test('offerDeadline: the night runs from 22:00 (inclusive) to 08:00 (exclusive) China time', () => {
+    const far = new Date('2027-01-01T00:00:00Z');
+    const at = (iso: string, hours = 12) => offerDeadline(new Date(iso), hours, far).toISOString();
+    expect(at('2026-11-23T02:00:00Z')).toBe('2026-11-24T02:00:00.000Z'); // 22:00 sharp is night
+    expect(at('2026-11-23T01:59:00Z')).toBe('2026-11-23T13:59:00.000Z'); // 21:59 is not
+    expect(at('2026-11-23T11:59:00Z')).toBe('2026-11-24T02:00:00.000Z'); // 07:59 is night
+    expect(at('2026-11-23T16:00:00Z', 1)).toBe('2026-11-24T02:00:00.000Z'); // 01:00 (after midnight) → 10:00 that day
+    expect(at('2026-11-23T04:00:00Z', 2)).toBe('2026-11-23T06:00:00.000Z'); // 14:00 stays
   });
 
   test('refusals: after the deadline, a cancelled session, a non-parent, no privacy consent, a capacity below the sign-ups', async () => {

@@ -72,7 +72,8 @@ export async function federationCovers(sql: Sql, caller: Caller, regionId: strin
   return Boolean(await maybeOne(sql, 'SELECT 1 FROM unnest($1::uuid[]) f(id) WHERE $2 IN (SELECT id FROM subtree(f.id))', [scopes, regionId]));
 }
 
-const CN_OFFSET_MS = 8 * 3_600_000;
+/** China Standard Time is UTC+8 all year. */
+export const CN_OFFSET_MS = 8 * 3_600_000;
 
 /** The start of a calendar year in China time, as an instant. */
 export function chinaYearStart(year: number): Date {

@@ -2,9 +2,26 @@
 import type { AppDeps } from '../../deps';
 import type { Sql } from '../../storage/db';
 import { enqueue } from '../messages/outbox';
-import { chinaTime, thing } from './common';
+import { CN_OFFSET_MS, chinaTime, thing } from './common';
 
 const HOUR = 3_600_000;
+/** Offer deadlines never fall in China's night: 22:00 (inclusive) to 08:00. */
+const NIGHT_STARTS_HOUR = 22;
+const NIGHT_ENDS_HOUR = 8;
+/** A deadline that would fall at night moves to this hour (China time) of the next morning: two daytime hours to answer. */
+const MORNING_DEADLINE_HOUR = 10;
+
+/** When a waitlist offer made at `now` expires: `hours` later, moved to 10:00 China time when that falls between 22:00 and 08:00, never after the event starts. */
+export function offerDeadline(now: Date, hours: number, startsAt: Date): Date {
+  let deadline = now.getTime() + hours * HOUR;
+  const local = new Date(deadline + CN_OFFSET_MS);
+  const hour = local.getUTCHours();
+  if (hour >= NIGHT_STARTS_HOUR || hour < NIGHT_ENDS_HOUR) {
+    const morning = new Date(Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate() + (hour >= NIGHT_STARTS_HOUR ? 1 : 0), MORNING_DEADLINE_HOUR));
+    deadline = morning.getTime() - CN_OFFSET_MS;
+  }
+  return new Date(Math.min(deadline, startsAt.getTime()));
+}
 
 /** Offers free seats of an event to the waitlist in order (strictly first come: a family of two waits for two seats). Call with the event row locked. */
 export async function promoteWaitlist(tx: Sql, deps: AppDeps, eventId: string, now: Date): Promise<number> {
@@ -15,7 +32,7 @@ export async function promoteWaitlist(tx: Sql, deps: AppDeps, eventId: string, n
     [eventId],
   );
   if (!ev || ev.status !== 'published' || new Date(ev.starts_at) <= now) return 0;
-  const expires = new Date(Math.min(now.getTime() + deps.config.events.offerHours * HOUR, new Date(ev.starts_at).getTime()));
+  const expires = offerDeadline(now, deps.config.events.offerHours, new Date(ev.starts_at));
   let free = ev.capacity - ev.taken;
   let offered = 0;
   const queue = await tx.query<{ id: string; user_id: string; companion: boolean }>(
