@@ -312,6 +312,16 @@ export interface MyNoticesOutput {
   notices: MyNoticeSummary[];
 }
 
+/** GET /api/me/notices/counts: numbers only, for the tab badge and the 首页 card (no school, pupil or content). */
+export interface MyNoticeCountsOutput {
+  /** Notices the caller has not opened yet. */
+  unread: number;
+  /** Sent notices the caller has not confirmed yet (read or not). */
+  unconfirmed: number;
+  /** Notices that are unread or unconfirmed: the number on the badge. */
+  waiting: number;
+}
+
 /** A notice on the school's board: metadata, never content. */
 export interface NoticeBoardItem {
   id: string;

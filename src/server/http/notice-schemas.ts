@@ -137,6 +137,9 @@ export const MyNoticesSchema = typed<T.MyNoticesOutput>()(
     notices: z.array(z.object({ id: z.string(), schoolName: z.string(), studentName: z.string(), sentAt: iso, read: z.boolean(), acknowledged: z.boolean(), choice: ChoiceSchema.nullable() })),
   }),
 );
+export const MyNoticeCountsSchema = typed<T.MyNoticeCountsOutput>()(
+  z.object({ unread: z.number().int(), unconfirmed: z.number().int(), waiting: z.number().int() }),
+);
 export const NoticeBoardSchema = typed<T.NoticeBoardOutput>()(
   z.object({
     school: z.object({ id: z.string(), name: z.string() }),

@@ -3,7 +3,7 @@ import { route } from '../http/route';
 import { EmptyBody as empty, IdParams } from '../http/schemas';
 import {
   AcknowledgeInputSchema, AuditVerifySchema, BindingCodeInputSchema, BindingCodeOutputSchema, BindInputSchema, BindOutputSchema, CloseReferralSchema,
-  MyDataSchema, MyNoticesSchema, NoticeBoardSchema, NoticeGuardianViewSchema, NoticeInputSchema, NoticeSchoolsSchema, NoticeSettingsInputSchema,
+  MyDataSchema, MyNoticeCountsSchema, MyNoticesSchema, NoticeBoardSchema, NoticeGuardianViewSchema, NoticeInputSchema, NoticeSchoolsSchema, NoticeSettingsInputSchema,
   NoticeSettingsSchema, NoticeStaffViewSchema, NoticeViewSchema, RejectNoticeSchema, StudentGuardiansSchema, StudentInputSchema, StudentListSchema,
   StudentQuery, StudentSummarySchema, TaskDoneSchema,
 } from '../http/notice-schemas';
@@ -25,6 +25,12 @@ export const noticeRoutes = [
     summary: '我收到的告知书（不含内容）',
     response: MyNoticesSchema,
     handler: ({ services }) => services.noticeBoard().mine(),
+  }),
+  route({
+    method: 'get', path: '/api/me/notices/counts', tag: TAG, access: 'user',
+    summary: '我未读、未确认的告知书份数（只有数字，用于角标和首页提示）',
+    response: MyNoticeCountsSchema,
+    handler: ({ services }) => services.noticeBoard().counts(),
   }),
   route({
     method: 'get', path: '/api/me/data', tag: TAG, access: 'user',

@@ -1,5 +1,5 @@
 /** Read models of notices without content: the school's board, a guardian's list, what the system holds about a guardian, the audit check. */
-import type { AuditAction, AuditVerifyOutput, MyDataOutput, MyNoticesOutput, NoticeBoardItem, NoticeBoardOutput, NoticeChoice, NoticeLevel, NoticeStatus, NoticeTaskKind, StaffRole } from '../../../../types';
+import type { AuditAction, AuditVerifyOutput, MyDataOutput, MyNoticeCountsOutput, MyNoticesOutput, NoticeBoardItem, NoticeBoardOutput, NoticeChoice, NoticeLevel, NoticeStatus, NoticeTaskKind, StaffRole } from '../../../../types';
 import type { AppDeps } from '../../deps';
 import { iso, isoOrNull, one, type Sql } from '../../storage/db';
 import type { Caller } from '../caller';
@@ -10,6 +10,10 @@ import { AUDIT_LABELS } from '../../../shared/labels';
 import { verifyAudit } from './audit';
 
 const HOUR = 3_600_000;
+/** A guardian's copy not opened yet, of a notice that can still be read. */
+const UNREAD = `r.first_opened_at IS NULL AND n.status IN ('sent', 'closed')`;
+/** A guardian's copy not confirmed yet, of a notice that can still be confirmed. */
+const UNCONFIRMED = `r.acknowledged_at IS NULL AND n.status = 'sent'`;
 
 interface BoardRow {
   id: string; student_id: string; student_name: string; grade: string; class_name: string; level: NoticeLevel; status: NoticeStatus;
@@ -102,6 +106,18 @@ export class NoticeBoardService {
         acknowledged: r.acknowledged_at !== null, choice: r.choice,
       })),
     };
+  }
+
+  /** How many of the caller's active copies are unread, unconfirmed, or either: numbers only (the badge and the 首页 card). */
+  async counts(): Promise<MyNoticeCountsOutput> {
+    const [row] = await this.deps.db.query<MyNoticeCountsOutput>(
+      `SELECT count(*) FILTER (WHERE ${UNREAD})::int AS unread, count(*) FILTER (WHERE ${UNCONFIRMED})::int AS unconfirmed,
+              count(*) FILTER (WHERE ${UNREAD} OR ${UNCONFIRMED})::int AS waiting
+         FROM notice_recipients r JOIN notices n ON n.id = r.notice_id JOIN guardianships g ON g.id = r.guardianship_id
+        WHERE r.user_id = $1 AND r.revoked_at IS NULL AND g.revoked_at IS NULL`,
+      [this.me.userId],
+    );
+    return { unread: row?.unread ?? 0, unconfirmed: row?.unconfirmed ?? 0, waiting: row?.waiting ?? 0 };
   }
 
   /** Everything the system holds about the caller and their children, in one answer (PIPL: the right to know and to copy). */
