@@ -19,7 +19,7 @@ export function eventTime(startsAt: string, endsAt: string): string {
 export const SIGNUP_LABELS: Record<SignupStatus, { text: string; tone: PillTone }> = {
   confirmed: { text: '已报名', tone: 'success' },
   waitlisted: { text: '候补中', tone: 'warning' },
-  offered: { text: '候补成功·待确认', tone: 'danger' },
+  offered: { text: '候补成功·待确认', tone: 'primary' },
   cancelled: { text: '已取消报名', tone: 'default' },
   expired: { text: '候补已过期', tone: 'default' },
 };

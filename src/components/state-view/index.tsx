@@ -1,10 +1,17 @@
+import type { ReactNode } from 'react';
 import { View, Text } from '@tarojs/components';
 import { Button, Loading } from '@nutui/nutui-react-taro';
-import { Warning, Refresh, Service } from '@nutui/icons-react-taro';
+import { Articles, Checked, Clock, Location, Mail, QrCode, Refresh, Search, Star, Store, Tips, User, Warning, Weixin } from '@nutui/icons-react-taro';
 import './index.scss';
 
 /** What a StateView shows. */
 export type StateViewStatus = 'loading' | 'empty' | 'error';
+
+/** The shape of the content a loading page waits for: its skeleton is drawn like it (no skeleton: a spinner). */
+export type SkeletonShape = 'cards' | 'list' | 'detail';
+
+/** What an empty state is about, which picks its icon. */
+export type EmptyIcon = 'info' | 'search' | 'course' | 'event' | 'notice' | 'person' | 'place' | 'station' | 'invite' | 'certificate' | 'wechat' | 'done';
 
 /** Props of StateView. */
 export interface StateViewProps {
@@ -19,6 +26,10 @@ export interface StateViewProps {
   onAction?: () => void;
   /** Less vertical space, for a section inside a page. */
   compact?: boolean;
+  /** While loading: grey blocks shaped like the content instead of a spinner. */
+  skeleton?: SkeletonShape;
+  /** When empty: what is missing, for the icon (a neutral one by default). */
+  icon?: EmptyIcon;
 }
 
 const DEFAULT_TITLES: Record<StateViewStatus, string> = {
@@ -27,10 +38,64 @@ const DEFAULT_TITLES: Record<StateViewStatus, string> = {
   error: '加载失败',
 };
 
+const ICON_SIZE = 28;
+const ICON_COLOR = 'var(--xq-primary)';
+const EMPTY_ICONS: Record<EmptyIcon, ReactNode> = {
+  info: <Tips size={ICON_SIZE} color={ICON_COLOR} />,
+  search: <Search size={ICON_SIZE} color={ICON_COLOR} />,
+  course: <Articles size={ICON_SIZE} color={ICON_COLOR} />,
+  event: <Clock size={ICON_SIZE} color={ICON_COLOR} />,
+  notice: <Mail size={ICON_SIZE} color={ICON_COLOR} />,
+  person: <User size={ICON_SIZE} color={ICON_COLOR} />,
+  place: <Location size={ICON_SIZE} color={ICON_COLOR} />,
+  station: <Store size={ICON_SIZE} color={ICON_COLOR} />,
+  invite: <QrCode size={ICON_SIZE} color={ICON_COLOR} />,
+  certificate: <Star size={ICON_SIZE} color={ICON_COLOR} />,
+  wechat: <Weixin size={ICON_SIZE} color={ICON_COLOR} />,
+  done: <Checked size={ICON_SIZE} color={ICON_COLOR} />,
+};
+
+const SKELETON_ITEMS: Record<SkeletonShape, number> = { cards: 3, list: 4, detail: 1 };
+
+/** Grey blocks in the shape of cards, list rows or a detail page, drawn at once while the content loads. */
+export function Skeleton({ shape, label = '加载中…' }: { shape: SkeletonShape; label?: string }) {
+  const items = Array.from({ length: SKELETON_ITEMS[shape] }, (_, i) => i);
+  return (
+    <View className={`xq-skeleton xq-skeleton--${shape}`} aria-busy='true' aria-live='polite'>
+      <View className='xq-skeleton__status'>
+        <Loading type='circular' />
+        <Text className='xq-skeleton__label'>{label}</Text>
+      </View>
+      {shape === 'detail' ? (
+        <View className='xq-skeleton__item'>
+          <View className='xq-skeleton__bar xq-skeleton__bar--title' />
+          <View className='xq-skeleton__bar xq-skeleton__bar--short' />
+          <View className='xq-skeleton__block' />
+          <View className='xq-skeleton__bar' />
+          <View className='xq-skeleton__bar' />
+          <View className='xq-skeleton__bar xq-skeleton__bar--short' />
+        </View>
+      ) : (
+        items.map((i) => (
+          <View key={i} className='xq-skeleton__item'>
+            {shape === 'list' ? <View className='xq-skeleton__dot' /> : <View className='xq-skeleton__bar xq-skeleton__bar--tag' />}
+            <View className='xq-skeleton__lines'>
+              <View className='xq-skeleton__bar xq-skeleton__bar--title' />
+              {shape === 'cards' ? <View className='xq-skeleton__bar' /> : null}
+              <View className='xq-skeleton__bar xq-skeleton__bar--short' />
+            </View>
+          </View>
+        ))
+      )}
+    </View>
+  );
+}
+
 /** The loading, empty and error states of a page or a section, with an optional retry. */
-export function StateView({ status, title, description, actionText, onAction, compact = false }: StateViewProps) {
+export function StateView({ status, title, description, actionText, onAction, compact = false, skeleton, icon = 'info' }: StateViewProps) {
   const heading = title ?? DEFAULT_TITLES[status];
   const buttonText = actionText ?? (status === 'error' ? '重新加载' : undefined);
+  if (status === 'loading' && skeleton) return <Skeleton shape={skeleton} label={heading} />;
   return (
     <View className={`xq-state xq-state--${status}${compact ? ' xq-state--compact' : ''}`} aria-live='polite'>
       {status === 'loading' ? (
@@ -39,9 +104,7 @@ export function StateView({ status, title, description, actionText, onAction, co
         </Loading>
       ) : (
         <>
-          <View className='xq-state__icon'>
-            {status === 'error' ? <Warning size={28} color='#e07a3f' /> : <Service size={28} color='#98a29e' />}
-          </View>
+          <View className='xq-state__icon'>{status === 'error' ? <Warning size={ICON_SIZE} color='var(--xq-warm)' /> : EMPTY_ICONS[icon]}</View>
           <Text className='xq-state__title'>{heading}</Text>
           {description ? <Text className='xq-state__desc'>{description}</Text> : null}
           {onAction && buttonText ? (

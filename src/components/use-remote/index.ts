@@ -1,6 +1,15 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useDidShow } from '@tarojs/taro';
 import type { ApiError, ApiResult } from '../../services/request';
+import { onReconnect } from './reconnect';
+
+/** What a page says when a load found no network: it reloads by itself once the network is back. */
+export const OFFLINE_MESSAGE = '网络连接失败。网络恢复后会自动重新加载，也可以点“重新加载”。';
+
+/** A failed load as the page shows it: no answer at all (no network, timeout) is retried when the network returns. */
+function failed(error: ApiError): { status: 'error'; error: ApiError } {
+  return { status: 'error', error: error.code === 'NETWORK_ERROR' ? { ...error, message: OFFLINE_MESSAGE } : error };
+}
 
 /** The state of data loaded from the API. */
 export type Remote<T> = { status: 'loading' } | { status: 'error'; error: ApiError } | { status: 'ready'; data: T };
@@ -13,7 +22,11 @@ export interface UseRemoteOptions {
   loadOnMount?: boolean;
 }
 
-/** Loads data through a service call each time the page shows; keeps the last data while reloading. */
+/**
+ * Loads data through a service call each time the page shows; keeps the last data while reloading. The state reads
+ * 'loading' from the first render, so a page draws its loading state at mount; a load that got no answer is tried again
+ * when the network comes back.
+ */
 export function useRemote<T>(loader: () => Promise<ApiResult<T>>, options: UseRemoteOptions = {}) {
   const enabled = options.enabled ?? true;
   const loadOnMount = options.loadOnMount ?? false;
@@ -36,8 +49,16 @@ export function useRemote<T>(loader: () => Promise<ApiResult<T>>, options: UseRe
     setState((prev) => (prev.status === 'ready' && keep ? prev : { status: 'loading' }));
     const result = await loaderRef.current();
     if (mine !== generation.current) return;
-    setState(result.ok ? { status: 'ready', data: result.data } : { status: 'error', error: result.error });
+    setState(result.ok ? { status: 'ready', data: result.data } : failed(result.error));
   }, []);
+
+  const offline = enabled && state.status === 'error' && state.error.status === 0;
+  useEffect(() => {
+    if (!offline) return undefined;
+    return onReconnect(() => {
+      void reload();
+    });
+  }, [offline, reload]);
 
   useEffect(() => {
     enabledRef.current = enabled;

@@ -136,12 +136,13 @@ function Catalogue() {
         {module !== 'all' ? <Text className='xq-courses__desc'>{MODULE_DESCRIPTIONS[module]}</Text> : null}
       </View>
 
-      {state.status === 'loading' ? <StateView status='loading' compact /> : null}
+      {state.status === 'loading' ? <StateView status='loading' compact skeleton='cards' /> : null}
       {state.status === 'error' ? <StateView status='error' description={state.error.message} onAction={retry} /> : null}
       {data ? (
         courses.length === 0 ? (
           <StateView
             status='empty'
+            icon={filtered ? 'search' : 'course'}
             title={filtered ? '没有找到符合条件的课程' : '课程正在编写中'}
             description={filtered ? '换个关键词或筛选条件试试。' : '课程上线后会出现在这里。'}
             actionText={filtered ? '清除筛选' : undefined}

@@ -104,9 +104,9 @@ export default function EventsPage() {
           </View>
         </View>
       ) : null}
-      {loggedIn && state.status === 'loading' ? <StateView status='loading' /> : null}
+      {loggedIn && state.status === 'loading' ? <StateView status='loading' skeleton='cards' /> : null}
       {loggedIn && state.status === 'error' ? <StateView status='error' description={state.error.message} onAction={retry} /> : null}
-      {loggedIn && state.status === 'ready' && state.data.events.length === 0 ? <StateView status='empty' title={emptyText.title} description={emptyText.description} /> : null}
+      {loggedIn && state.status === 'ready' && state.data.events.length === 0 ? <StateView status='empty' icon='event' title={emptyText.title} description={emptyText.description} /> : null}
       {loggedIn && state.status === 'ready' ? state.data.events.map((e) => <EventCard key={e.id} event={e} onOpen={() => open(e.id)} />) : null}
     </PageShell>
   );

@@ -11,6 +11,7 @@ import { useRemote } from '../../components/use-remote';
 import { getMe } from '../../services/me';
 import { getMyLearning } from '../../services/courses';
 import { CourseCard } from '../../components/course-card';
+import { NoticeCard } from '../../components/notice-alert';
 import './index.scss';
 
 interface Entry {
@@ -85,6 +86,8 @@ export default function IndexPage() {
         ) : null}
       </View>
 
+      {loggedIn ? <NoticeCard /> : null}
+
       <SafetyCard />
 
       {continuing ? (
@@ -116,7 +119,7 @@ export default function IndexPage() {
 
       <Section title='关于心桥'>
         <Text className='xq-home__about'>
-          心桥依据《厦门市全面加强新时代学生心理健康教育工作实施方案》等文件建设，帮助家长掌握家庭心理健康教育、心理援助、心理保健、心理异常认知和亲子沟通的知识与方法；家长学校和家庭教育指导服务站点每年至少面向家长开展一次心理健康教育。
+          心桥依据山西省教育厅等部门落实《全面加强和改进新时代学生心理健康工作专项行动计划（2023—2025年）》的通知（晋教政〔2023〕6号）建设：家长学校或家庭教育指导服务站点每年面向家长至少开展一次心理健康教育。课程参照《厦门市全面加强新时代学生心理健康教育工作实施方案》，帮助家长掌握家庭心理健康教育、心理援助、心理保健、心理异常认知和亲子沟通的知识与方法。
         </Text>
       </Section>
     </PageShell>

@@ -16,7 +16,7 @@ import { useRemote } from '../../components/use-remote';
 import { useSubmit } from '../../components/use-submit';
 import { getMe } from '../../services/me';
 import { logout } from '../../services/auth';
-import { listMyNotices } from '../../services/notice-inbox';
+import { useNoticeCounts } from '../../components/notice-alert';
 import './index.scss';
 
 /** 平台管理员, or 学校心理教师 · 厦门市第一中学: a role with the name of its scope. */
@@ -36,8 +36,7 @@ function Profile({ me }: { me: MeOutput }) {
   const isAdmin = me.roles.some((role) => role.role === 'admin');
   const noticeStaff = me.roles.some((role) => NOTICE_ROLES.has(role.role));
   const reports = me.roles.some((role) => role.role === 'federation_staff' || role.role === 'admin');
-  const notices = useRemote(listMyNotices, { enabled: me.children.length > 0, loadOnMount: true });
-  const unread = notices.state.status === 'ready' ? notices.state.data.notices.filter((n) => !n.read).length : 0;
+  const unread = useNoticeCounts()?.unread ?? 0;
   const privacy = me.privacy;
   const agreedCurrent = privacy.agreedVersion !== null && privacy.agreedVersion === privacy.currentVersion;
 
@@ -75,7 +74,7 @@ function Profile({ me }: { me: MeOutput }) {
 
       <Section title='我的孩子' extra={me.children.length > 0 ? `${me.children.length} 位` : undefined}>
         {me.children.length === 0 ? (
-          <StateView compact status='empty' title='还没有绑定孩子' description='学校会为每位学生发放绑定码，家长凭码绑定后即可在这里看到孩子的学校和年级。' />
+          <StateView compact status='empty' icon='person' title='还没有绑定孩子' description='学校会为每位学生发放绑定码，家长凭码绑定后即可在这里看到孩子的学校和年级。' />
         ) : (
           me.children.map((child) => (
             <View key={child.studentId} className='xq-me__child'>
@@ -174,7 +173,7 @@ export default function MePage() {
 
   return (
     <PageShell className='xq-me'>
-      {state.status === 'loading' ? <StateView status='loading' /> : null}
+      {state.status === 'loading' ? <StateView status='loading' skeleton='list' /> : null}
       {state.status === 'error' ? <StateView status='error' description={state.error.message} onAction={retry} /> : null}
       {state.status === 'ready' ? <Profile me={state.data} /> : null}
     </PageShell>

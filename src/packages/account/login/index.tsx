@@ -75,13 +75,13 @@ export default function LoginPage() {
         <StateView compact status='error' title='无法获取登录方式' description={state.error.message} onAction={retry} />
       ) : null}
       {devOff && !IS_WEAPP ? (
-        <StateView compact status='empty' title='请在微信中打开' description='网页版仅用于演示。请在微信中搜索“心桥”小程序，使用微信登录。' />
+        <StateView compact status='empty' icon='wechat' title='请在微信中打开' description='网页版仅用于演示。请在微信中搜索“心桥”小程序，使用微信登录。' />
       ) : null}
       {state.status === 'ready' ? (
         <Section title='开发环境登录' extra='演示身份' flush>
           <Text className='xq-login__hint'>仅在开发和演示环境开放，正式环境不可用。</Text>
           {state.data.identities.length === 0 ? (
-            <StateView compact status='empty' title='没有可用的演示身份' />
+            <StateView compact status='empty' icon='person' title='没有可用的演示身份' />
           ) : (
             state.data.identities.map((identity) => (
               <View

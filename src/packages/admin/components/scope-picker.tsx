@@ -149,7 +149,7 @@ export function ScopePicker({ visible, scopeType, onClose, onPick }: ScopePicker
                 : null}
               {level.data.regions.length === 0 &&
               ((scopeType === 'school' && level.data.schools.length === 0) || (scopeType === 'station' && level.data.stations.length === 0)) ? (
-                <StateView compact status='empty' title={`这里没有登记的${WHAT[scopeType]}`} description='请返回上级选择其他地区。' />
+                <StateView compact status='empty' icon='place' title={`这里没有登记的${WHAT[scopeType]}`} description='请返回上级选择其他地区。' />
               ) : null}
             </>
           ) : null}

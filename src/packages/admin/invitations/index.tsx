@@ -176,7 +176,7 @@ export default function InvitationsPage() {
         {state.status === 'loading' ? <StateView compact status='loading' /> : null}
         {state.status === 'error' ? <StateView compact status='error' description={state.error.message} onAction={retry} /> : null}
         {state.status === 'ready' && state.data.invitations.length === 0 ? (
-          <StateView compact status='empty' title='还没有创建邀请' description='生成的邀请会列在这里，可以看到是否已被使用。' />
+          <StateView compact status='empty' icon='invite' title='还没有创建邀请' description='生成的邀请会列在这里，可以看到是否已被使用。' />
         ) : null}
         {state.status === 'ready' ? state.data.invitations.map((inv) => <InvitationRow key={inv.id} invitation={inv} />) : null}
       </Section>

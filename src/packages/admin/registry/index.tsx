@@ -84,7 +84,7 @@ function RegionDetail({ detail }: { detail: RegionDetailOutput }) {
 
       <Section title='学校（含下级地区）' extra={`${schools.length} 所`}>
         {schools.length === 0 ? (
-          <StateView compact status='empty' title='本地区还没有登记学校' description='含下级地区。学校登记后会出现在这里。' />
+          <StateView compact status='empty' icon='place' title='本地区还没有登记学校' description='含下级地区。学校登记后会出现在这里。' />
         ) : (
           schools.map((school) => (
             <View key={school.id} className='xq-registry__item'>
@@ -104,7 +104,7 @@ function RegionDetail({ detail }: { detail: RegionDetailOutput }) {
 
       <Section title='站点（含下级地区）' extra={`${stations.length} 个`}>
         {stations.length === 0 ? (
-          <StateView compact status='empty' title='本地区还没有登记站点' description='含下级地区。家长学校和指导站点登记后会出现在这里。' />
+          <StateView compact status='empty' icon='station' title='本地区还没有登记站点' description='含下级地区。家长学校和指导站点登记后会出现在这里。' />
         ) : (
           stations.map((station) => (
             <View key={station.id} className='xq-registry__item'>
@@ -151,7 +151,7 @@ export default function RegistryPage() {
       {state.status === 'error' ? <StateView status='error' description={state.error.message} onAction={retry} /> : null}
       {state.status === 'ready' && state.data.kind === 'root' ? (
         state.data.regions.length === 0 ? (
-          <StateView status='empty' title='还没有登记地区' description='登记省、市、区县后，学校和站点就可以归属到对应地区。' />
+          <StateView status='empty' icon='place' title='还没有登记地区' description='登记省、市、区县后，学校和站点就可以归属到对应地区。' />
         ) : (
           <Section title='省份' extra={`${state.data.regions.length} 个`} flush>
             {state.data.regions.map((region) => (

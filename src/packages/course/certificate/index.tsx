@@ -64,10 +64,10 @@ export default function CertificatePage() {
   const { state, retry } = useRemote(loader, { enabled: code !== '' });
 
   if (code === '') return <StateView status='error' title='没有找到证书' description='链接缺少证书验证码。' />;
-  if (state.status === 'loading') return <StateView status='loading' />;
+  if (state.status === 'loading') return <StateView status='loading' skeleton='detail' />;
   if (state.status === 'error') return <StateView status='error' description={state.error.message} onAction={retry} />;
   const certificate = state.data.certificate;
-  if (!state.data.valid || !certificate) return <StateView status='empty' title='证书无效' description='没有找到这个验证码对应的证书。' />;
+  if (!state.data.valid || !certificate) return <StateView status='empty' icon='certificate' title='证书无效' description='没有找到这个验证码对应的证书。' />;
   return (
     <PageShell>
       <CertificateView certificate={certificate} />

@@ -137,7 +137,7 @@ function CourseDetail({ data, onEnrolled }: { data: CourseDetailOutput; onEnroll
       ) : null}
 
       <Section title='课程目录' extra={`${lessons.length} 课时`} flush>
-        {lessons.length === 0 ? <StateView compact status='empty' title='课时正在编写中' /> : null}
+        {lessons.length === 0 ? <StateView compact status='empty' icon='course' title='课时正在编写中' /> : null}
         {lessons.map((lesson, index) => (
           <LessonRow key={lesson.id} lesson={lesson} index={index} onOpen={() => void openLesson(lesson)} />
         ))}
@@ -190,7 +190,7 @@ export default function CourseDetailPage() {
     );
   }
   if (id === '') return <StateView status='error' title='没有找到这门课程' description='链接缺少课程编号。' />;
-  if (state.status === 'loading') return <StateView status='loading' />;
+  if (state.status === 'loading') return <StateView status='loading' skeleton='detail' />;
   if (state.status === 'error') return <StateView status='error' description={state.error.message} onAction={retry} />;
   const data = fresh && fresh.course.id === state.data.course.id && !state.data.course.mine ? fresh : state.data;
   return <CourseDetail data={data} onEnrolled={setFresh} />;

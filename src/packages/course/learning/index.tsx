@@ -42,6 +42,7 @@ function Learning({ data }: { data: MyLearningOutput }) {
       {empty ? (
         <StateView
           status='empty'
+          icon='course'
           title='还没有开始学习'
           description='到「课程」里挑一门适合孩子学段的课程，学习进度会记录在这里。'
           actionText='去选课'
@@ -99,7 +100,7 @@ export default function LearningPage() {
   }
   return (
     <PageShell title='我的学习' subtitle='学习记录由服务器按实际学习内容计算'>
-      {state.status === 'loading' ? <StateView status='loading' /> : null}
+      {state.status === 'loading' ? <StateView status='loading' skeleton='cards' /> : null}
       {state.status === 'error' ? <StateView status='error' description={state.error.message} onAction={retry} /> : null}
       {state.status === 'ready' ? <Learning data={state.data} /> : null}
     </PageShell>

@@ -445,5 +445,5 @@ export default function LessonPage() {
   if (id === '') return <StateView status='error' title='没有找到这个课时' description='链接缺少课时编号。' />;
   if (shown) return <Lesson key={shown.lesson.id} data={shown} />;
   if (state.status === 'error') return <StateView status='error' description={state.error.message} onAction={retry} />;
-  return <StateView status='loading' />;
+  return <StateView status='loading' skeleton='detail' />;
 }

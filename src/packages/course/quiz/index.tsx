@@ -199,5 +199,5 @@ export default function QuizPage() {
       />
     );
   }
-  return <StateView status='loading' />;
+  return <StateView status='loading' skeleton='list' />;
 }

@@ -237,7 +237,7 @@ export default function EventDetailPage() {
   const [override, setOverride] = useState<EventDetail | null>(null);
 
   if (!loggedIn) return <PageShell><LoginPrompt title='登录后查看活动' description='登录后可以报名家长学校活动、查看签到码。' /></PageShell>;
-  if (state.status === 'loading') return <PageShell><StateView status='loading' /></PageShell>;
+  if (state.status === 'loading') return <PageShell><StateView status='loading' skeleton='detail' /></PageShell>;
   if (state.status === 'error') return <PageShell><StateView status='error' description={state.error.message} onAction={retry} /></PageShell>;
   const event = override && override.id === state.data.id ? override : state.data;
   return <EventView event={event} onChange={setOverride} />;

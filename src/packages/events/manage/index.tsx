@@ -64,7 +64,7 @@ function Row({ event }: { event: EventSummary }) {
 /** 活动管理: each station's yearly duty, publish a session, and the sessions to run. */
 export default function ManagePage() {
   const { state, retry } = useRemote(getManage);
-  if (state.status === 'loading') return <PageShell><StateView status='loading' /></PageShell>;
+  if (state.status === 'loading') return <PageShell><StateView status='loading' skeleton='cards' /></PageShell>;
   if (state.status === 'error') return <PageShell><StateView status='error' description={state.error.message} onAction={retry} /></PageShell>;
   const { hosts, duties, events } = state.data;
   const upcoming = events.filter((e) => !e.ended && e.status === 'published').reverse();
@@ -81,7 +81,7 @@ export default function ManagePage() {
         </Section>
       ) : null}
       <Section title='即将举办' extra={`${upcoming.length} 场`}>
-        {upcoming.length === 0 ? <StateView compact status='empty' title='暂无即将举办的活动' description='点击下方“发布活动”，家长即可在“活动”页报名。' /> : upcoming.map((e) => <Row key={e.id} event={e} />)}
+        {upcoming.length === 0 ? <StateView compact status='empty' icon='event' title='暂无即将举办的活动' description='点击下方“发布活动”，家长即可在“活动”页报名。' /> : upcoming.map((e) => <Row key={e.id} event={e} />)}
       </Section>
       {past.length ? (
         <Section title='已结束或取消' extra='可复制后重新发布'>

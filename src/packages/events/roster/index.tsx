@@ -162,7 +162,7 @@ export default function RosterPage() {
     void retry();
   };
 
-  if (state.status === 'loading') return <PageShell><StateView status='loading' /></PageShell>;
+  if (state.status === 'loading') return <PageShell><StateView status='loading' skeleton='list' /></PageShell>;
   if (state.status === 'error') return <PageShell><StateView status='error' description={state.error.message} onAction={retry} /></PageShell>;
   const { roster, evidence } = state.data;
   const { event, counts, entries } = roster;
@@ -209,7 +209,7 @@ export default function RosterPage() {
       ) : null}
 
       <Section title='名单' extra={`${entries.length} 条`}>
-        {entries.length === 0 ? <StateView compact status='empty' title='还没有家长报名' description='家长报名后会实时出现在这里。' /> : entries.map((e) => <EntryRow key={e.signupId} entry={e} />)}
+        {entries.length === 0 ? <StateView compact status='empty' icon='person' title='还没有家长报名' description='家长报名后会实时出现在这里。' /> : entries.map((e) => <EntryRow key={e.signupId} entry={e} />)}
       </Section>
 
       <Section title='佐证材料' extra='供妇联检查'>

@@ -106,7 +106,7 @@ function Board({ schoolId }: { schoolId: string }) {
   const loader = useCallback(() => getNoticeBoard(schoolId), [schoolId]);
   const { state, retry } = useRemote(loader, { loadOnMount: true });
   const [filter, setFilter] = useState<BoardFilter>('all');
-  if (state.status === 'loading') return <StateView status='loading' />;
+  if (state.status === 'loading') return <StateView status='loading' skeleton='list' />;
   if (state.status === 'error') return <StateView status='error' description={state.error.message} onAction={retry} />;
   const board = state.data;
   const shown = board.items.filter((i) => matchesFilter(i, filter));
@@ -150,6 +150,7 @@ function Board({ schoolId }: { schoolId: string }) {
           <StateView
             compact
             status='empty'
+            icon='notice'
             title={board.items.length === 0 ? '还没有告知书' : `没有${FILTER_LABELS[filter]}的告知书`}
             description={board.items.length === 0 ? (board.canIssue ? '发现学生需要家校共同关注时，可以在这里发出告知书。' : '心理教师发出告知书后会显示在这里。') : undefined}
           />
@@ -209,6 +210,7 @@ export default function BoardPage() {
       {s.status === 'ready' && s.data.schools.length === 0 && !isAdmin && me.state.status !== 'loading' ? (
         <StateView
           status='empty'
+          icon='person'
           title='你还没有学校的工作身份'
           description='学校心理教师、班主任和学校领导凭学校的邀请码开通身份后使用告知书工作台。'
           actionText='使用邀请码'

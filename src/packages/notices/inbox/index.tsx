@@ -59,11 +59,12 @@ export default function InboxPage() {
         <ShieldCheck size={14} color='#22695c' />
         <Text>内容加密保存，仅孩子的监护人和学校授权老师可以查看；每次打开都会留下记录。</Text>
       </View>
-      {state.status === 'loading' ? <StateView status='loading' /> : null}
+      {state.status === 'loading' ? <StateView status='loading' skeleton='list' /> : null}
       {state.status === 'error' ? <StateView status='error' description={state.error.message} onAction={retry} /> : null}
       {state.status === 'ready' && notices.length === 0 ? (
         <StateView
           status='empty'
+          icon='notice'
           title='暂无学校通知'
           description='学校发出告知书后会通过微信通知你，并出现在这里。还没有绑定孩子？请先凭学校发放的绑定码绑定。'
           actionText='绑定孩子'

@@ -90,7 +90,7 @@ function StudentPicker({ schoolId, onPick }: { schoolId: string; onPick: (s: Stu
       </View>
       {state.status === 'error' ? <StateView compact status='error' description={state.error.message} onAction={retry} /> : null}
       {state.status === 'loading' ? <StateView compact status='loading' /> : null}
-      {state.status === 'ready' && state.data.students.length === 0 ? <StateView compact status='empty' title='没有找到学生' description='可以在“学生与绑定”中添加学生。' /> : null}
+      {state.status === 'ready' && state.data.students.length === 0 ? <StateView compact status='empty' icon='search' title='没有找到学生' description='可以在“学生与绑定”中添加学生。' /> : null}
       {state.status === 'ready'
         ? state.data.students.slice(0, 30).map((s) => (
           <View key={s.id} className='xq-issue__student' onClick={() => onPick(s)}>

@@ -104,7 +104,7 @@ export default function MyDataPage() {
   return (
     <PageShell title='我的数据' subtitle='系统保存的关于你和孩子的信息'>
       {!loggedIn ? <LoginPrompt title='请先登录' description='登录后查看系统保存的关于你和孩子的信息。' /> : null}
-      {loggedIn && state.status === 'loading' ? <StateView status='loading' /> : null}
+      {loggedIn && state.status === 'loading' ? <StateView status='loading' skeleton='list' /> : null}
       {loggedIn && state.status === 'error' ? <StateView status='error' description={state.error.message} onAction={retry} /> : null}
       {loggedIn && state.status === 'ready' ? <Data data={state.data} /> : null}
       <SafetyCard />

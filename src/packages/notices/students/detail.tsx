@@ -137,7 +137,7 @@ export function StudentDetail({ schoolId, studentId }: { schoolId: string; stude
       {created ? <CreatedCode created={created} studentName={student.name} onDone={() => setCreated(null)} /> : null}
 
       <Section title='监护人' extra={`${active.length} 位`}>
-        {active.length === 0 ? <StateView compact status='empty' title='还没有绑定的监护人' description='生成绑定码交给监护人，监护人在小程序中绑定后显示在这里。' /> : null}
+        {active.length === 0 ? <StateView compact status='empty' icon='person' title='还没有绑定的监护人' description='生成绑定码交给监护人，监护人在小程序中绑定后显示在这里。' /> : null}
         {active.map((g) => (
           <View key={g.id} className='xq-students__guardian'>
             <View className='xq-students__guardian-text'>

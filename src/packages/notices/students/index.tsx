@@ -129,7 +129,7 @@ export default function StudentsPage() {
         {list.status === 'loading' ? <StateView compact status='loading' /> : null}
         {list.status === 'error' ? <StateView compact status='error' description={list.error.message} onAction={search} /> : null}
         {list.status === 'ready' && list.data.students.length === 0 ? (
-          <StateView compact status='empty' title={lastSearch ? '没有找到学生' : '还没有学生'} description='点击“添加学生”登记后，即可为监护人生成绑定码。' />
+          <StateView compact status='empty' icon={lastSearch ? 'search' : 'person'} title={lastSearch ? '没有找到学生' : '还没有学生'} description='点击“添加学生”登记后，即可为监护人生成绑定码。' />
         ) : null}
         {list.status === 'ready'
           ? list.data.students.map((s) => (

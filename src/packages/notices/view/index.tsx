@@ -7,6 +7,7 @@ import { StateView } from '../../../components/state-view';
 import { useRemote } from '../../../components/use-remote';
 import { useLoggedIn } from '../../../components/use-session';
 import { LoginPrompt } from '../../../components/login-prompt';
+import { refreshNoticeCounts } from '../../../components/notice-alert';
 import { getNotice } from '../../../services/notices';
 import { PrivacyCover, useSecureScreen } from '../lib/secure';
 import { GuardianNotice } from './guardian';
@@ -22,7 +23,11 @@ export default function NoticePage() {
   const [fresh, setFresh] = useState<NoticeView | null>(null);
   const loader = useCallback(async () => {
     const result = await getNotice(id);
-    if (result.ok) setFresh(null);
+    if (result.ok) {
+      setFresh(null);
+      // Opening records the reading: the 我的 badge and the 首页 card count one fewer.
+      if (result.data.kind === 'guardian') void refreshNoticeCounts(true);
+    }
     return result;
   }, [id]);
   const { state, retry, reload } = useRemote(loader, { enabled: loggedIn && id !== '' });
@@ -46,7 +51,7 @@ export default function NoticePage() {
   if (state.status !== 'ready') {
     return (
       <PageShell>
-        {state.status === 'loading' ? <StateView status='loading' /> : <StateView status='error' description={state.error.message} onAction={retry} />}
+        {state.status === 'loading' ? <StateView status='loading' skeleton='detail' /> : <StateView status='error' description={state.error.message} onAction={retry} />}
         <SafetyCard />
       </PageShell>
     );
@@ -54,7 +59,7 @@ export default function NoticePage() {
   const view = fresh ?? state.data;
   return (
     <>
-      {view.kind === 'guardian' ? <GuardianNotice view={view} onChanged={setFresh} reload={reload} /> : <StaffNotice view={view} onChanged={setFresh} />}
+      {view.kind === 'guardian' ? <GuardianNotice view={view} onChanged={(next) => { setFresh(next); void refreshNoticeCounts(true); }} reload={reload} /> : <StaffNotice view={view} onChanged={setFresh} />}
       {covered ? <PrivacyCover /> : null}
     </>
   );

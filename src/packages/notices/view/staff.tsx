@@ -314,7 +314,7 @@ export function StaffNotice({ view, onChanged }: { view: NoticeStaffView; onChan
 
       <Section title='监护人回执' extra={`${view.recipients.filter((r) => r.acknowledgedAt).length}/${view.recipients.length} 已确认`}>
         {view.recipients.length === 0 ? (
-          <StateView compact status='empty' title={view.sentAt ? '没有监护人' : '尚未发出'} description={view.sentAt ? '发出时该学生没有绑定的监护人。' : '审批通过后发送给该学生的全部监护人。'} />
+          <StateView compact status='empty' icon='person' title={view.sentAt ? '没有监护人' : '尚未发出'} description={view.sentAt ? '发出时该学生没有绑定的监护人。' : '审批通过后发送给该学生的全部监护人。'} />
         ) : (
           view.recipients.map((r) => <RecipientReceipt key={r.id} r={r} />)
         )}

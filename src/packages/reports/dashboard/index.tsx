@@ -247,7 +247,7 @@ function Dashboard({ data, onOpen, onClosed }: { data: ReportDashboardOutput; on
               <Text className='xq-rpt__td'>完成率</Text>
               <Text className='xq-rpt__td'>时长(时)</Text>
             </View>
-            {cells.length === 0 ? <StateView status='empty' title='本期暂无课程学习记录' compact /> : null}
+            {cells.length === 0 ? <StateView status='empty' icon='course' title='本期暂无课程学习记录' compact /> : null}
             {cells.map((c) => (
               <View key={`${c.module}-${c.stage}`} className='xq-rpt__tr'>
                 <Text className='xq-rpt__td xq-rpt__td--wide'>{MODULE_LABELS[c.module]} · {STAGE_LABELS[c.stage]}</Text>
@@ -281,7 +281,7 @@ function Dashboard({ data, onOpen, onClosed }: { data: ReportDashboardOutput; on
       {unit.type !== 'station' && unit.type !== 'school' ? (
         <Section title='尚未开展心理健康教育的站点' extra={`${data.atRiskTotal} 个`} flush>
           {data.atRisk.length === 0 ? (
-            <StateView status='empty' title='所有站点均已开展' compact />
+            <StateView status='empty' icon='done' title='所有站点均已开展' compact />
           ) : (
             data.atRisk.map((s) => (
               <View key={s.id} className='xq-rpt__risk' onClick={() => onOpen(s.id)}>
@@ -347,7 +347,7 @@ export default function ReportsDashboard() {
   return (
     <PageShell className='xq-rpt' title='妇联统计' subtitle='家庭教育心理健康工作：站点覆盖、家庭参与与课程学习'>
       <PeriodBar year={year} from={from} to={to} onChange={(y, f, t) => { setYear(y); setFrom(f); setTo(t); }} />
-      {state.status === 'loading' ? <StateView status='loading' title='正在统计…' /> : null}
+      {state.status === 'loading' ? <StateView status='loading' skeleton='detail' title='正在统计…' /> : null}
       {state.status === 'error' ? (
         <StateView
           status='error'
