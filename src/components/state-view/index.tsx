@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { View, Text } from '@tarojs/components';
 import { Button, Loading } from '@nutui/nutui-react-taro';
 import { Articles, Checked, Clock, Location, Mail, QrCode, Refresh, Search, Star, Store, Tips, User, Warning, Weixin } from '@nutui/icons-react-taro';
+import { CLIENT_ERRORS } from '../../services/request';
 import './index.scss';
 
 /** What a StateView shows. */
@@ -37,6 +38,9 @@ const DEFAULT_TITLES: Record<StateViewStatus, string> = {
   empty: '暂无内容',
   error: '加载失败',
 };
+
+/** Under a "no network" error: pages reload by themselves when it returns (useRemote). */
+export const RECONNECT_HINT = '网络恢复后会自动重新加载';
 
 const ICON_SIZE = 28;
 const ICON_COLOR = 'var(--xq-primary)';
@@ -107,6 +111,7 @@ export function StateView({ status, title, description, actionText, onAction, co
           <View className='xq-state__icon'>{status === 'error' ? <Warning size={ICON_SIZE} color='var(--xq-warm)' /> : EMPTY_ICONS[icon]}</View>
           <Text className='xq-state__title'>{heading}</Text>
           {description ? <Text className='xq-state__desc'>{description}</Text> : null}
+          {status === 'error' && description === CLIENT_ERRORS.NETWORK_ERROR ? <Text className='xq-state__desc'>{RECONNECT_HINT}</Text> : null}
           {onAction && buttonText ? (
             <Button
               className='xq-state__action'

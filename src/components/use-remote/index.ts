@@ -3,14 +3,6 @@ import { useDidShow } from '@tarojs/taro';
 import type { ApiError, ApiResult } from '../../services/request';
 import { onReconnect } from './reconnect';
 
-/** What a page says when a load found no network: it reloads by itself once the network is back. */
-export const OFFLINE_MESSAGE = '网络连接失败。网络恢复后会自动重新加载，也可以点“重新加载”。';
-
-/** A failed load as the page shows it: no answer at all (no network, timeout) is retried when the network returns. */
-function failed(error: ApiError): { status: 'error'; error: ApiError } {
-  return { status: 'error', error: error.code === 'NETWORK_ERROR' ? { ...error, message: OFFLINE_MESSAGE } : error };
-}
-
 /** The state of data loaded from the API. */
 export type Remote<T> = { status: 'loading' } | { status: 'error'; error: ApiError } | { status: 'ready'; data: T };
 
@@ -49,9 +41,10 @@ export function useRemote<T>(loader: () => Promise<ApiResult<T>>, options: UseRe
     setState((prev) => (prev.status === 'ready' && keep ? prev : { status: 'loading' }));
     const result = await loaderRef.current();
     if (mine !== generation.current) return;
-    setState(result.ok ? { status: 'ready', data: result.data } : failed(result.error));
+    setState(result.ok ? { status: 'ready', data: result.data } : { status: 'error', error: result.error });
   }, []);
 
+  // No answer at all (no network, a timeout): load again as soon as the network is back.
   const offline = enabled && state.status === 'error' && state.error.status === 0;
   useEffect(() => {
     if (!offline) return undefined;
