@@ -6,6 +6,7 @@ import { useCallback, useRef, useState } from 'react';
 import type { NoticeContent, NoticeInput, NoticeLevel, NoticeSettings, ReferralInstitution, StudentSummary } from '../../../../types';
 import { HELP_HOTLINE } from '../../../shared/labels';
 import { CheckRow } from '../../../components/check-row';
+import { CharCounter, LIMITS, nativeMax, revealErrors, useLeaveGuard, useLimits } from '../../../components/form-kit';
 import { PageShell } from '../../../components/page-shell';
 import { SafetyCard } from '../../../components/safety-card';
 import { Section } from '../../../components/section';
@@ -37,6 +38,9 @@ export interface IssueForm {
   contactName: string;
   contactPhone: string;
 }
+
+/** The form's fields in the order the page shows them (the first refused one is scrolled to). */
+export const ISSUE_ORDER = ['student', 'observed', 'recommendation', 'institutions', 'meetingSlots', 'meetingPlace', 'contactName', 'contactPhone', 'form'] as const;
 
 /** The form's refusals, by field. */
 export type IssueErrors = Partial<Record<keyof IssueForm | 'studentId' | 'form', string>>;
@@ -167,8 +171,12 @@ function Editor({ schoolId, start }: { schoolId: string; start: IssueStart }) {
   const [errors, setErrors] = useState<IssueErrors>({});
   const { busy, run, hold } = useSubmit();
   const [noGuardians, setNoGuardians] = useState(false);
+  const { cut, take } = useLimits();
+  const [touched, setTouched] = useState(false);
+  const guard = useLeaveGuard(touched);
 
   const set = <K extends keyof IssueForm>(key: K, value: IssueForm[K]) => {
+    setTouched(true);
     setForm((f) => ({ ...f, [key]: value }));
     setErrors((e) => ({ ...e, [key]: undefined, form: undefined }));
   };
@@ -177,6 +185,7 @@ function Editor({ schoolId, start }: { schoolId: string; start: IssueStart }) {
     const prev = LEVEL_TEMPLATES[form.level];
     const next = LEVEL_TEMPLATES[level];
     // Untouched template text follows the level; text the teacher has written stays.
+    setTouched(true);
     setForm({
       ...form, level,
       observed: form.observed === prev.observed || form.observed.trim() === '' ? next.observed : form.observed,
@@ -193,16 +202,19 @@ function Editor({ schoolId, start }: { schoolId: string; start: IssueStart }) {
   const submit = async () => {
     const local = checkIssue(form);
     setErrors(local);
-    if (Object.keys(local).length > 0) return toast('请检查标红的内容');
+    if (revealErrors(local, ISSUE_ORDER)) return;
     const result = await run((key) => issueNotice(toNoticeInput(form), key));
     if (!result) return;
     if (!result.ok) {
       if (result.error.code === 'NO_GUARDIANS') setNoGuardians(true);
       const byField = fieldErrors(result.error.details);
-      setErrors({ ...byField, student: byField.studentId, form: result.error.message });
+      const next = { ...byField, student: byField.studentId, form: result.error.message };
+      setErrors(next);
+      if (result.error.code === 'VALIDATION_FAILED' && revealErrors({ ...next, form: undefined }, ISSUE_ORDER)) return;
       return toast(result.error.message);
     }
     hold();
+    guard.release();
     toast(result.data.status === 'pending_approval' ? '已提交审批' : '已发出', 'success');
     void Taro.redirectTo({ url: noticeRoutes.view(result.data.id) });
   };
@@ -220,7 +232,7 @@ function Editor({ schoolId, start }: { schoolId: string; start: IssueStart }) {
     >
       {settings.requireApproval ? <Text className='xq-issue__banner'>本校要求告知书经第二位老师审批后发出：提交后由心理教师或学校领导审批。</Text> : null}
       <Section title='学生'>
-        <Field label='告知对象' error={errors.student}>
+        <Field name='student' label='告知对象' error={errors.student}>
           {form.student ? (
             <View className='xq-issue__picked'>
               <View className='xq-issue__picked-text'>
@@ -254,11 +266,23 @@ function Editor({ schoolId, start }: { schoolId: string; start: IssueStart }) {
       </Section>
 
       <Section title='告知内容' extra={editedTemplate ? undefined : '已套用模板，请修改'}>
-        <Field label='学校观察到的情况' hint='客观描述事实与时间，避免诊断性结论' error={errors.observed}>
-          <Textarea className='xq-nf__area xq-issue__area' value={form.observed} maxlength={2000} onInput={(e) => set('observed', e.detail.value)} />
+        <Field name='observed' label='学校观察到的情况' hint='客观描述事实与时间，避免诊断性结论' error={errors.observed}>
+          <Textarea
+            className='xq-nf__area xq-issue__area'
+            value={form.observed}
+            maxlength={nativeMax(LIMITS.notice.observed)}
+            onInput={(e) => set('observed', take('observed', e.detail.value, LIMITS.notice.observed))}
+          />
+          <CharCounter value={form.observed} max={LIMITS.notice.observed} cut={cut.observed} />
         </Field>
-        <Field label='学校的建议' error={errors.recommendation}>
-          <Textarea className='xq-nf__area xq-issue__area' value={form.recommendation} maxlength={2000} onInput={(e) => set('recommendation', e.detail.value)} />
+        <Field name='recommendation' label='学校的建议' error={errors.recommendation}>
+          <Textarea
+            className='xq-nf__area xq-issue__area'
+            value={form.recommendation}
+            maxlength={nativeMax(LIMITS.notice.recommendation)}
+            onInput={(e) => set('recommendation', take('recommendation', e.detail.value, LIMITS.notice.recommendation))}
+          />
+          <CharCounter value={form.recommendation} max={LIMITS.notice.recommendation} cut={cut.recommendation} />
         </Field>
         {editedTemplate ? (
           <Text className='xq-issue__link' onClick={() => setForm({ ...form, ...LEVEL_TEMPLATES[form.level] })}>
@@ -282,11 +306,11 @@ function Editor({ schoolId, start }: { schoolId: string; start: IssueStart }) {
             </CheckRow>
           ))
         )}
-        {errors.institutions ? <Text className='xq-field-error'>{errors.institutions}</Text> : null}
+        {errors.institutions ? <Text id='xq-f-institutions' className='xq-field-error'>{errors.institutions}</Text> : null}
       </Section>
 
       <Section title='面谈安排' extra={`最多 ${MAX_SLOTS} 个时间`}>
-        <Field label='可预约的时间' hint='家长选择“预约面谈”时从这些时间中选一个' error={errors.meetingSlots}>
+        <Field name='meetingSlots' label='可预约的时间' hint='家长选择“预约面谈”时从这些时间中选一个' error={errors.meetingSlots}>
           {form.meetingSlots.length > 0 ? (
             <View className='xq-issue__slots'>
               {form.meetingSlots.map((s) => (
@@ -303,30 +327,51 @@ function Editor({ schoolId, start }: { schoolId: string; start: IssueStart }) {
             <SlotAdder onAdd={(iso) => !form.meetingSlots.includes(iso) && set('meetingSlots', [...form.meetingSlots, iso].sort())} />
           ) : null}
         </Field>
-        <Field label='面谈地点' error={errors.meetingPlace}>
+        <Field name='meetingPlace' label='面谈地点' error={errors.meetingPlace}>
           <View className='xq-field'>
-            <Input value={form.meetingPlace} placeholder='如：学校心理辅导室（行政楼 2 楼）' maxLength={100} onChange={(v: string) => set('meetingPlace', v)} />
+            <Input
+              value={form.meetingPlace}
+              placeholder='如：学校心理辅导室（行政楼 2 楼）'
+              maxLength={nativeMax(LIMITS.notice.meetingPlace)}
+              onChange={(v: string) => set('meetingPlace', take('meetingPlace', v, LIMITS.notice.meetingPlace))}
+            />
           </View>
+          <CharCounter value={form.meetingPlace} max={LIMITS.notice.meetingPlace} cut={cut.meetingPlace} />
         </Field>
       </Section>
 
       <Section title='学校联系人'>
-        <Field label='联系人' error={errors.contactName}>
+        <Field name='contactName' label='联系人' error={errors.contactName}>
           <View className='xq-field'>
-            <Input value={form.contactName} placeholder='如：王老师' maxLength={20} aria-label='联系人' onChange={(v: string) => set('contactName', v)} />
+            <Input
+              value={form.contactName}
+              placeholder='如：王老师'
+              maxLength={nativeMax(LIMITS.notice.contactName)}
+              aria-label='联系人'
+              onChange={(v: string) => set('contactName', take('contactName', v, LIMITS.notice.contactName))}
+            />
           </View>
+          <CharCounter value={form.contactName} max={LIMITS.notice.contactName} cut={cut.contactName} />
         </Field>
-        <Field label='联系电话' error={errors.contactPhone}>
+        <Field name='contactPhone' label='联系电话' error={errors.contactPhone}>
           <View className='xq-field'>
-            <Input value={form.contactPhone} placeholder='家长可一键拨打' maxLength={20} type='tel' aria-label='联系电话' onChange={(v: string) => set('contactPhone', v)} />
+            <Input
+              value={form.contactPhone}
+              placeholder='家长可一键拨打'
+              maxLength={nativeMax(LIMITS.notice.contactPhone)}
+              type='tel'
+              aria-label='联系电话'
+              onChange={(v: string) => set('contactPhone', take('contactPhone', v, LIMITS.notice.contactPhone))}
+            />
           </View>
+          <CharCounter value={form.contactPhone} max={LIMITS.notice.contactPhone} cut={cut.contactPhone} />
         </Field>
         <Text className='xq-issue__hint'>
           告知书会自动附上{HELP_HOTLINE.name}（{HELP_HOTLINE.number}）。内容加密保存，仅该学生的监护人和本校心理教师、学校领导可以查看。
         </Text>
       </Section>
 
-      {errors.form ? <Text className='xq-issue__error'>{errors.form}</Text> : null}
+      {errors.form ? <Text id='xq-f-form' className='xq-issue__error'>{errors.form}</Text> : null}
       <SafetyCard />
     </PageShell>
   );
