@@ -3,7 +3,7 @@ import { View, Text, Textarea, Picker } from '@tarojs/components';
 import { Button, Input } from '@nutui/nutui-react-taro';
 import dayjs from 'dayjs';
 import { useCallback, useRef, useState } from 'react';
-import type { NoticeContent, NoticeInput, NoticeLevel, NoticeSettings, ReferralInstitution, StudentSummary } from '../../../../types';
+import type { NoticeContent, NoticeDraft, NoticeDraftContent, NoticeInput, NoticeLevel, NoticeSettings, ReferralInstitution, StudentSummary } from '../../../../types';
 import { HELP_HOTLINE } from '../../../shared/labels';
 import { CheckRow } from '../../../components/check-row';
 import { CharCounter, LIMITS, nativeMax, revealErrors, useLeaveGuard, useLimits } from '../../../components/form-kit';
@@ -14,12 +14,13 @@ import { StateView } from '../../../components/state-view';
 import { useRemote } from '../../../components/use-remote';
 import { useSubmit } from '../../../components/use-submit';
 import { getMe } from '../../../services/me';
-import { getNotice, getNoticeSettings, issueNotice, listStudents } from '../../../services/notices';
+import { discardNoticeDraft, getNotice, getNoticeSettings, issueNotice, listNoticeDrafts, listStudents } from '../../../services/notices';
 import type { ApiResult } from '../../../services/request';
 import { Chips, Field, fieldErrors } from '../lib/form';
 import { LEVELS, LEVEL_LABELS } from '../lib/labels';
 import { go, noticeRoutes, slotText, toast } from '../lib/nav';
 import { LEVEL_HINTS, LEVEL_TEMPLATES } from '../lib/templates';
+import { useNoticeDraft, type DraftStatus } from './draft';
 import './index.scss';
 
 /** A notice carries at most this many institutions and meeting times (the server's limits). */
@@ -63,6 +64,14 @@ export function checkIssue(f: IssueForm): IssueErrors {
   if (f.contactName.trim() === '') e.contactName = '请填写联系人';
   if (!/^[0-9+\-() ]{3,20}$/.test(f.contactPhone.trim())) e.contactPhone = '请填写有效的联系电话';
   return e;
+}
+
+/** The form as a draft (anything may still be missing). */
+export function toDraftContent(f: IssueForm): NoticeDraftContent {
+  return {
+    studentId: f.student?.id ?? null, level: f.level, observed: f.observed, recommendation: f.recommendation, institutions: f.institutions,
+    meetingSlots: f.meetingSlots, meetingPlace: f.meetingPlace, contactName: f.contactName, contactPhone: f.contactPhone,
+  };
 }
 
 /** The API input of a checked form. */
@@ -144,16 +153,24 @@ interface IssueStart {
   contactName: string;
   student: StudentSummary | null;
   copy: (NoticeContent & { level: NoticeLevel }) | null;
+  /** The author's newest draft at the school (offered to continue), with its student. */
+  draft: NoticeDraft | null;
+  draftStudent: StudentSummary | null;
 }
 
 async function loadStart(schoolId: string, studentId: string | undefined, fromId: string | undefined): Promise<ApiResult<IssueStart>> {
-  const [settings, me, students, from] = await Promise.all([
-    getNoticeSettings(schoolId), getMe(), studentId ? listStudents(schoolId) : Promise.resolve(null), fromId ? getNotice(fromId) : Promise.resolve(null),
+  const [settings, me, drafts, from] = await Promise.all([
+    getNoticeSettings(schoolId), getMe(), fromId ? Promise.resolve(null) : listNoticeDrafts(schoolId), fromId ? getNotice(fromId) : Promise.resolve(null),
   ]);
   if (!settings.ok) return settings;
-  const student = students?.ok ? (students.data.students.find((st) => st.id === studentId) ?? null) : null;
+  const draft = drafts?.ok ? (drafts.data.drafts[0] ?? null) : null;
+  const students = studentId || draft?.content.studentId ? await listStudents(schoolId) : null;
+  const find = (id: string | null | undefined) => (id && students?.ok ? (students.data.students.find((st) => st.id === id) ?? null) : null);
   const copy = from?.ok && from.data.kind === 'staff' && from.data.content ? { ...from.data.content, level: from.data.level } : null;
-  return { ok: true, data: { settings: settings.data, contactName: me.ok ? me.data.user.displayName : '', student, copy } };
+  return {
+    ok: true,
+    data: { settings: settings.data, contactName: me.ok ? me.data.user.displayName : '', student: find(studentId), copy, draft, draftStudent: find(draft?.content.studentId) },
+  };
 }
 
 /** The form of a new notice, or of a copy of one sent back (meeting times already past are dropped). */
@@ -165,6 +182,20 @@ function startForm(start: IssueStart): IssueForm {
   return { ...fresh, ...copy, meetingSlots: copy.meetingSlots.filter((s) => dayjs(s).isAfter(now)) };
 }
 
+/** The form of a draft: its student when still on the school's list, the rest as it was saved. */
+function draftForm(start: IssueStart, draft: NoticeDraft): IssueForm {
+  const { studentId, ...rest } = draft.content;
+  return { ...rest, student: studentId ? start.draftStudent : null };
+}
+
+/** The line that says whether the draft is saved. */
+function draftText(status: DraftStatus): string {
+  if (status.kind === 'saving') return '正在保存草稿…';
+  if (status.kind === 'saved') return `草稿已自动保存 ${dayjs(status.at).format('HH:mm')}（加密保存，仅你本人可见）`;
+  if (status.kind === 'failed') return '草稿未能保存，请检查网络；离开前会提醒你';
+  return '输入后会自动保存草稿（加密保存，仅你本人可见）';
+}
+
 function Editor({ schoolId, start }: { schoolId: string; start: IssueStart }) {
   const { settings } = start;
   const [form, setForm] = useState<IssueForm>(() => startForm(start));
@@ -173,7 +204,23 @@ function Editor({ schoolId, start }: { schoolId: string; start: IssueStart }) {
   const [noGuardians, setNoGuardians] = useState(false);
   const { cut, take } = useLimits();
   const [touched, setTouched] = useState(false);
-  const guard = useLeaveGuard(touched);
+  const [offer, setOffer] = useState<NoticeDraft | null>(start.draft);
+  const draft = useNoticeDraft(schoolId, touched ? toDraftContent(form) : null);
+  const guard = useLeaveGuard(draft.unsaved);
+
+  const continueDraft = (d: NoticeDraft) => {
+    const next = draftForm(start, d);
+    setForm(next);
+    draft.adopt(d.id, toDraftContent(next));
+    setTouched(true);
+    setOffer(null);
+    setErrors({});
+  };
+  const discardDraft = async (d: NoticeDraft) => {
+    setOffer(null);
+    const result = await discardNoticeDraft(d.id);
+    toast(result.ok || result.error.code === 'NOT_FOUND' ? '草稿已放弃' : result.error.message);
+  };
 
   const set = <K extends keyof IssueForm>(key: K, value: IssueForm[K]) => {
     setTouched(true);
@@ -203,7 +250,7 @@ function Editor({ schoolId, start }: { schoolId: string; start: IssueStart }) {
     const local = checkIssue(form);
     setErrors(local);
     if (revealErrors(local, ISSUE_ORDER)) return;
-    const result = await run((key) => issueNotice(toNoticeInput(form), key));
+    const result = await run(async (key) => issueNotice({ ...toNoticeInput(form), draftId: await draft.flush() }, key));
     if (!result) return;
     if (!result.ok) {
       if (result.error.code === 'NO_GUARDIANS') setNoGuardians(true);
@@ -214,6 +261,7 @@ function Editor({ schoolId, start }: { schoolId: string; start: IssueStart }) {
       return toast(result.error.message);
     }
     hold();
+    draft.stop();
     guard.release();
     toast(result.data.status === 'pending_approval' ? '已提交审批' : '已发出', 'success');
     void Taro.redirectTo({ url: noticeRoutes.view(result.data.id) });
@@ -225,11 +273,31 @@ function Editor({ schoolId, start }: { schoolId: string; start: IssueStart }) {
       title='发出告知书'
       subtitle={settings.schoolName}
       footer={
-        <Button block type='primary' loading={busy} disabled={busy} onClick={() => void submit()}>
-          {settings.requireApproval ? '提交审批' : '发出告知书'}
-        </Button>
+        <View className='xq-issue__footer'>
+          <Text className={`xq-issue__draft-status${draft.status.kind === 'failed' ? ' is-failed' : ''}`} aria-live='polite'>
+            {draftText(draft.status)}
+          </Text>
+          <Button block type='primary' loading={busy} disabled={busy} onClick={() => void submit()}>
+            {settings.requireApproval ? '提交审批' : '发出告知书'}
+          </Button>
+        </View>
       }
     >
+      {offer ? (
+        <View className='xq-issue__draft-offer'>
+          <Text className='xq-issue__draft-offer-text'>
+            你有一份未发出的草稿（{start.draftStudent && offer.content.studentId ? `${start.draftStudent.name}，` : ''}保存于 {dayjs(offer.updatedAt).format('M月D日 HH:mm')}），要继续写吗？
+          </Text>
+          <View className='xq-issue__draft-offer-actions'>
+            <Button type='primary' onClick={() => continueDraft(offer)}>
+              继续写草稿
+            </Button>
+            <Button fill='outline' onClick={() => void discardDraft(offer)}>
+              放弃草稿
+            </Button>
+          </View>
+        </View>
+      ) : null}
       {settings.requireApproval ? <Text className='xq-issue__banner'>本校要求告知书经第二位老师审批后发出：提交后由心理教师或学校领导审批。</Text> : null}
       <Section title='学生'>
         <Field name='student' label='告知对象' error={errors.student}>
