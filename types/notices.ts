@@ -169,6 +169,40 @@ export interface NoticeContent {
 export interface NoticeInput extends NoticeContent {
   studentId: string;
   level: NoticeLevel;
+  /** The draft this notice was written in: deleted in the same transaction as the notice is created. */
+  draftId?: string | null;
+}
+
+/** A notice being written, as its form holds it: anything may still be missing. Sealed like a notice's content. */
+export interface NoticeDraftContent extends NoticeContent {
+  studentId: string | null;
+  level: NoticeLevel;
+}
+
+/** POST /api/notice-drafts */
+export interface NoticeDraftInput {
+  schoolId: string;
+  content: NoticeDraftContent;
+}
+
+/** PUT /api/notice-drafts/{id} */
+export interface NoticeDraftUpdate {
+  content: NoticeDraftContent;
+}
+
+/** A draft, as only its author gets it back; it is deleted 14 days after the last save. */
+export interface NoticeDraft {
+  id: string;
+  schoolId: string;
+  content: NoticeDraftContent;
+  createdAt: string;
+  updatedAt: string;
+  expiresAt: string;
+}
+
+/** GET /api/schools/{id}/notice-drafts: the caller's own drafts at the school, newest first. */
+export interface NoticeDraftList {
+  drafts: NoticeDraft[];
 }
 
 /** A handwritten signature as strokes: each stroke is a flat list x0, y0, x1, y1 … in a 1000 × 400 box. */

@@ -4,6 +4,7 @@ import { expireOffers } from './domain/events/waitlist';
 import { sendDueMessages } from './domain/messages/outbox';
 import { escalateNotices, markNoticeDelivered, purgeNotices } from './domain/notices/ladder';
 import { checkpointAudit } from './domain/notices/audit';
+import { expireDrafts } from './domain/notices/drafts';
 
 /** What one run did: rows touched per job. */
 export type JobReport = Record<string, number>;
@@ -39,6 +40,8 @@ export const JOBS: Record<string, Job> = {
   expireWaitlistOffers: (deps, now) => expireOffers(deps, now),
   /** Climbs the notices' escalation ladder: second messages, call tasks, follow-up tasks. */
   escalateNotices: (deps, now) => escalateNotices(deps, now),
+  /** Deletes drafts of notices not saved for DRAFT_KEEP_DAYS (14 days). */
+  expireNoticeDrafts: (deps, now) => expireDrafts(deps, now),
   /** Purges the content of closed notices past their retention period. */
   purgeNotices: (deps, now) => purgeNotices(deps, now),
   /** Sends due subscribe messages from the outbox (retries with backoff); a notice's first message records its delivery. */

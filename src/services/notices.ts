@@ -1,6 +1,7 @@
 /** 学生心理问题告知书 (part 3): typed calls of the notices API for guardians, school staff and administrators. */
 import Taro from '@tarojs/taro';
 import type {
+  NoticeDraft, NoticeDraftContent, NoticeDraftList,
   AcknowledgeInput, AuditVerifyOutput, BindInput, BindOutput, BindingCodeInput, BindingCodeOutput, CloseReferralInput, MessageTemplatesOutput,
   MyDataOutput, NoticeBoardOutput, NoticeInput, NoticeGuardianView, NoticeSchoolsOutput, NoticeSettings, NoticeSettingsInput, NoticeStaffView,
   NoticeTaskOutcome, NoticeView, ReferralOutcome, RejectNoticeInput, StudentGuardiansOutput, StudentInput, StudentListOutput, StudentSummary,
@@ -61,6 +62,26 @@ export function revokeGuardianship(guardianshipId: string): Promise<ApiResult<St
 /** Issues a notice: sent at once, or waiting for a second staff member's approval when the school requires it. */
 export function issueNotice(input: NoticeInput, key: string): Promise<ApiResult<NoticeStaffView>> {
   return request<NoticeStaffView>('/api/notices', { method: 'POST', body: input, idempotencyKey: key });
+}
+
+/** The caller's drafts of notices at a school, newest first (only the author ever gets them). */
+export function listNoticeDrafts(schoolId: string): Promise<ApiResult<NoticeDraftList>> {
+  return request<NoticeDraftList>(`/api/schools/${seg(schoolId)}/notice-drafts`);
+}
+
+/** Saves a new draft; the server seals it like a notice. */
+export function createNoticeDraft(schoolId: string, content: NoticeDraftContent, key: string): Promise<ApiResult<NoticeDraft>> {
+  return request<NoticeDraft>('/api/notice-drafts', { method: 'POST', body: { schoolId, content }, idempotencyKey: key });
+}
+
+/** Replaces a draft's content (autosave). */
+export function saveNoticeDraft(id: string, content: NoticeDraftContent): Promise<ApiResult<NoticeDraft>> {
+  return request<NoticeDraft>(`/api/notice-drafts/${seg(id)}`, { method: 'PUT', body: { content } });
+}
+
+/** Discards a draft. */
+export function discardNoticeDraft(id: string): Promise<ApiResult<{ deleted: true }>> {
+  return request<{ deleted: true }>(`/api/notice-drafts/${seg(id)}`, { method: 'DELETE' });
 }
 
 /** Approves a notice waiting for approval, which sends it. */

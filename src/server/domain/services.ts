@@ -16,6 +16,7 @@ import { ProgressService } from './learning/progress';
 import { exportStatements } from './learning/xapi';
 import { TEMPLATE_TITLES } from './messages/outbox';
 import { NoticeBoardService } from './notices/board';
+import { NoticeDraftService } from './notices/drafts';
 import { NoticeService } from './notices/notices';
 import { NoticeSettingsService } from './notices/settings';
 import { StudentService } from './notices/students';
@@ -42,6 +43,7 @@ export interface Services {
   roster(): RosterService;
   students(): StudentService;
   notices(): NoticeService;
+  noticeDrafts(): NoticeDraftService;
   noticeSettings(): NoticeSettingsService;
   noticeBoard(): NoticeBoardService;
   reports(): ReportService;
@@ -68,6 +70,7 @@ export function buildServices(deps: AppDeps, caller: Caller | null, address: str
     roster: () => new RosterService(deps, required(caller), limits),
     students: () => new StudentService(deps, required(caller), limits),
     notices: () => new NoticeService(deps, required(caller)),
+    noticeDrafts: () => new NoticeDraftService(deps, required(caller)),
     noticeSettings: () => new NoticeSettingsService(deps, required(caller)),
     noticeBoard: () => new NoticeBoardService(deps, required(caller)),
     reports: () => new ReportService(deps, required(caller)),

@@ -72,7 +72,23 @@ const ContentShape = {
   observed: trimmed(10, 2000), recommendation: trimmed(10, 2000), institutions: z.array(InstitutionSchema).max(5),
   meetingSlots: z.array(instant).max(6), meetingPlace: z.string().trim().max(100), contactName: trimmed(1, 20), contactPhone: phone,
 };
-export const NoticeInputSchema = typed<T.NoticeInput>()(z.object({ studentId: uuid, level: LevelSchema, ...ContentShape }).strict());
+export const NoticeInputSchema = typed<T.NoticeInput>()(
+  z.object({ studentId: uuid, level: LevelSchema, ...ContentShape, draftId: uuid.nullable().optional().describe('由草稿撰写时：草稿编号，告知书创建时一并删除草稿') }).strict(),
+);
+/** A draft holds the form as it is: nothing is required yet, only the same upper limits as a notice. */
+const DraftContentSchema = typed<T.NoticeDraftContent>()(
+  z.object({
+    studentId: uuid.nullable(), level: LevelSchema, observed: z.string().max(2000), recommendation: z.string().max(2000), institutions: z.array(InstitutionSchema).max(5),
+    meetingSlots: z.array(instant).max(6), meetingPlace: z.string().max(100), contactName: z.string().max(20), contactPhone: z.string().max(20),
+  }).strict(),
+);
+export const NoticeDraftInputSchema = typed<T.NoticeDraftInput>()(z.object({ schoolId: uuid, content: DraftContentSchema }).strict());
+export const NoticeDraftUpdateSchema = typed<T.NoticeDraftUpdate>()(z.object({ content: DraftContentSchema }).strict());
+export const NoticeDraftSchema = typed<T.NoticeDraft>()(
+  z.object({ id: z.string(), schoolId: z.string(), content: DraftContentSchema, createdAt: iso, updatedAt: iso, expiresAt: iso }),
+);
+export const NoticeDraftListSchema = typed<T.NoticeDraftList>()(z.object({ drafts: z.array(NoticeDraftSchema) }));
+export const DraftDeletedSchema = z.object({ deleted: z.literal(true) });
 const ContentSchema = typed<T.NoticeContent>()(
   z.object({
     observed: z.string(), recommendation: z.string(), institutions: z.array(z.object({ name: z.string(), phone: z.string(), address: z.string() })),

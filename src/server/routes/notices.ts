@@ -3,7 +3,7 @@ import { route } from '../http/route';
 import { EmptyBody as empty, IdParams } from '../http/schemas';
 import {
   AcknowledgeInputSchema, AuditVerifySchema, BindingCodeInputSchema, BindingCodeOutputSchema, BindInputSchema, BindOutputSchema, CloseReferralSchema,
-  MyDataSchema, MyNoticeCountsSchema, MyNoticesSchema, NoticeBoardSchema, NoticeGuardianViewSchema, NoticeInputSchema, NoticeSchoolsSchema, NoticeSettingsInputSchema,
+  DraftDeletedSchema, MyDataSchema, MyNoticeCountsSchema, MyNoticesSchema, NoticeDraftInputSchema, NoticeDraftListSchema, NoticeDraftSchema, NoticeDraftUpdateSchema, NoticeBoardSchema, NoticeGuardianViewSchema, NoticeInputSchema, NoticeSchoolsSchema, NoticeSettingsInputSchema,
   NoticeSettingsSchema, NoticeStaffViewSchema, NoticeViewSchema, RejectNoticeSchema, StudentGuardiansSchema, StudentInputSchema, StudentListSchema,
   StudentQuery, StudentSummarySchema, TaskDoneSchema,
 } from '../http/notice-schemas';
@@ -97,6 +97,36 @@ export const noticeRoutes = [
     summary: '心理教师撰写告知书（三级预警）；学校要求审批时待另一位老师审批，否则立即发送',
     body: NoticeInputSchema, response: NoticeStaffViewSchema, errors: ['NOT_FOUND', 'FORBIDDEN', 'NO_GUARDIANS'],
     handler: ({ body, services }) => services.notices().create(body),
+  }),
+  route({
+    method: 'get', path: '/api/schools/{id}/notice-drafts', tag: STAFF, access: 'user',
+    summary: '我在本校保存的告知书草稿（只有作者本人可见，内容加密保存，最后一次保存 14 天后删除），最新的在前',
+    params: IdParams, response: NoticeDraftListSchema, errors: ['NOT_FOUND', 'FORBIDDEN'],
+    handler: ({ params, services }) => services.noticeDrafts().list(params.id),
+  }),
+  route({
+    method: 'post', path: '/api/notice-drafts', tag: STAFF, access: 'user', status: 201, idempotent: true,
+    summary: '保存一份新的告知书草稿（心理教师；内容与告知书一样加密保存）',
+    body: NoticeDraftInputSchema, response: NoticeDraftSchema, errors: ['NOT_FOUND', 'FORBIDDEN'],
+    handler: ({ body, services }) => services.noticeDrafts().create(body),
+  }),
+  route({
+    method: 'get', path: '/api/notice-drafts/{id}', tag: STAFF, access: 'user',
+    summary: '打开自己的告知书草稿（他人的草稿答复不存在）',
+    params: IdParams, response: NoticeDraftSchema, errors: ['NOT_FOUND'],
+    handler: ({ params, services }) => services.noticeDrafts().get(params.id),
+  }),
+  route({
+    method: 'put', path: '/api/notice-drafts/{id}', tag: STAFF, access: 'user',
+    summary: '自动保存草稿：替换内容，保存期限从这次保存起重新计算',
+    params: IdParams, body: NoticeDraftUpdateSchema, response: NoticeDraftSchema, errors: ['NOT_FOUND', 'FORBIDDEN'],
+    handler: ({ params, body, services }) => services.noticeDrafts().update(params.id, body.content),
+  }),
+  route({
+    method: 'delete', path: '/api/notice-drafts/{id}', tag: STAFF, access: 'user',
+    summary: '放弃草稿（删除）',
+    params: IdParams, response: DraftDeletedSchema, errors: ['NOT_FOUND'],
+    handler: ({ params, services }) => services.noticeDrafts().discard(params.id),
   }),
   route({
     method: 'get', path: '/api/notices/{id}', tag: TAG, access: 'user',

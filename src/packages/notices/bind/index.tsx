@@ -6,6 +6,7 @@ import { useEffect, useState } from 'react';
 import type { BoundChild, GuardianRelation } from '../../../../types';
 import { RELATION_LABELS, STAGE_LABELS } from '../../../shared/labels';
 import { CheckRow } from '../../../components/check-row';
+import { CharCounter, LIMITS, nativeMax, revealErrors, useLeaveGuard, useLimits } from '../../../components/form-kit';
 import { LoginPrompt } from '../../../components/login-prompt';
 import { PageShell } from '../../../components/page-shell';
 import { SafetyCard } from '../../../components/safety-card';
@@ -30,6 +31,9 @@ export const NOTICE_CONSENT_POINTS = [
 
 /** The binding form's fields refused, by name. */
 type Errors = Partial<Record<'code' | 'relation' | 'noticeConsent' | 'phone' | 'form', string>>;
+
+/** The form's fields in the order the page shows them (the first refused one is scrolled to). */
+const BIND_ORDER = ['code', 'relation', 'noticeConsent', 'phone', 'form'] as const;
 
 const CODE_ERRORS = new Set(['BINDING_CODE_INVALID', 'BINDING_CODE_USED', 'BINDING_CODE_EXPIRED', 'TOO_MANY_ATTEMPTS']);
 const PHONE_ERRORS = new Set(['PHONE_REQUIRED', 'PHONE_MISMATCH']);
@@ -74,6 +78,8 @@ export default function BindPage() {
   const [bound, setBound] = useState<BoundChild | null>(null);
   const [templateIds, setTemplateIds] = useState<string[]>([]);
   const weapp = process.env.TARO_ENV === 'weapp';
+  const { cut, take } = useLimits();
+  const guard = useLeaveGuard(!bound && (code !== '' || relation !== null || consent));
 
   useEffect(() => {
     if (loggedIn) void noticeTemplateIds().then(setTemplateIds);
@@ -84,7 +90,7 @@ export default function BindPage() {
   const submit = async () => {
     const local = checkBindForm(code, relation, consent);
     setErrors(local);
-    if (Object.keys(local).length > 0 || !relation) return;
+    if (revealErrors(local, BIND_ORDER) || !relation) return;
     const result = await run(async (key) => {
       // WeChat asks for the subscription only straight from a tap: nothing is awaited before it.
       const acceptSchoolNotice = await askNoticeSubscription(templateIds);
@@ -94,15 +100,19 @@ export default function BindPage() {
     // A phone code is good for one check only: ask again after any refusal.
     setPhoneCode(null);
     if (result.ok) {
+      guard.release();
       setBound(result.data.child);
       return;
     }
     const { code: kind, message } = result.error;
-    if (CODE_ERRORS.has(kind)) setErrors({ code: codeErrorMessage(result.error, '绑定码无效') });
-    else if (PHONE_ERRORS.has(kind)) setErrors({ phone: codeErrorMessage(result.error, '手机号与学校登记的监护人手机号不一致') });
-    else if (kind === 'NOTICE_CONSENT_REQUIRED') setErrors({ noticeConsent: message });
-    else if (kind === 'VALIDATION_FAILED' && result.error.details) setErrors({ ...fieldErrors(result.error.details), form: message });
-    else setErrors({ form: message });
+    let next: Errors;
+    if (CODE_ERRORS.has(kind)) next = { code: codeErrorMessage(result.error, '绑定码无效') };
+    else if (PHONE_ERRORS.has(kind)) next = { phone: codeErrorMessage(result.error, '手机号与学校登记的监护人手机号不一致') };
+    else if (kind === 'NOTICE_CONSENT_REQUIRED') next = { noticeConsent: message };
+    else if (kind === 'VALIDATION_FAILED' && result.error.details) next = { ...fieldErrors(result.error.details), form: message };
+    else next = { form: message };
+    setErrors(next);
+    revealErrors(next, BIND_ORDER);
   };
 
   if (!loggedIn) {
@@ -134,21 +144,22 @@ export default function BindPage() {
       }
     >
       <Section title='绑定信息'>
-        <Field label='绑定码' hint='班主任或心理老师发给你的 8 位绑定码，只能使用一次' error={errors.code}>
+        <Field name='code' label='绑定码' hint='班主任或心理老师发给你的 8 位绑定码，只能使用一次' error={errors.code}>
           <View className='xq-field'>
             <Input
               value={code}
               placeholder='如 ABCD-EFGH'
-              maxLength={20}
+              maxLength={nativeMax(LIMITS.bind.code)}
               aria-label='绑定码'
               onChange={(v: string) => {
-                setCode(v.toUpperCase());
+                setCode(take('code', v.toUpperCase(), LIMITS.bind.code));
                 clear('code');
               }}
             />
           </View>
+          {cut.code ? <CharCounter value={code} max={LIMITS.bind.code} cut /> : null}
         </Field>
-        <Field label='你与孩子的关系' error={errors.relation}>
+        <Field name='relation' label='你与孩子的关系' error={errors.relation}>
           <Chips
             options={RELATIONS}
             value={relation}
@@ -161,6 +172,7 @@ export default function BindPage() {
         </Field>
       </Section>
 
+      <View id='xq-f-noticeConsent'>
       <Section title='告知书接收单独同意' className={`xq-bind__consent${errors.noticeConsent ? ' has-error' : ''}`}>
         <Text className='xq-bind__consent-lead'>
           本同意独立于《隐私保护指引》，只用于接收学校关于孩子心理健康的告知书。勾选即表示你同意：
@@ -185,6 +197,7 @@ export default function BindPage() {
         </CheckRow>
         {errors.noticeConsent ? <Text className='xq-field-error'>{errors.noticeConsent}</Text> : null}
       </Section>
+      </View>
 
       {weapp ? (
         <Section title='验证手机号'>
@@ -208,13 +221,13 @@ export default function BindPage() {
               验证微信手机号
             </TaroButton>
           )}
-          {errors.phone ? <Text className='xq-field-error'>{errors.phone}</Text> : null}
+          {errors.phone ? <Text id='xq-f-phone' className='xq-field-error'>{errors.phone}</Text> : null}
         </Section>
       ) : errors.phone ? (
-        <Text className='xq-bind__form-error'>{errors.phone}（请在微信小程序中绑定）</Text>
+        <Text id='xq-f-phone' className='xq-bind__form-error'>{errors.phone}（请在微信小程序中绑定）</Text>
       ) : null}
 
-      {errors.form ? <Text className='xq-bind__form-error'>{errors.form}</Text> : null}
+      {errors.form ? <Text id='xq-f-form' className='xq-bind__form-error'>{errors.form}</Text> : null}
       <SafetyCard />
     </PageShell>
   );

@@ -3,9 +3,10 @@ import { View, Text, Textarea, Picker } from '@tarojs/components';
 import { Button, Input } from '@nutui/nutui-react-taro';
 import dayjs from 'dayjs';
 import { useCallback, useRef, useState } from 'react';
-import type { NoticeContent, NoticeInput, NoticeLevel, NoticeSettings, ReferralInstitution, StudentSummary } from '../../../../types';
+import type { NoticeContent, NoticeDraft, NoticeDraftContent, NoticeInput, NoticeLevel, NoticeSettings, ReferralInstitution, StudentSummary } from '../../../../types';
 import { HELP_HOTLINE } from '../../../shared/labels';
 import { CheckRow } from '../../../components/check-row';
+import { CharCounter, LIMITS, nativeMax, revealErrors, useLeaveGuard, useLimits } from '../../../components/form-kit';
 import { PageShell } from '../../../components/page-shell';
 import { SafetyCard } from '../../../components/safety-card';
 import { Section } from '../../../components/section';
@@ -13,12 +14,13 @@ import { StateView } from '../../../components/state-view';
 import { useRemote } from '../../../components/use-remote';
 import { useSubmit } from '../../../components/use-submit';
 import { getMe } from '../../../services/me';
-import { getNotice, getNoticeSettings, issueNotice, listStudents } from '../../../services/notices';
+import { discardNoticeDraft, getNotice, getNoticeSettings, issueNotice, listNoticeDrafts, listStudents } from '../../../services/notices';
 import type { ApiResult } from '../../../services/request';
 import { Chips, Field, fieldErrors } from '../lib/form';
 import { LEVELS, LEVEL_LABELS } from '../lib/labels';
 import { go, noticeRoutes, slotText, toast } from '../lib/nav';
 import { LEVEL_HINTS, LEVEL_TEMPLATES } from '../lib/templates';
+import { useNoticeDraft, type DraftStatus } from './draft';
 import './index.scss';
 
 /** A notice carries at most this many institutions and meeting times (the server's limits). */
@@ -37,6 +39,9 @@ export interface IssueForm {
   contactName: string;
   contactPhone: string;
 }
+
+/** The form's fields in the order the page shows them (the first refused one is scrolled to). */
+export const ISSUE_ORDER = ['student', 'observed', 'recommendation', 'institutions', 'meetingSlots', 'meetingPlace', 'contactName', 'contactPhone', 'form'] as const;
 
 /** The form's refusals, by field. */
 export type IssueErrors = Partial<Record<keyof IssueForm | 'studentId' | 'form', string>>;
@@ -59,6 +64,14 @@ export function checkIssue(f: IssueForm): IssueErrors {
   if (f.contactName.trim() === '') e.contactName = '请填写联系人';
   if (!/^[0-9+\-() ]{3,20}$/.test(f.contactPhone.trim())) e.contactPhone = '请填写有效的联系电话';
   return e;
+}
+
+/** The form as a draft (anything may still be missing). */
+export function toDraftContent(f: IssueForm): NoticeDraftContent {
+  return {
+    studentId: f.student?.id ?? null, level: f.level, observed: f.observed, recommendation: f.recommendation, institutions: f.institutions,
+    meetingSlots: f.meetingSlots, meetingPlace: f.meetingPlace, contactName: f.contactName, contactPhone: f.contactPhone,
+  };
 }
 
 /** The API input of a checked form. */
@@ -140,16 +153,24 @@ interface IssueStart {
   contactName: string;
   student: StudentSummary | null;
   copy: (NoticeContent & { level: NoticeLevel }) | null;
+  /** The author's newest draft at the school (offered to continue), with its student. */
+  draft: NoticeDraft | null;
+  draftStudent: StudentSummary | null;
 }
 
 async function loadStart(schoolId: string, studentId: string | undefined, fromId: string | undefined): Promise<ApiResult<IssueStart>> {
-  const [settings, me, students, from] = await Promise.all([
-    getNoticeSettings(schoolId), getMe(), studentId ? listStudents(schoolId) : Promise.resolve(null), fromId ? getNotice(fromId) : Promise.resolve(null),
+  const [settings, me, drafts, from] = await Promise.all([
+    getNoticeSettings(schoolId), getMe(), fromId ? Promise.resolve(null) : listNoticeDrafts(schoolId), fromId ? getNotice(fromId) : Promise.resolve(null),
   ]);
   if (!settings.ok) return settings;
-  const student = students?.ok ? (students.data.students.find((st) => st.id === studentId) ?? null) : null;
+  const draft = drafts?.ok ? (drafts.data.drafts[0] ?? null) : null;
+  const students = studentId || draft?.content.studentId ? await listStudents(schoolId) : null;
+  const find = (id: string | null | undefined) => (id && students?.ok ? (students.data.students.find((st) => st.id === id) ?? null) : null);
   const copy = from?.ok && from.data.kind === 'staff' && from.data.content ? { ...from.data.content, level: from.data.level } : null;
-  return { ok: true, data: { settings: settings.data, contactName: me.ok ? me.data.user.displayName : '', student, copy } };
+  return {
+    ok: true,
+    data: { settings: settings.data, contactName: me.ok ? me.data.user.displayName : '', student: find(studentId), copy, draft, draftStudent: find(draft?.content.studentId) },
+  };
 }
 
 /** The form of a new notice, or of a copy of one sent back (meeting times already past are dropped). */
@@ -161,14 +182,48 @@ function startForm(start: IssueStart): IssueForm {
   return { ...fresh, ...copy, meetingSlots: copy.meetingSlots.filter((s) => dayjs(s).isAfter(now)) };
 }
 
+/** The form of a draft: its student when still on the school's list, the rest as it was saved. */
+function draftForm(start: IssueStart, draft: NoticeDraft): IssueForm {
+  const { studentId, ...rest } = draft.content;
+  return { ...rest, student: studentId ? start.draftStudent : null };
+}
+
+/** The line that says whether the draft is saved. */
+function draftText(status: DraftStatus): string {
+  if (status.kind === 'saving') return '正在保存草稿…';
+  if (status.kind === 'saved') return `草稿已自动保存 ${dayjs(status.at).format('HH:mm')}（加密保存，仅你本人可见）`;
+  if (status.kind === 'failed') return '草稿未能保存，请检查网络；离开前会提醒你';
+  return '输入后会自动保存草稿（加密保存，仅你本人可见）';
+}
+
 function Editor({ schoolId, start }: { schoolId: string; start: IssueStart }) {
   const { settings } = start;
   const [form, setForm] = useState<IssueForm>(() => startForm(start));
   const [errors, setErrors] = useState<IssueErrors>({});
   const { busy, run, hold } = useSubmit();
   const [noGuardians, setNoGuardians] = useState(false);
+  const { cut, take } = useLimits();
+  const [touched, setTouched] = useState(false);
+  const [offer, setOffer] = useState<NoticeDraft | null>(start.draft);
+  const draft = useNoticeDraft(schoolId, touched ? toDraftContent(form) : null);
+  const guard = useLeaveGuard(draft.unsaved);
+
+  const continueDraft = (d: NoticeDraft) => {
+    const next = draftForm(start, d);
+    setForm(next);
+    draft.adopt(d.id, toDraftContent(next));
+    setTouched(true);
+    setOffer(null);
+    setErrors({});
+  };
+  const discardDraft = async (d: NoticeDraft) => {
+    setOffer(null);
+    const result = await discardNoticeDraft(d.id);
+    toast(result.ok || result.error.code === 'NOT_FOUND' ? '草稿已放弃' : result.error.message);
+  };
 
   const set = <K extends keyof IssueForm>(key: K, value: IssueForm[K]) => {
+    setTouched(true);
     setForm((f) => ({ ...f, [key]: value }));
     setErrors((e) => ({ ...e, [key]: undefined, form: undefined }));
   };
@@ -177,6 +232,7 @@ function Editor({ schoolId, start }: { schoolId: string; start: IssueStart }) {
     const prev = LEVEL_TEMPLATES[form.level];
     const next = LEVEL_TEMPLATES[level];
     // Untouched template text follows the level; text the teacher has written stays.
+    setTouched(true);
     setForm({
       ...form, level,
       observed: form.observed === prev.observed || form.observed.trim() === '' ? next.observed : form.observed,
@@ -193,16 +249,20 @@ function Editor({ schoolId, start }: { schoolId: string; start: IssueStart }) {
   const submit = async () => {
     const local = checkIssue(form);
     setErrors(local);
-    if (Object.keys(local).length > 0) return toast('请检查标红的内容');
-    const result = await run((key) => issueNotice(toNoticeInput(form), key));
+    if (revealErrors(local, ISSUE_ORDER)) return;
+    const result = await run(async (key) => issueNotice({ ...toNoticeInput(form), draftId: await draft.flush() }, key));
     if (!result) return;
     if (!result.ok) {
       if (result.error.code === 'NO_GUARDIANS') setNoGuardians(true);
       const byField = fieldErrors(result.error.details);
-      setErrors({ ...byField, student: byField.studentId, form: result.error.message });
+      const next = { ...byField, student: byField.studentId, form: result.error.message };
+      setErrors(next);
+      if (result.error.code === 'VALIDATION_FAILED' && revealErrors({ ...next, form: undefined }, ISSUE_ORDER)) return;
       return toast(result.error.message);
     }
     hold();
+    draft.stop();
+    guard.release();
     toast(result.data.status === 'pending_approval' ? '已提交审批' : '已发出', 'success');
     void Taro.redirectTo({ url: noticeRoutes.view(result.data.id) });
   };
@@ -213,14 +273,34 @@ function Editor({ schoolId, start }: { schoolId: string; start: IssueStart }) {
       title='发出告知书'
       subtitle={settings.schoolName}
       footer={
-        <Button block type='primary' loading={busy} disabled={busy} onClick={() => void submit()}>
-          {settings.requireApproval ? '提交审批' : '发出告知书'}
-        </Button>
+        <View className='xq-issue__footer'>
+          <Text className={`xq-issue__draft-status${draft.status.kind === 'failed' ? ' is-failed' : ''}`} aria-live='polite'>
+            {draftText(draft.status)}
+          </Text>
+          <Button block type='primary' loading={busy} disabled={busy} onClick={() => void submit()}>
+            {settings.requireApproval ? '提交审批' : '发出告知书'}
+          </Button>
+        </View>
       }
     >
+      {offer ? (
+        <View className='xq-issue__draft-offer'>
+          <Text className='xq-issue__draft-offer-text'>
+            你有一份未发出的草稿（{start.draftStudent && offer.content.studentId ? `${start.draftStudent.name}，` : ''}保存于 {dayjs(offer.updatedAt).format('M月D日 HH:mm')}），要继续写吗？
+          </Text>
+          <View className='xq-issue__draft-offer-actions'>
+            <Button type='primary' onClick={() => continueDraft(offer)}>
+              继续写草稿
+            </Button>
+            <Button fill='outline' onClick={() => void discardDraft(offer)}>
+              放弃草稿
+            </Button>
+          </View>
+        </View>
+      ) : null}
       {settings.requireApproval ? <Text className='xq-issue__banner'>本校要求告知书经第二位老师审批后发出：提交后由心理教师或学校领导审批。</Text> : null}
       <Section title='学生'>
-        <Field label='告知对象' error={errors.student}>
+        <Field name='student' label='告知对象' error={errors.student}>
           {form.student ? (
             <View className='xq-issue__picked'>
               <View className='xq-issue__picked-text'>
@@ -254,11 +334,23 @@ function Editor({ schoolId, start }: { schoolId: string; start: IssueStart }) {
       </Section>
 
       <Section title='告知内容' extra={editedTemplate ? undefined : '已套用模板，请修改'}>
-        <Field label='学校观察到的情况' hint='客观描述事实与时间，避免诊断性结论' error={errors.observed}>
-          <Textarea className='xq-nf__area xq-issue__area' value={form.observed} maxlength={2000} onInput={(e) => set('observed', e.detail.value)} />
+        <Field name='observed' label='学校观察到的情况' hint='客观描述事实与时间，避免诊断性结论' error={errors.observed}>
+          <Textarea
+            className='xq-nf__area xq-issue__area'
+            value={form.observed}
+            maxlength={nativeMax(LIMITS.notice.observed)}
+            onInput={(e) => set('observed', take('observed', e.detail.value, LIMITS.notice.observed))}
+          />
+          <CharCounter value={form.observed} max={LIMITS.notice.observed} cut={cut.observed} />
         </Field>
-        <Field label='学校的建议' error={errors.recommendation}>
-          <Textarea className='xq-nf__area xq-issue__area' value={form.recommendation} maxlength={2000} onInput={(e) => set('recommendation', e.detail.value)} />
+        <Field name='recommendation' label='学校的建议' error={errors.recommendation}>
+          <Textarea
+            className='xq-nf__area xq-issue__area'
+            value={form.recommendation}
+            maxlength={nativeMax(LIMITS.notice.recommendation)}
+            onInput={(e) => set('recommendation', take('recommendation', e.detail.value, LIMITS.notice.recommendation))}
+          />
+          <CharCounter value={form.recommendation} max={LIMITS.notice.recommendation} cut={cut.recommendation} />
         </Field>
         {editedTemplate ? (
           <Text className='xq-issue__link' onClick={() => setForm({ ...form, ...LEVEL_TEMPLATES[form.level] })}>
@@ -282,11 +374,11 @@ function Editor({ schoolId, start }: { schoolId: string; start: IssueStart }) {
             </CheckRow>
           ))
         )}
-        {errors.institutions ? <Text className='xq-field-error'>{errors.institutions}</Text> : null}
+        {errors.institutions ? <Text id='xq-f-institutions' className='xq-field-error'>{errors.institutions}</Text> : null}
       </Section>
 
       <Section title='面谈安排' extra={`最多 ${MAX_SLOTS} 个时间`}>
-        <Field label='可预约的时间' hint='家长选择“预约面谈”时从这些时间中选一个' error={errors.meetingSlots}>
+        <Field name='meetingSlots' label='可预约的时间' hint='家长选择“预约面谈”时从这些时间中选一个' error={errors.meetingSlots}>
           {form.meetingSlots.length > 0 ? (
             <View className='xq-issue__slots'>
               {form.meetingSlots.map((s) => (
@@ -303,30 +395,51 @@ function Editor({ schoolId, start }: { schoolId: string; start: IssueStart }) {
             <SlotAdder onAdd={(iso) => !form.meetingSlots.includes(iso) && set('meetingSlots', [...form.meetingSlots, iso].sort())} />
           ) : null}
         </Field>
-        <Field label='面谈地点' error={errors.meetingPlace}>
+        <Field name='meetingPlace' label='面谈地点' error={errors.meetingPlace}>
           <View className='xq-field'>
-            <Input value={form.meetingPlace} placeholder='如：学校心理辅导室（行政楼 2 楼）' maxLength={100} onChange={(v: string) => set('meetingPlace', v)} />
+            <Input
+              value={form.meetingPlace}
+              placeholder='如：学校心理辅导室（行政楼 2 楼）'
+              maxLength={nativeMax(LIMITS.notice.meetingPlace)}
+              onChange={(v: string) => set('meetingPlace', take('meetingPlace', v, LIMITS.notice.meetingPlace))}
+            />
           </View>
+          <CharCounter value={form.meetingPlace} max={LIMITS.notice.meetingPlace} cut={cut.meetingPlace} />
         </Field>
       </Section>
 
       <Section title='学校联系人'>
-        <Field label='联系人' error={errors.contactName}>
+        <Field name='contactName' label='联系人' error={errors.contactName}>
           <View className='xq-field'>
-            <Input value={form.contactName} placeholder='如：王老师' maxLength={20} aria-label='联系人' onChange={(v: string) => set('contactName', v)} />
+            <Input
+              value={form.contactName}
+              placeholder='如：王老师'
+              maxLength={nativeMax(LIMITS.notice.contactName)}
+              aria-label='联系人'
+              onChange={(v: string) => set('contactName', take('contactName', v, LIMITS.notice.contactName))}
+            />
           </View>
+          <CharCounter value={form.contactName} max={LIMITS.notice.contactName} cut={cut.contactName} />
         </Field>
-        <Field label='联系电话' error={errors.contactPhone}>
+        <Field name='contactPhone' label='联系电话' error={errors.contactPhone}>
           <View className='xq-field'>
-            <Input value={form.contactPhone} placeholder='家长可一键拨打' maxLength={20} type='tel' aria-label='联系电话' onChange={(v: string) => set('contactPhone', v)} />
+            <Input
+              value={form.contactPhone}
+              placeholder='家长可一键拨打'
+              maxLength={nativeMax(LIMITS.notice.contactPhone)}
+              type='tel'
+              aria-label='联系电话'
+              onChange={(v: string) => set('contactPhone', take('contactPhone', v, LIMITS.notice.contactPhone))}
+            />
           </View>
+          <CharCounter value={form.contactPhone} max={LIMITS.notice.contactPhone} cut={cut.contactPhone} />
         </Field>
         <Text className='xq-issue__hint'>
           告知书会自动附上{HELP_HOTLINE.name}（{HELP_HOTLINE.number}）。内容加密保存，仅该学生的监护人和本校心理教师、学校领导可以查看。
         </Text>
       </Section>
 
-      {errors.form ? <Text className='xq-issue__error'>{errors.form}</Text> : null}
+      {errors.form ? <Text id='xq-f-form' className='xq-issue__error'>{errors.form}</Text> : null}
       <SafetyCard />
     </PageShell>
   );

@@ -1,11 +1,12 @@
 import { View, Text } from '@tarojs/components';
 import type { ReactNode } from 'react';
+import { fieldId } from '../../../components/form-kit';
 import './form.scss';
 
-/** A labelled form field with the message under it when its value is refused. */
-export function Field({ label, hint, error, children }: { label: string; hint?: string; error?: string; children: ReactNode }) {
+/** A labelled form field with the message under it when its value is refused; `name` (its key in the errors) gives it the id the submit scrolls to. */
+export function Field({ name, label, hint, error, children }: { name?: string; label: string; hint?: string; error?: string; children: ReactNode }) {
   return (
-    <View className={`xq-nf${error ? ' has-error' : ''}`}>
+    <View id={name ? fieldId(name) : undefined} className={`xq-nf${error ? ' has-error' : ''}`}>
       <Text className='xq-nf__label'>{label}</Text>
       {hint ? <Text className='xq-nf__hint'>{hint}</Text> : null}
       {children}

@@ -3,6 +3,7 @@ import { Button, Input } from '@nutui/nutui-react-taro';
 import { useState } from 'react';
 import type { AcknowledgeInput, NoticeChoice, NoticeGuardianView } from '../../../../types';
 import { CheckRow } from '../../../components/check-row';
+import { CharCounter, LIMITS, nativeMax, revealErrors, useLeaveGuard, useLimits } from '../../../components/form-kit';
 import { Section } from '../../../components/section';
 import { useSubmit } from '../../../components/use-submit';
 import { acknowledgeNotice } from '../../../services/notices';
@@ -49,6 +50,9 @@ export function toAckInput(v: AckValues): AcknowledgeInput {
   };
 }
 
+/** The form's fields in the order the page shows them (the first refused one is scrolled to). */
+export const ACK_ORDER = ['received', 'choice', 'meetingSlot', 'reason', 'signedName', 'signature', 'form'] as const;
+
 const EMPTY: AckValues = { received: false, choice: null, reason: '', meetingSlot: null, signedName: '', strokes: [] };
 const FIELD_KEYS = new Set(['choice', 'reason', 'meetingSlot', 'signedName', 'signature']);
 
@@ -67,6 +71,10 @@ export function AckForm({ notice, onDone, reload }: AckFormProps) {
   const [errors, setErrors] = useState<AckErrors>({});
   const { busy, run } = useSubmit();
   const slots = notice.content?.meetingSlots ?? [];
+  const { cut, take } = useLimits();
+  // Nothing of a half-filled acknowledgement is kept on the device: leaving asks first instead.
+  const dirty = v.received || v.choice !== null || v.reason !== '' || v.signedName !== '' || v.strokes.length > 0;
+  const guard = useLeaveGuard(dirty);
 
   const set = <K extends keyof AckValues>(key: K, value: AckValues[K], errorKey: keyof AckErrors = key as keyof AckErrors) => {
     setV((prev) => ({ ...prev, [key]: value }));
@@ -76,13 +84,11 @@ export function AckForm({ notice, onDone, reload }: AckFormProps) {
   const submit = async () => {
     const local = checkAck(v);
     setErrors(local);
-    if (Object.keys(local).length > 0) {
-      toast('请完成标红的内容');
-      return;
-    }
+    if (revealErrors(local, ACK_ORDER)) return;
     const result = await run((key) => acknowledgeNotice(notice.id, toAckInput(v), key));
     if (!result) return;
     if (result.ok) {
+      guard.release();
       toast('已提交确认', 'success');
       onDone(result.data);
       return;
@@ -94,6 +100,7 @@ export function AckForm({ notice, onDone, reload }: AckFormProps) {
     } else if (code === 'MEETING_SLOT_INVALID') {
       setV((prev) => ({ ...prev, meetingSlot: null }));
       setErrors({ meetingSlot: message });
+      revealErrors({ meetingSlot: message }, ACK_ORDER);
       reload();
     } else if (code === 'NOTICE_CLOSED' || code === 'NOTICE_PURGED') {
       setErrors({ form: message });
@@ -101,24 +108,29 @@ export function AckForm({ notice, onDone, reload }: AckFormProps) {
     } else if (code === 'VALIDATION_FAILED' && details) {
       const byField = fieldErrors(details);
       const known = Object.fromEntries(Object.entries(byField).filter(([k]) => FIELD_KEYS.has(k)));
-      setErrors({ ...known, form: Object.keys(known).length === Object.keys(byField).length ? undefined : message });
+      const next = { ...known, form: Object.keys(known).length === Object.keys(byField).length ? undefined : message };
+      setErrors(next);
+      revealErrors(next, ACK_ORDER);
     } else {
       setErrors({ form: message });
+      revealErrors({ form: message }, ACK_ORDER);
     }
   };
 
   return (
     <View className='xq-ack'>
       <Section title='第一步 · 确认已收到'>
+        <View id='xq-f-received'>
         <CheckRow className={`xq-ack__received${errors.received ? ' has-error' : ''}`} checked={v.received} onChange={(on) => set('received', on)}>
           我已完整阅读本告知书，确认已收到
         </CheckRow>
         <Text className='xq-ack__note'>确认收到只表示你已知悉学校告知的情况，不代表同意学校的建议。</Text>
         {errors.received ? <Text className='xq-field-error'>{errors.received}</Text> : null}
+        </View>
       </Section>
 
       <Section title='第二步 · 选择后续安排'>
-        <Field label='你的选择' error={errors.choice}>
+        <Field name='choice' label='你的选择' error={errors.choice}>
           <Chips
             options={CHOICES}
             value={v.choice}
@@ -130,30 +142,38 @@ export function AckForm({ notice, onDone, reload }: AckFormProps) {
           {slots.length === 0 ? <Text className='xq-ack__hint'>学校未提供面谈时间；如需面谈，请直接联系学校。</Text> : null}
         </Field>
         {v.choice === 'meeting' ? (
-          <Field label='面谈时间' error={errors.meetingSlot}>
+          <Field name='meetingSlot' label='面谈时间' error={errors.meetingSlot}>
             <Chips options={slots} value={v.meetingSlot} label={slotText} onChange={(s) => set('meetingSlot', s)} />
           </Field>
         ) : null}
         {v.choice === 'decline' ? (
-          <Field label='原因' hint='学校会根据你的说明继续与你沟通' error={errors.reason}>
+          <Field name='reason' label='原因' hint='学校会根据你的说明继续与你沟通' error={errors.reason}>
             <Textarea
               className='xq-nf__area'
               value={v.reason}
               placeholder='请写明暂不同意的原因'
-              maxlength={500}
-              onInput={(e) => set('reason', e.detail.value)}
+              maxlength={nativeMax(LIMITS.ack.reason)}
+              onInput={(e) => set('reason', take('reason', e.detail.value, LIMITS.ack.reason))}
             />
+            <CharCounter value={v.reason} max={LIMITS.ack.reason} cut={cut.reason} />
           </Field>
         ) : null}
       </Section>
 
       <Section title='第三步 · 签名'>
-        <Field label='监护人姓名' error={errors.signedName}>
+        <Field name='signedName' label='监护人姓名' error={errors.signedName}>
           <View className='xq-field'>
-            <Input value={v.signedName} placeholder='请输入你的真实姓名' maxLength={30} aria-label='监护人姓名' onChange={(s: string) => set('signedName', s)} />
+            <Input
+              value={v.signedName}
+              placeholder='请输入你的真实姓名'
+              maxLength={nativeMax(LIMITS.ack.signedName)}
+              aria-label='监护人姓名'
+              onChange={(s: string) => set('signedName', take('signedName', s, LIMITS.ack.signedName))}
+            />
           </View>
+          <CharCounter value={v.signedName} max={LIMITS.ack.signedName} cut={cut.signedName} />
         </Field>
-        <Field label='手写签名' error={errors.signature}>
+        <Field name='signature' label='手写签名' error={errors.signature}>
           <SignaturePad id='xq-ack-signature' strokes={v.strokes} onChange={(s) => set('strokes', s, 'signature')} />
           {v.strokes.length > 0 ? (
             <Text className='xq-ack__clear' onClick={() => set('strokes', [], 'signature')}>
@@ -163,7 +183,7 @@ export function AckForm({ notice, onDone, reload }: AckFormProps) {
         </Field>
       </Section>
 
-      {errors.form ? <Text className='xq-ack__form-error'>{errors.form}</Text> : null}
+      {errors.form ? <Text id='xq-f-form' className='xq-ack__form-error'>{errors.form}</Text> : null}
       <Button block type='primary' loading={busy} disabled={busy} onClick={() => void submit()}>
         提交确认
       </Button>

@@ -15,6 +15,7 @@ import { mayWorkTask, requireAccess, requireStaff, schoolAccess, SCHOOL_ROLES, t
 import { AUDIT_LABELS } from '../../../shared/labels';
 import { appendAudit, type AuditEvent } from './audit';
 import { newDataKey, sealJson, unsealJson } from './crypto';
+import { deleteOwnDraft } from './drafts';
 import { loadSettings } from './settings';
 
 /** A task is due a day after the ladder creates it; past that it shows red. */
@@ -136,6 +137,7 @@ export class NoticeService {
          VALUES ($1, $2, $3, $4, 'pending_approval', $5, $6, $7, $8, $9, $10, $11, $12)`,
         [id, student.school_id, student.id, input.level, this.caller.userId, now, settings.unreadHours, settings.headTeacherHours, settings.leaderHours, key.keyId, key.wrapped, sealed],
       );
+      if (input.draftId) await deleteOwnDraft(tx, input.draftId, this.caller.userId);
       await this.audit(tx, { actorId: this.caller.userId, action: 'created', noticeId: id, details: { level: input.level, requiresApproval: settings.requireApproval } });
       if (!settings.requireApproval) await this.dispatch(tx, id, now);
     });
