@@ -94,17 +94,17 @@ export function createApp(deps: AppDeps): Hono<Env> {
   });
 
   const runtime: RouteRuntime = {
-    async caller(c, required) {
+    async caller(c, access) {
       const token = bearer(c);
       if (token === null) {
-        if (required) throw new AppError('UNAUTHENTICATED');
+        if (access === 'user') throw new AppError('UNAUTHENTICATED');
         return null;
       }
       if (token === '') throw new AppError('TOKEN_INVALID');
       try {
         return await buildServices(deps, null).identity.authenticate(token);
       } catch (err) {
-        if (required) throw err;
+        if (access !== 'public') throw err;
         return null;
       }
     },

@@ -11,7 +11,7 @@ import { RosterService } from './events/roster';
 import { SignupService } from './events/signups';
 import { IdentityService } from './identity';
 import { InvitationService } from './invitations';
-import { CourseService, verifyCertificate } from './learning/courses';
+import { CourseService, PublicCourses, verifyCertificate } from './learning/courses';
 import { ProgressService } from './learning/progress';
 import { exportStatements } from './learning/xapi';
 import { TEMPLATE_TITLES } from './messages/outbox';
@@ -34,6 +34,8 @@ export interface Services {
   /** Invitations need a logged-in caller. */
   invitations(): InvitationService;
   courses(): CourseService;
+  /** The published catalogue and outlines as a guest (no login) sees them. */
+  publicCourses: PublicCourses;
   progress(): ProgressService;
   certificates: { verify(code: string): Promise<CertificateVerifyOutput> };
   statements: { export(opts: { userId: string | null; after: string | null; limit: number }): Promise<XapiExportOutput> };
@@ -61,6 +63,7 @@ export function buildServices(deps: AppDeps, caller: Caller | null, address: str
     registry: new RegistryService(deps, caller),
     invitations: () => new InvitationService(deps, required(caller), limits),
     courses: () => new CourseService(deps, required(caller)),
+    publicCourses: new PublicCourses(deps.db),
     progress: () => new ProgressService(deps, required(caller)),
     certificates: { verify: (code) => verifyCertificate(deps.db, code) },
     statements: { export: (opts) => exportStatements(deps.db, opts) },

@@ -39,6 +39,7 @@ export function buildOpenApi(routes: readonly AnyRoute[], version: string): Json
   for (const r of routes) {
     const errorCodes = new Set<string>(['VALIDATION_FAILED', 'INTERNAL', ...(r.errors ?? [])]);
     if (r.access === 'user') ['UNAUTHENTICATED', 'TOKEN_EXPIRED', 'TOKEN_INVALID'].forEach((e) => errorCodes.add(e));
+    if (r.access === 'optional') ['TOKEN_EXPIRED', 'TOKEN_INVALID'].forEach((e) => errorCodes.add(e));
     if (r.body) ['BAD_JSON', 'BODY_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE'].forEach((e) => errorCodes.add(e));
     if (r.idempotent) ['IDEMPOTENCY_KEY_REUSED', 'REQUEST_IN_PROGRESS'].forEach((e) => errorCodes.add(e));
     const byStatus = new Map<number, string[]>();
@@ -65,7 +66,7 @@ export function buildOpenApi(routes: readonly AnyRoute[], version: string): Json
       ...(r.description ? { description: r.description } : {}),
       tags: [r.tag],
       operationId: `${r.method}${r.path.replace(/[{}]/g, '').replace(/[^a-zA-Z0-9]+(.)?/g, (_m, ch: string | undefined) => (ch ? ch.toUpperCase() : ''))}`,
-      ...(r.access === 'user' ? { security: [{ bearer: [] }] } : { security: [] }),
+      ...(r.access === 'user' ? { security: [{ bearer: [] }] } : r.access === 'optional' ? { security: [{}, { bearer: [] }] } : { security: [] }),
       parameters: [...parameters(r.params, 'path'), ...parameters(r.query, 'query'), ...(r.idempotent ? [IDEMPOTENCY_PARAMETER] : [])],
       ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(r.body, 'input') } } } } : {}),
       responses,

@@ -6,8 +6,11 @@ import { idempotencyKeyOf, requestFingerprint, REPLAYED_HEADER, type Idempotency
 import type { Caller } from '../domain/caller';
 import type { Services } from '../domain/services';
 
-/** Who may call a route: anyone, or a logged-in user. */
-export type Access = 'public' | 'user';
+/**
+ * Who may call a route: anyone ('public': a bad token is ignored), anyone but a presented token must be valid
+ * ('optional': the logged-in caller gets their own view, a guest the anonymous one), or a logged-in user.
+ */
+export type Access = 'public' | 'optional' | 'user';
 
 /** What a handler receives. */
 export interface HandlerInput<B, Q, P, A extends Access> {
@@ -56,8 +59,8 @@ export function route<B = undefined, Q = undefined, P = undefined, R = unknown, 
 
 /** Everything a mounted route needs from the app for each request. */
 export interface RouteRuntime {
-  /** Resolves the caller from the request (null when there is no token; throws on a bad one). */
-  caller(c: Context, required: boolean): Promise<Caller | null>;
+  /** Resolves the caller from the request by the route's access: null for no token (unless 'user'); a bad token throws unless 'public'. */
+  caller(c: Context, access: Access): Promise<Caller | null>;
   services(caller: Caller | null, c: Context): Services;
   requestId(c: Context): string;
   /** Where keyed requests of idempotent routes are claimed and their answers kept. */
@@ -121,7 +124,7 @@ export function mountRoutes(app: Hono, routes: readonly AnyRoute[], rt: RouteRun
       const params = validate(r.params, c.req.param(), 'params');
       const query = validate(r.query, c.req.query(), 'query');
       const key = r.idempotent ? idempotencyKeyOf(c.req.header('idempotency-key')) : null;
-      const caller = await rt.caller(c, r.access === 'user');
+      const caller = await rt.caller(c, r.access);
       const body = r.body ? validate(r.body, await readJson(c), 'body') : undefined;
       const run = () => r.handler({ body, query, params, caller, services: rt.services(caller, c), requestId: rt.requestId(c), c });
       if (key === null || caller === null) {

@@ -10,16 +10,18 @@ import { z } from 'zod';
 /** Routes of the course part. */
 export const courseRoutes = [
   route({
-    method: 'get', path: '/api/courses', tag: '课程', access: 'user',
+    method: 'get', path: '/api/courses', tag: '课程', access: 'optional',
     summary: '课程目录：按模块、学段、关键词筛选；孩子所在学段的课程在前，附“继续学习”',
+    description: '未登录也可浏览已发布的课程（不含任何个人信息：mine 为 null，myStages 与 continueLearning 为空）；带令牌时令牌须有效。',
     query: CourseListQuerySchema, response: CourseListSchema,
-    handler: ({ query, services }) => services.courses().list(query),
+    handler: ({ query, caller, services }) => (caller ? services.courses().list(query) : services.publicCourses.list(query)),
   }),
   route({
-    method: 'get', path: '/api/courses/{id}', tag: '课程', access: 'user',
+    method: 'get', path: '/api/courses/{id}', tag: '课程', access: 'optional',
     summary: '课程详情：课时、我的进度、测验状态、证书',
+    description: '未登录也可查看已发布课程的大纲（课时标题、类型、时长，测验题数与及格分）；个人字段为空（进度 null、作答 0 次、无证书、无学校联系人）。课时内容与测验题目须登录。',
     params: IdParams, response: CourseDetailSchema, errors: ['NOT_FOUND'],
-    handler: ({ params, services }) => services.courses().detail(params.id),
+    handler: ({ params, caller, services }) => (caller ? services.courses().detail(params.id) : services.publicCourses.detail(params.id)),
   }),
   route({
     method: 'post', path: '/api/courses/{id}/enroll', tag: '课程', access: 'user',

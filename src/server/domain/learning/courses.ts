@@ -65,63 +65,94 @@ function toLesson(r: LessonRow): LessonSummary {
 interface CertRow { code: string; display_name: string; course_title: string; module: PolicyModule; issued_at: Date }
 const toCertificate = (r: CertRow): CertificateOutput => ({ code: r.code, displayName: r.display_name, courseTitle: r.course_title, module: r.module, issuedAt: iso(r.issued_at) });
 
+/**
+ * The published catalogue as `userId` sees it: with their enrolments, children's stages and courses to continue, or
+ * (userId null: a guest) the same courses with none of them: the enrolment and progress joins match no row.
+ */
+async function catalogue(db: Sql, userId: string | null, query: CourseListQuery): Promise<CourseListOutput> {
+  const myStages = userId === null ? [] : (await db.query<{ stage: Stage }>(
+    `SELECT DISTINCT s.stage FROM guardianships g JOIN students s ON s.id = g.student_id WHERE g.user_id = $1 AND g.revoked_at IS NULL`,
+    [userId],
+  )).map((r) => r.stage).sort((a, b) => STAGE_ORDER.indexOf(a) - STAGE_ORDER.indexOf(b));
+  const where: string[] = [];
+  const params: unknown[] = [userId];
+  if (query.module) { params.push(query.module); where.push(`c.module = $${params.length}`); }
+  if (query.stage) { params.push(query.stage); where.push(`$${params.length} = ANY(c.stages)`); }
+  if (query.q) {
+    params.push(`%${query.q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`);
+    where.push(`(c.title ILIKE $${params.length} OR c.summary ILIKE $${params.length})`);
+  }
+  params.push(myStages);
+  const rows = await db.query<CourseRow>(
+    `${COURSE_SQL} ${where.map((w) => `AND ${w}`).join(' ')}
+     ORDER BY (c.stages && $${params.length}::text[]) DESC,
+              array_position(ARRAY['preschool','primary','junior','senior','vocational'], c.stages[1]),
+              array_position(ARRAY['mh_education','mh_aid','mh_care','abnormal_awareness','parent_child'], c.module), c.title`,
+    params,
+  );
+  const continuing = userId === null ? [] : await db.query<CourseRow>(`${COURSE_SQL} AND e.enrolled_at IS NOT NULL AND e.completed_at IS NULL ORDER BY e.last_activity_at DESC LIMIT 5`, [userId]);
+  return { courses: rows.map(toSummary), myStages, continueLearning: continuing.map(toSummary) };
+}
+
+/** A published course's outline (lessons, quiz size and pass mark) with `userId`'s progress and attempts, or none for a guest (null). */
+async function outline(sql: Sql, userId: string | null, courseId: string): Promise<Omit<CourseDetailOutput, 'certificate' | 'schoolContacts'>> {
+  const row = await maybeOne<CourseRow>(sql, `${COURSE_SQL} AND c.id = $2`, [userId, requireId(courseId, '课程')]);
+  if (!row) throw new AppError('NOT_FOUND', '课程不存在');
+  const lessons = await sql.query<LessonRow>(
+    `SELECT l.id, l.slug, l.title, l.kind, l.duration_seconds, l.media, l.body, l.course_id, c.module,
+            p.segments, p.credited_seconds, p.position, p.completed_at
+       FROM lessons l JOIN courses c ON c.id = l.course_id
+       LEFT JOIN lesson_progress p ON p.lesson_id = l.id AND p.user_id = $1
+      WHERE l.course_id = $2 AND NOT l.retired ORDER BY l.position`,
+    [userId, courseId],
+  );
+  let quiz: CourseDetailOutput['quiz'] = null;
+  if (row.quiz_pass_mark !== null) {
+    const [q] = await sql.query<{ n: number; attempts: number; passed: boolean }>(
+      `SELECT (SELECT count(*)::int FROM quiz_questions WHERE course_id = $2) AS n,
+              (SELECT count(*)::int FROM quiz_attempts WHERE course_id = $2 AND user_id = $1) AS attempts,
+              EXISTS (SELECT 1 FROM quiz_attempts WHERE course_id = $2 AND user_id = $1 AND passed) AS passed`,
+      [userId, courseId],
+    );
+    quiz = { questionCount: q.n, passMark: row.quiz_pass_mark, attempts: q.attempts, passed: q.passed };
+  }
+  return { course: toSummary(row), lessons: lessons.map(toLesson), quiz };
+}
+
+/**
+ * What a guest may read without logging in: the published catalogue and course outlines (titles, summaries, lesson
+ * titles, kinds and durations, the quiz's size and pass mark), with no per-user field. Lesson text and media, the
+ * quiz's questions, enrolment and progress stay behind login (README, 课程内容).
+ */
+export class PublicCourses {
+  constructor(private readonly db: Sql) {}
+
+  /** The catalogue, filtered, as a guest sees it. */
+  list(query: CourseListQuery): Promise<CourseListOutput> {
+    return catalogue(this.db, null, query);
+  }
+
+  /** A course's outline, as a guest sees it. */
+  async detail(courseId: string): Promise<CourseDetailOutput> {
+    return { ...(await outline(this.db, null, courseId)), certificate: null, schoolContacts: [] };
+  }
+}
+
 /** The course service: built per request for a logged-in caller. */
 export class CourseService {
   constructor(private readonly deps: AppDeps, private readonly caller: Caller) {}
 
   /** The catalogue, filtered; courses for the caller's children's stages first. */
-  async list(query: CourseListQuery): Promise<CourseListOutput> {
-    const { db } = this.deps;
-    const myStages = (await db.query<{ stage: Stage }>(
-      `SELECT DISTINCT s.stage FROM guardianships g JOIN students s ON s.id = g.student_id WHERE g.user_id = $1 AND g.revoked_at IS NULL`,
-      [this.caller.userId],
-    )).map((r) => r.stage).sort((a, b) => STAGE_ORDER.indexOf(a) - STAGE_ORDER.indexOf(b));
-    const where: string[] = [];
-    const params: unknown[] = [this.caller.userId];
-    if (query.module) { params.push(query.module); where.push(`c.module = $${params.length}`); }
-    if (query.stage) { params.push(query.stage); where.push(`$${params.length} = ANY(c.stages)`); }
-    if (query.q) {
-      params.push(`%${query.q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`);
-      where.push(`(c.title ILIKE $${params.length} OR c.summary ILIKE $${params.length})`);
-    }
-    params.push(myStages);
-    const rows = await db.query<CourseRow>(
-      `${COURSE_SQL} ${where.map((w) => `AND ${w}`).join(' ')}
-       ORDER BY (c.stages && $${params.length}::text[]) DESC,
-                array_position(ARRAY['preschool','primary','junior','senior','vocational'], c.stages[1]),
-                array_position(ARRAY['mh_education','mh_aid','mh_care','abnormal_awareness','parent_child'], c.module), c.title`,
-      params,
-    );
-    const all = await db.query<CourseRow>(`${COURSE_SQL} AND e.enrolled_at IS NOT NULL AND e.completed_at IS NULL ORDER BY e.last_activity_at DESC LIMIT 5`, [this.caller.userId]);
-    return { courses: rows.map(toSummary), myStages, continueLearning: all.map(toSummary) };
+  list(query: CourseListQuery): Promise<CourseListOutput> {
+    return catalogue(this.deps.db, this.caller.userId, query);
   }
 
-  /** One course with its lessons, quiz state and certificate. */
+  /** One course with its lessons, the caller's progress, quiz state and certificate, and their children's schools' contacts. */
   async detail(courseId: string, sql: Sql = this.deps.db): Promise<CourseDetailOutput> {
-    const row = await maybeOne<CourseRow>(sql, `${COURSE_SQL} AND c.id = $2`, [this.caller.userId, requireId(courseId, '课程')]);
-    if (!row) throw new AppError('NOT_FOUND', '课程不存在');
-    const lessons = await sql.query<LessonRow>(
-      `SELECT l.id, l.slug, l.title, l.kind, l.duration_seconds, l.media, l.body, l.course_id, c.module,
-              p.segments, p.credited_seconds, p.position, p.completed_at
-         FROM lessons l JOIN courses c ON c.id = l.course_id
-         LEFT JOIN lesson_progress p ON p.lesson_id = l.id AND p.user_id = $1
-        WHERE l.course_id = $2 AND NOT l.retired ORDER BY l.position`,
-      [this.caller.userId, courseId],
-    );
-    let quiz: CourseDetailOutput['quiz'] = null;
-    if (row.quiz_pass_mark !== null) {
-      const [q] = await sql.query<{ n: number; attempts: number; passed: boolean }>(
-        `SELECT (SELECT count(*)::int FROM quiz_questions WHERE course_id = $2) AS n,
-                (SELECT count(*)::int FROM quiz_attempts WHERE course_id = $2 AND user_id = $1) AS attempts,
-                EXISTS (SELECT 1 FROM quiz_attempts WHERE course_id = $2 AND user_id = $1 AND passed) AS passed`,
-        [this.caller.userId, courseId],
-      );
-      quiz = { questionCount: q.n, passMark: row.quiz_pass_mark, attempts: q.attempts, passed: q.passed };
-    }
+    const outlined = await outline(sql, this.caller.userId, courseId);
     const cert = await maybeOne<CertRow>(sql, 'SELECT code, display_name, course_title, module, issued_at FROM certificates WHERE user_id = $1 AND course_id = $2', [this.caller.userId, courseId]);
-    const summaries = lessons.map(toLesson);
-    const schoolContacts = summaries.some((l) => l.safetyCard) ? await this.schoolContacts() : [];
-    return { course: toSummary(row), lessons: summaries, quiz, certificate: cert ? toCertificate(cert) : null, schoolContacts };
+    const schoolContacts = outlined.lessons.some((l) => l.safetyCard) ? await this.schoolContacts() : [];
+    return { ...outlined, certificate: cert ? toCertificate(cert) : null, schoolContacts };
   }
 
   /** Joins a course (idempotent). */
