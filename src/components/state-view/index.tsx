@@ -40,7 +40,7 @@ export function StateView({ status, title, description, actionText, onAction, co
       ) : (
         <>
           <View className='xq-state__icon'>
-            {status === 'error' ? <Warning size={28} color='#e07a3f' /> : <Service size={28} color='#98a29e' />}
+            {status === 'error' ? <Warning size={28} color='#b35420' /> : <Service size={28} color='#5f6b67' />}
           </View>
           <Text className='xq-state__title'>{heading}</Text>
           {description ? <Text className='xq-state__desc'>{description}</Text> : null}
