@@ -35,7 +35,7 @@ export default defineAppConfig({
   },
   tabBar: {
     color: '#8a8f99',
-    selectedColor: '#2e8b7a',
+    selectedColor: '#267667',
     backgroundColor: '#ffffff',
     borderStyle: 'black',
     list: [

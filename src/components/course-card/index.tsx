@@ -36,7 +36,7 @@ export interface CourseCardProps {
 export function CourseCard({ course, onClick, compact = false }: CourseCardProps) {
   const progress = courseProgress(course);
   return (
-    <View className={`xq-course-card${compact ? ' xq-course-card--compact' : ''}`} onClick={onClick} aria-label={course.title}>
+    <View hoverClass='xq-pressed' className={`xq-course-card${compact ? ' xq-course-card--compact' : ''} xq-tappable`} onClick={onClick} aria-label={course.title}>
       <View className='xq-course-card__head'>
         <Pill tone={course.module === 'mh_aid' || course.module === 'abnormal_awareness' ? 'warning' : 'primary'}>{MODULE_LABELS[course.module]}</Pill>
         <Text className='xq-course-card__stages'>{stagesText(course.stages)}</Text>

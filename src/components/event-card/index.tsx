@@ -35,7 +35,7 @@ export function EventCard({ event, onOpen }: { event: EventSummary; onOpen: () =
   const percent = Math.min(100, Math.round((event.seatsTaken / event.capacity) * 100));
   const mine = event.mySignup ? SIGNUP_LABELS[event.mySignup] : null;
   return (
-    <View className={`xq-event-card${event.status === 'cancelled' || event.ended ? ' is-muted' : ''}`} onClick={onOpen} aria-label={event.title}>
+    <View hoverClass='xq-pressed' className={`xq-event-card${event.status === 'cancelled' || event.ended ? ' is-muted' : ''} xq-tappable`} onClick={onOpen} aria-label={event.title}>
       <View className='xq-event-card__tags'>
         {event.mentalHealth ? <Pill tone='primary'>心理健康教育</Pill> : <Pill>{event.topic}</Pill>}
         {event.mode === 'online' ? <Pill tone='default'>线上</Pill> : null}
@@ -46,11 +46,11 @@ export function EventCard({ event, onOpen }: { event: EventSummary; onOpen: () =
       <Text className='xq-event-card__title'>{event.title}</Text>
       <Text className='xq-event-card__host'>{event.host.name}</Text>
       <View className='xq-event-card__line'>
-        <Clock size={12} color='#98a29e' />
+        <Clock size={12} color='#5f6b67' />
         <Text>{eventTime(event.startsAt, event.endsAt)}</Text>
       </View>
       <View className='xq-event-card__line'>
-        <Location size={12} color='#98a29e' />
+        <Location size={12} color='#5f6b67' />
         <Text>{event.mode === 'online' ? '线上参加（报名后可见链接）' : event.address}</Text>
       </View>
       <View className='xq-event-card__seats'>

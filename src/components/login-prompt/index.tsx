@@ -23,7 +23,7 @@ export function LoginPrompt({ title = '登录后查看更多', description = '�
   return (
     <View className='xq-login-prompt'>
       <View className='xq-login-prompt__icon'>
-        <User size={26} color='#2e8b7a' />
+        <User size={26} color='#267667' />
       </View>
       <View className='xq-login-prompt__text'>
         <Text className='xq-login-prompt__title'>{title}</Text>

@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { View, Text } from '@tarojs/components';
+import { useLargeText } from '../use-large-text';
 import './index.scss';
 
 /** Props of PageShell. */
@@ -14,10 +15,11 @@ export interface PageShellProps {
   children?: ReactNode;
 }
 
-/** The frame of every page: background, padding, an optional heading and an optional fixed footer. */
+/** The frame of every page: background, padding, an optional heading and an optional fixed footer; class xq-large in 大字模式. */
 export function PageShell({ title, subtitle, footer, className, children }: PageShellProps) {
+  const large = useLargeText();
   return (
-    <View className={`xq-page${footer ? ' xq-page--with-footer' : ''}${className ? ` ${className}` : ''}`}>
+    <View className={`xq-page${large ? ' xq-large' : ''}${footer ? ' xq-page--with-footer' : ''}${className ? ` ${className}` : ''}`}>
       {title ? (
         <View className='xq-page__header'>
           <Text className='xq-page__title'>{title}</Text>

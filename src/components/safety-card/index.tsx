@@ -41,7 +41,7 @@ export function SafetyCard({ extra, contacts = [] }: SafetyCardProps) {
       </View>
       <View className='xq-safety__body'>
         <Text className='xq-safety__number'>{HELP_HOTLINE.number}</Text>
-        <Button className='xq-safety__call' type='primary' size='small' color='#e07a3f' onClick={callHotline}>
+        <Button className='xq-safety__call' type='primary' size='small' color='#b35420' onClick={callHotline}>
           立即拨打
         </Button>
       </View>
@@ -56,7 +56,7 @@ export function SafetyCard({ extra, contacts = [] }: SafetyCardProps) {
               {c.contact.officeHours ? `（${c.contact.officeHours}）` : ''}
             </Text>
           </View>
-          <Button className='xq-safety__call' size='small' fill='outline' color='#c4622b' onClick={() => dial(c.contact.phone)}>
+          <Button className='xq-safety__call' size='small' fill='outline' color='#b35420' onClick={() => dial(c.contact.phone)}>
             拨打
           </Button>
         </View>

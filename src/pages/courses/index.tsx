@@ -37,7 +37,7 @@ export function visibleCourses(data: CourseListOutput, stage: StageFilter): Cour
 
 function Chip({ active, label, onClick }: { active: boolean; label: string; onClick: () => void }) {
   return (
-    <View className={`xq-courses__chip${active ? ' is-active' : ''}`} onClick={onClick} aria-pressed={active} role='button'>
+    <View hoverClass='xq-pressed' className={`xq-courses__chip${active ? ' is-active' : ''} xq-tappable`} onClick={onClick} aria-pressed={active} role='button'>
       <Text>{label}</Text>
     </View>
   );
@@ -88,7 +88,7 @@ function Catalogue() {
         />
         {q !== '' || text !== '' ? (
           <Text
-            className='xq-courses__search-clear'
+            className='xq-courses__search-clear xq-link'
             onClick={() => {
               setText('');
               setQ('');
@@ -97,7 +97,7 @@ function Catalogue() {
             清除
           </Text>
         ) : null}
-        <Text className='xq-courses__search-go' onClick={() => setQ(text.trim())}>
+        <Text className='xq-courses__search-go xq-link' onClick={() => setQ(text.trim())}>
           搜索
         </Text>
       </View>

@@ -49,7 +49,7 @@ function StaffBanner({ duties }: { duties: DutyStatus[] }) {
   const pending = duties.filter((d) => d.status !== 'done');
   const urgent = pending.some((d) => d.urgent);
   return (
-    <View className={`xq-events__staff${urgent ? ' is-urgent' : ''}`} onClick={() => void Taro.navigateTo({ url: '/packages/events/manage/index' })} aria-label='活动管理'>
+    <View hoverClass='xq-pressed' className={`xq-events__staff${urgent ? ' is-urgent' : ''} xq-tappable`} onClick={() => void Taro.navigateTo({ url: '/packages/events/manage/index' })} aria-label='活动管理'>
       <View className='xq-events__staff-text'>
         <Text className='xq-events__staff-title'>活动管理</Text>
         <Text className='xq-events__staff-sub'>
@@ -60,7 +60,7 @@ function StaffBanner({ duties }: { duties: DutyStatus[] }) {
               : `本年度心理健康教育活动：${pending.length} 个站点未完成，距年底 ${pending[0]?.daysLeft ?? 0} 天`}
         </Text>
       </View>
-      <Right size={16} color={urgent ? '#d9534f' : '#2e8b7a'} />
+      <Right size={16} color={urgent ? '#b93a35' : '#267667'} />
     </View>
   );
 }
@@ -91,14 +91,14 @@ export default function EventsPage() {
         <View className='xq-events__filters'>
           <View className='xq-events__scopes'>
             {SCOPES.map((s) => (
-              <Text key={s.key} className={`xq-events__scope${scope === s.key ? ' is-active' : ''}`} onClick={() => setScope(s.key)}>
+              <Text key={s.key} className={`xq-events__scope${scope === s.key ? ' is-active' : ''} xq-link`} onClick={() => setScope(s.key)}>
                 {s.label}
               </Text>
             ))}
           </View>
           <View className='xq-events__search'>
             <Input value={q} placeholder='搜索活动、主讲人、站点' maxLength={40} clearable onChange={(v: string) => setQ(v)} onConfirm={() => setSearch(q)} onClear={() => setSearch('')} />
-            <Text className={`xq-events__toggle${mentalHealth ? ' is-active' : ''}`} onClick={() => setMentalHealth(!mentalHealth)}>
+            <Text className={`xq-events__toggle${mentalHealth ? ' is-active' : ''} xq-link`} onClick={() => setMentalHealth(!mentalHealth)}>
               只看心理健康教育
             </Text>
           </View>

@@ -27,28 +27,28 @@ const ENTRIES: Entry[] = [
     key: 'courses',
     title: '家庭教育课程',
     desc: '五大模块，按孩子学段学习',
-    icon: <Articles size={22} color='#2e8b7a' />,
+    icon: <Articles size={22} color='#267667' />,
     open: () => void Taro.switchTab({ url: '/pages/courses/index' }),
   },
   {
     key: 'events',
     title: '家长学校活动',
     desc: '身边的家长学校与指导站点',
-    icon: <Clock size={22} color='#2e8b7a' />,
+    icon: <Clock size={22} color='#267667' />,
     open: () => void Taro.switchTab({ url: '/pages/events/index' }),
   },
   {
     key: 'me',
     title: '我的孩子',
     desc: '孩子的学校、年级与学段',
-    icon: <User size={22} color='#2e8b7a' />,
+    icon: <User size={22} color='#267667' />,
     open: () => void Taro.switchTab({ url: '/pages/me/index' }),
   },
   {
     key: 'privacy',
     title: '隐私保护指引',
     desc: '我们如何保护你和孩子的信息',
-    icon: <ShieldCheck size={22} color='#2e8b7a' />,
+    icon: <ShieldCheck size={22} color='#267667' />,
     open: () => void Taro.navigateTo({ url: '/packages/account/privacy/index' }),
   },
 ];
@@ -79,7 +79,7 @@ export default function IndexPage() {
         </Text>
         <Text className='xq-home__tagline'>心桥 · 陪伴孩子心理健康成长</Text>
         {loggedIn && state.status === 'error' ? (
-          <View className='xq-home__notice' onClick={retry}>
+          <View hoverClass='xq-pressed' className='xq-home__notice xq-tappable' onClick={retry}>
             <Text>暂时无法获取账户信息：{state.error.message}</Text>
             <Text className='xq-home__notice-retry'>点此重试</Text>
           </View>
@@ -94,7 +94,7 @@ export default function IndexPage() {
         <View className='xq-home__continue'>
           <View className='xq-home__continue-head'>
             <Text className='xq-home__continue-title'>继续学习</Text>
-            <Text className='xq-home__continue-all' onClick={() => void Taro.navigateTo({ url: '/packages/course/learning/index' })}>
+            <Text className='xq-home__continue-all xq-link' onClick={() => void Taro.navigateTo({ url: '/packages/course/learning/index' })}>
               我的学习
             </Text>
           </View>
@@ -106,13 +106,13 @@ export default function IndexPage() {
 
       <Section title='服务入口' flush>
         {ENTRIES.map((entry) => (
-          <View key={entry.key} className='xq-home__entry' onClick={entry.open}>
+          <View hoverClass='xq-pressed' key={entry.key} className='xq-home__entry xq-tappable' onClick={entry.open}>
             <View className='xq-home__entry-icon'>{entry.icon}</View>
             <View className='xq-home__entry-text'>
               <Text className='xq-home__entry-title'>{entry.title}</Text>
               <Text className='xq-home__entry-desc'>{entry.desc}</Text>
             </View>
-            <ArrowRight size={14} color='#98a29e' />
+            <ArrowRight size={14} color='#5f6b67' />
           </View>
         ))}
       </Section>

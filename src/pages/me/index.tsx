@@ -14,6 +14,8 @@ import { LoginPrompt } from '../../components/login-prompt';
 import { useLoggedIn } from '../../components/use-session';
 import { useRemote } from '../../components/use-remote';
 import { useSubmit } from '../../components/use-submit';
+import { useLargeText } from '../../components/use-large-text';
+import { setLargeText } from '../../services/display';
 import { getMe } from '../../services/me';
 import { logout } from '../../services/auth';
 import { useNoticeCounts } from '../../components/notice-alert';
@@ -94,8 +96,8 @@ function Profile({ me }: { me: MeOutput }) {
         )}
       </Section>
 
-      <View className={`xq-me__privacy${agreedCurrent ? '' : ' xq-me__privacy--todo'}`} onClick={() => open('/packages/account/privacy/index')}>
-        <ShieldCheck size={18} color={agreedCurrent ? '#2e8b7a' : '#e07a3f'} />
+      <View hoverClass='xq-pressed' className={`xq-me__privacy${agreedCurrent ? '' : ' xq-me__privacy--todo'} xq-tappable`} onClick={() => open('/packages/account/privacy/index')}>
+        <ShieldCheck size={18} color={agreedCurrent ? '#267667' : '#b35420'} />
         <View className='xq-me__privacy-text'>
           {agreedCurrent ? (
             <Text>
@@ -112,37 +114,62 @@ function Profile({ me }: { me: MeOutput }) {
 
       <CellGroup>
         <Cell
-          title={<Entry icon={<Service size={16} color={unread > 0 ? '#d9534f' : '#2e8b7a'} />} text='学校通知' />}
+          title={<Entry icon={<Service size={16} color={unread > 0 ? '#b93a35' : '#267667'} />} text='学校通知' />}
           description={unread > 0 ? `${unread} 份告知书未读，请尽快查看` : '孩子学校发出的心理健康告知书'}
           extra={unread > 0 ? <Text className='xq-me__badge'>{unread}</Text> : undefined}
           clickable
           onClick={() => open('/packages/notices/inbox/index')}
         />
-        <Cell title={<Entry icon={<User size={16} color='#2e8b7a' />} text='绑定孩子' />} description='凭学校发放的绑定码绑定' clickable onClick={() => open('/packages/notices/bind/index')} />
-        <Cell title={<Entry icon={<ShieldCheck size={16} color='#2e8b7a' />} text='我的数据' />} description='系统保存的关于你和孩子的信息' clickable onClick={() => open('/packages/notices/mydata/index')} />
+        <Cell title={<Entry icon={<User size={16} color='#267667' />} text='绑定孩子' />} description='凭学校发放的绑定码绑定' clickable onClick={() => open('/packages/notices/bind/index')} />
+        <Cell title={<Entry icon={<ShieldCheck size={16} color='#267667' />} text='我的数据' />} description='系统保存的关于你和孩子的信息' clickable onClick={() => open('/packages/notices/mydata/index')} />
         {noticeStaff ? (
-          <Cell title={<Entry icon={<Setting size={16} color='#2e8b7a' />} text='告知书工作台' />} description='发出告知书、查看回执与跟进任务' clickable onClick={() => open('/packages/notices/board/index')} />
+          <Cell title={<Entry icon={<Setting size={16} color='#267667' />} text='告知书工作台' />} description='发出告知书、查看回执与跟进任务' clickable onClick={() => open('/packages/notices/board/index')} />
         ) : null}
       </CellGroup>
 
       <CellGroup>
-        <Cell title={<Entry icon={<Articles size={16} color='#2e8b7a' />} text='我的学习' />} description='学习中的课程、学习时长与结业证书' clickable onClick={() => open('/packages/course/learning/index')} />
-        <Cell title={<Entry icon={<Star size={16} color='#2e8b7a' />} text='证书查验' />} clickable onClick={() => open('/packages/course/verify/index')} />
-        <Cell title={<Entry icon={<QrCode size={16} color='#2e8b7a' />} text='邀请码' />} description='学校、站点或妇联工作人员凭邀请码开通身份' clickable onClick={() => open('/packages/account/invite/index')} />
-        <Cell title={<Entry icon={<Edit size={16} color='#2e8b7a' />} text='编辑资料' />} clickable onClick={() => open('/packages/account/profile/index')} />
-        <Cell title={<Entry icon={<ShieldCheck size={16} color='#2e8b7a' />} text='隐私保护指引' />} clickable onClick={() => open('/packages/account/privacy/index')} />
+        <Cell title={<Entry icon={<Articles size={16} color='#267667' />} text='我的学习' />} description='学习中的课程、学习时长与结业证书' clickable onClick={() => open('/packages/course/learning/index')} />
+        <Cell title={<Entry icon={<Star size={16} color='#267667' />} text='证书查验' />} clickable onClick={() => open('/packages/course/verify/index')} />
+        <Cell title={<Entry icon={<QrCode size={16} color='#267667' />} text='邀请码' />} description='学校、站点或妇联工作人员凭邀请码开通身份' clickable onClick={() => open('/packages/account/invite/index')} />
+        <Cell title={<Entry icon={<Edit size={16} color='#267667' />} text='编辑资料' />} clickable onClick={() => open('/packages/account/profile/index')} />
+        <Cell title={<Entry icon={<ShieldCheck size={16} color='#267667' />} text='隐私保护指引' />} clickable onClick={() => open('/packages/account/privacy/index')} />
         {reports ? (
-          <Cell title={<Entry icon={<Articles size={16} color='#2e8b7a' />} text='妇联统计' />} description='站点覆盖率、家庭参与与课程学习' clickable onClick={() => open('/packages/reports/dashboard/index')} />
+          <Cell title={<Entry icon={<Articles size={16} color='#267667' />} text='妇联统计' />} description='站点覆盖率、家庭参与与课程学习' clickable onClick={() => open('/packages/reports/dashboard/index')} />
         ) : null}
         {isAdmin ? (
-          <Cell title={<Entry icon={<Setting size={16} color='#2e8b7a' />} text='管理后台' />} description='地区、学校、站点与邀请' clickable onClick={() => open('/packages/admin/registry/index')} />
+          <Cell title={<Entry icon={<Setting size={16} color='#267667' />} text='管理后台' />} description='地区、学校、站点与邀请' clickable onClick={() => open('/packages/admin/registry/index')} />
         ) : null}
       </CellGroup>
+
+      <LargeTextSwitch />
 
       <Button block fill='outline' type='default' loading={leaving} disabled={leaving} className='xq-me__logout' onClick={handleLogout}>
         退出登录
       </Button>
     </>
+  );
+}
+
+/** 大字模式: a switch row; the change shows at once on this page and on every other page. */
+export function LargeTextSwitch() {
+  const on = useLargeText();
+  return (
+    <View
+      hoverClass='xq-pressed'
+      className={`xq-me__large xq-tappable${on ? ' is-on' : ''}`}
+      role='switch'
+      aria-checked={on}
+      aria-label='大字模式'
+      onClick={() => setLargeText(!on)}
+    >
+      <View className='xq-me__large-text'>
+        <Text className='xq-me__large-title'>大字模式</Text>
+        <Text className='xq-me__large-desc'>字号和按钮更大，看得清、点得准（只在本机生效）</Text>
+      </View>
+      <View className='xq-me__toggle'>
+        <View className='xq-me__toggle-knob' />
+      </View>
+    </View>
   );
 }
 
@@ -164,6 +191,7 @@ export default function MePage() {
     return (
       <PageShell title='我的' subtitle='登录后管理孩子信息与账户'>
         <LoginPrompt title='你还没有登录' description='登录后可以查看绑定的孩子、身份和隐私授权状态。' />
+        <LargeTextSwitch />
         <CellGroup>
           <Cell title='隐私保护指引' clickable onClick={() => open('/packages/account/privacy/index')} />
         </CellGroup>

@@ -48,7 +48,7 @@ export default function InvitePage() {
     return (
       <PageShell>
         <View className='xq-invite__done'>
-          <Success size={56} color='#2e8b7a' />
+          <Success size={56} color='#267667' />
           <Text className='xq-invite__done-title'>身份已开通</Text>
           <Text className='xq-invite__done-desc'>新的工作身份已添加到你的账号，可在「我的」中查看。</Text>
           <Button type='primary' onClick={() => void Taro.switchTab({ url: '/pages/me/index' })}>
@@ -76,7 +76,7 @@ export default function InvitePage() {
         </View>
         {error ? <Text className='xq-field-error'>{error.message}</Text> : null}
         {error?.code === 'PRIVACY_CONSENT_REQUIRED' ? (
-          <Text className='xq-invite__link' onClick={() => void Taro.navigateTo({ url: '/packages/account/privacy/index' })}>
+          <Text className='xq-invite__link xq-link' onClick={() => void Taro.navigateTo({ url: '/packages/account/privacy/index' })}>
             去阅读并同意隐私保护指引
           </Text>
         ) : null}

@@ -84,29 +84,29 @@ export default function LoginPage() {
             <StateView compact status='empty' icon='person' title='没有可用的演示身份' />
           ) : (
             state.data.identities.map((identity) => (
-              <View
+              <View hoverClass='xq-pressed'
                 key={identity.key}
-                className={`xq-login__identity${busy === identity.key ? ' is-busy' : ''}`}
+                className={`xq-login__identity${busy === identity.key ? ' is-busy' : ''} xq-tappable`}
                 onClick={() => {
                   if (busy === null) void asIdentity(identity.key);
                 }}
               >
                 <View className='xq-login__identity-icon'>
-                  <User size={18} color='#2e8b7a' />
+                  <User size={18} color='#267667' />
                 </View>
                 <View className='xq-login__identity-text'>
                   <Text className='xq-login__identity-label'>{identity.label}</Text>
                   <Text className='xq-login__identity-desc'>{identity.description}</Text>
                 </View>
                 <Text className='xq-login__identity-go'>{busy === identity.key ? '登录中…' : ''}</Text>
-                <ArrowRight size={14} color='#98a29e' />
+                <ArrowRight size={14} color='#5f6b67' />
               </View>
             ))
           )}
         </Section>
       ) : null}
 
-      <View className='xq-login__agreement' onClick={() => void Taro.navigateTo({ url: '/packages/account/privacy/index' })}>
+      <View hoverClass='xq-pressed' className='xq-login__agreement xq-tappable' onClick={() => void Taro.navigateTo({ url: '/packages/account/privacy/index' })}>
         <Text>登录即表示你已阅读并同意</Text>
         <Text className='xq-login__link'>《心桥隐私保护指引》</Text>
       </View>

@@ -95,8 +95,8 @@ export function ScopePicker({ visible, scopeType, onClose, onPick }: ScopePicker
     <Popup visible={visible} position='bottom' round closeable title={`选择${WHAT[scopeType]}`} onClose={onClose}>
       <View className='xq-picker'>
         {level.status === 'ready' && level.data.region ? (
-          <View className='xq-picker__crumbs' onClick={goUp}>
-            <ArrowLeft size={12} color='#2e8b7a' />
+          <View hoverClass='xq-pressed' className='xq-picker__crumbs xq-tappable' onClick={goUp}>
+            <ArrowLeft size={12} color='#267667' />
             <Text className='xq-picker__crumbs-text'>{regionTrail(level.data.path, level.data.region).join(' / ')}</Text>
           </View>
         ) : null}
@@ -118,19 +118,19 @@ export function ScopePicker({ visible, scopeType, onClose, onPick }: ScopePicker
                 </View>
               ) : null}
               {level.data.regions.map((region) => (
-                <View key={region.id} className='xq-picker__row' onClick={() => goTo(region.id)}>
+                <View hoverClass='xq-pressed' key={region.id} className='xq-picker__row xq-tappable' onClick={() => goTo(region.id)}>
                   <View className='xq-picker__row-text'>
                     <Text className='xq-picker__name'>{region.name}</Text>
                     <Text className='xq-picker__meta'>
                       {REGION_LEVEL_LABELS[region.level]} · {region.schoolCount} 所学校 · {region.stationCount} 个站点
                     </Text>
                   </View>
-                  <ArrowRight size={12} color='#98a29e' />
+                  <ArrowRight size={12} color='#5f6b67' />
                 </View>
               ))}
               {scopeType === 'school'
                 ? level.data.schools.map((school) => (
-                    <View key={school.id} className='xq-picker__row is-pickable' onClick={() => pick(school.id, school.name)}>
+                    <View hoverClass='xq-pressed' key={school.id} className='xq-picker__row is-pickable xq-tappable' onClick={() => pick(school.id, school.name)}>
                       <Text className='xq-picker__name'>{school.name}</Text>
                       <Text className='xq-picker__choose'>选择</Text>
                     </View>
@@ -138,7 +138,7 @@ export function ScopePicker({ visible, scopeType, onClose, onPick }: ScopePicker
                 : null}
               {scopeType === 'station'
                 ? level.data.stations.map((station) => (
-                    <View key={station.id} className='xq-picker__row is-pickable' onClick={() => pick(station.id, station.name)}>
+                    <View hoverClass='xq-pressed' key={station.id} className='xq-picker__row is-pickable xq-tappable' onClick={() => pick(station.id, station.name)}>
                       <View className='xq-picker__row-text'>
                         <Text className='xq-picker__name'>{station.name}</Text>
                         <Text className='xq-picker__meta'>{STATION_KIND_LABELS[station.kind]}</Text>

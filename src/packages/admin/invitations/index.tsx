@@ -55,7 +55,7 @@ function CreatedCard({ created, onDismiss }: { created: CreateInvitationOutput; 
       <Text className='xq-inv__created-warn'>
         邀请码只显示这一次，请立即复制，并通过安全渠道发给对方；{dayjs(inv.expiresAt).format('M月D日 HH:mm')}前有效。
       </Text>
-      <Text className='xq-inv__created-dismiss' onClick={onDismiss}>
+      <Text className='xq-inv__created-dismiss xq-link' onClick={onDismiss}>
         我已保存，继续创建
       </Text>
     </View>
@@ -133,7 +133,7 @@ export default function InvitationsPage() {
           <Text className='xq-inv__label'>角色</Text>
           <View className='xq-inv__chips'>
             {ROLES.map((r) => (
-              <View key={r} className={`xq-inv__chip${r === role ? ' is-active' : ''}`} onClick={() => chooseRole(r)}>
+              <View hoverClass='xq-pressed' key={r} className={`xq-inv__chip${r === role ? ' is-active' : ''} xq-tappable`} onClick={() => chooseRole(r)}>
                 <Text>{ROLE_LABELS[r]}</Text>
               </View>
             ))}
@@ -145,16 +145,16 @@ export default function InvitationsPage() {
               <Text>全平台</Text>
             </View>
           ) : (
-            <View className='xq-inv__scope' onClick={() => setPicking(true)}>
+            <View hoverClass='xq-pressed' className='xq-inv__scope xq-tappable' onClick={() => setPicking(true)}>
               <Text className={scope ? '' : 'xq-muted'}>{scope ? scope.name : `从登记信息中选择${SCOPE_WHAT[scopeType]}`}</Text>
-              <ArrowRight size={12} color='#98a29e' />
+              <ArrowRight size={12} color='#5f6b67' />
             </View>
           )}
 
           <Text className='xq-inv__label'>有效期</Text>
           <View className='xq-inv__chips'>
             {DAY_CHOICES.map((d) => (
-              <View key={d} className={`xq-inv__chip${d === days ? ' is-active' : ''}`} onClick={() => setDays(d)}>
+              <View hoverClass='xq-pressed' key={d} className={`xq-inv__chip${d === days ? ' is-active' : ''} xq-tappable`} onClick={() => setDays(d)}>
                 <Text>{d} 天</Text>
               </View>
             ))}

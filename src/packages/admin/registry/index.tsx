@@ -34,7 +34,7 @@ function openRegion(id: string): void {
 
 function RegionRow({ region }: { region: RegionSummary }) {
   return (
-    <View className='xq-registry__row' onClick={() => openRegion(region.id)}>
+    <View hoverClass='xq-pressed' className='xq-registry__row xq-tappable' onClick={() => openRegion(region.id)}>
       <View className='xq-registry__row-text'>
         <View className='xq-registry__row-title'>
           <Text className='xq-registry__name'>{region.name}</Text>
@@ -46,7 +46,7 @@ function RegionRow({ region }: { region: RegionSummary }) {
           {region.childCount} 个下级 · {region.schoolCount} 所学校 · {region.stationCount} 个站点
         </Text>
       </View>
-      <ArrowRight size={14} color='#98a29e' />
+      <ArrowRight size={14} color='#5f6b67' />
     </View>
   );
 }
@@ -118,7 +118,7 @@ function RegionDetail({ detail }: { detail: RegionDetailOutput }) {
               </View>
               {station.address ? (
                 <View className='xq-registry__address'>
-                  <Location size={12} color='#98a29e' />
+                  <Location size={12} color='#5f6b67' />
                   <Text>{station.address}</Text>
                 </View>
               ) : null}
@@ -141,10 +141,10 @@ export default function RegistryPage() {
   return (
     <PageShell title={regionId ? undefined : '地区与站点'} subtitle={regionId ? undefined : '平台登记的省、市、区县，以及各地学校和站点'}>
       {!regionId ? (
-        <View className='xq-registry__invite' onClick={() => void Taro.navigateTo({ url: '/packages/admin/invitations/index' })}>
-          <QrCode size={18} color='#2e8b7a' />
+        <View hoverClass='xq-pressed' className='xq-registry__invite xq-tappable' onClick={() => void Taro.navigateTo({ url: '/packages/admin/invitations/index' })}>
+          <QrCode size={18} color='#267667' />
           <Text className='xq-registry__invite-text'>邀请工作人员</Text>
-          <ArrowRight size={12} color='#2e8b7a' />
+          <ArrowRight size={12} color='#267667' />
         </View>
       ) : null}
       {state.status === 'loading' ? <StateView status='loading' /> : null}

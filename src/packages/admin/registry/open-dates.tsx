@@ -29,7 +29,7 @@ function DateField({ label, value, empty, onChange }: { label: string; value: st
         <View className='xq-registry__date-value'>{value ?? empty}</View>
       </Picker>
       {value ? (
-        <Text className='xq-registry__date-clear' onClick={() => onChange(null)}>
+        <Text className='xq-registry__date-clear xq-link' onClick={() => onChange(null)}>
           清除
         </Text>
       ) : null}
@@ -64,7 +64,7 @@ export function OpenDates({ kind, unit }: { kind: 'school' | 'station'; unit: Da
     return (
       <View className='xq-registry__dates'>
         <Text className='xq-registry__dates-text'>{datesLine(saved)}</Text>
-        <Text className='xq-registry__dates-edit' onClick={() => setForm(saved)}>
+        <Text className='xq-registry__dates-edit xq-link' onClick={() => setForm(saved)}>
           修改日期
         </Text>
       </View>

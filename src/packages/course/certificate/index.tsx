@@ -46,10 +46,10 @@ export function CertificateView({ certificate }: { certificate: CertificateOutpu
             <Text className='xq-cert__stamp-text'>认证</Text>
           </View>
         </View>
-        <View className='xq-cert__code' onClick={() => copyCode(certificate.code)} aria-label='复制验证码'>
+        <View hoverClass='xq-pressed' className='xq-cert__code xq-tappable' onClick={() => copyCode(certificate.code)} aria-label='复制验证码'>
           <Text className='xq-cert__code-label'>验证码</Text>
           <Text className='xq-cert__code-value'>{certificate.code}</Text>
-          <Copy size={14} color='#9a7a34' />
+          <Copy size={14} color='#7a5a14' />
         </View>
       </View>
     </View>

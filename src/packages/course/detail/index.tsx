@@ -31,10 +31,10 @@ function LessonRow({ lesson, index, onOpen }: { lesson: LessonSummary; index: nu
   const done = lesson.progress?.completed ?? false;
   const percent = lesson.progress ? creditedPercent(lesson.progress.creditedSeconds, lesson.durationSeconds) : 0;
   return (
-    <View className={`xq-course__lesson${done ? ' is-done' : ''}`} onClick={onOpen} aria-label={lesson.title}>
+    <View hoverClass='xq-pressed' className={`xq-course__lesson${done ? ' is-done' : ''} xq-tappable`} onClick={onOpen} aria-label={lesson.title}>
       <Text className='xq-course__lesson-index'>{index + 1}</Text>
       <View className='xq-course__lesson-kind'>
-        <KindIcon kind={lesson.kind} color={done ? '#3a9a62' : '#2e8b7a'} />
+        <KindIcon kind={lesson.kind} color={done ? '#3a9a62' : '#267667'} />
       </View>
       <View className='xq-course__lesson-text'>
         <Text className='xq-course__lesson-title'>{lesson.title}</Text>
@@ -124,7 +124,7 @@ function CourseDetail({ data, onEnrolled }: { data: CourseDetailOutput; onEnroll
       </View>
 
       {certificate ? (
-        <View className='xq-course__cert' onClick={() => go(courseRoutes.certificate(certificate.code))}>
+        <View hoverClass='xq-pressed' className='xq-course__cert xq-tappable' onClick={() => go(courseRoutes.certificate(certificate.code))}>
           <Star size={22} color='#c9962b' />
           <View className='xq-course__cert-text'>
             <Text className='xq-course__cert-title'>已获得结业证书</Text>
@@ -161,7 +161,7 @@ function CourseDetail({ data, onEnrolled }: { data: CourseDetailOutput; onEnroll
             </View>
           ) : (
             <View className='xq-course__quiz-state is-locked' aria-label='测验未解锁'>
-              <Clock size={18} color='#98a29e' />
+              <Clock size={18} color='#5f6b67' />
               <Text className='xq-course__quiz-text'>完成全部课时后解锁测验</Text>
             </View>
           )}

@@ -66,7 +66,7 @@ function Learning({ data }: { data: MyLearningOutput }) {
             <View key={course.id} className='xq-learning__done'>
               <CourseCard course={course} onClick={() => go(courseRoutes.detail(course.id))} />
               {course.certificate ? (
-                <View className='xq-learning__cert' onClick={() => course.certificate && go(courseRoutes.certificate(course.certificate.code))}>
+                <View hoverClass='xq-pressed' className='xq-learning__cert xq-tappable' onClick={() => course.certificate && go(courseRoutes.certificate(course.certificate.code))}>
                   <Star size={16} color='#c9962b' />
                   <Text className='xq-learning__cert-text'>结业证书 · {course.certificate.code}</Text>
                   <Text className='xq-learning__cert-go'>查看</Text>
@@ -78,7 +78,7 @@ function Learning({ data }: { data: MyLearningOutput }) {
       ) : null}
 
       <Section>
-        <View className='xq-learning__verify' onClick={() => go(courseRoutes.verify())}>
+        <View hoverClass='xq-pressed' className='xq-learning__verify xq-tappable' onClick={() => go(courseRoutes.verify())}>
           <Text>证书查验</Text>
           <Text className='xq-learning__verify-desc'>输入验证码核对一张结业证书</Text>
         </View>

@@ -244,15 +244,15 @@ function AudioPlayer({ data, reporter }: { data: LessonDetailOutput; reporter: R
         <Text>{clock(duration)}</Text>
       </View>
       <View className='xq-lesson__audio-controls'>
-        <View className='xq-lesson__audio-skip' onClick={() => skip(-15)} aria-label='后退15秒'>
-          <PlayDoubleBack size={22} color='#22695c' />
+        <View hoverClass='xq-pressed' className='xq-lesson__audio-skip xq-tappable' onClick={() => skip(-15)} aria-label='后退15秒'>
+          <PlayDoubleBack size={22} color='#1d5c50' />
           <Text className='xq-lesson__audio-skip-text'>15秒</Text>
         </View>
-        <View className='xq-lesson__audio-play' onClick={toggle} aria-label={playing ? '暂停' : '播放'}>
+        <View hoverClass='xq-pressed' className='xq-lesson__audio-play xq-tappable' onClick={toggle} aria-label={playing ? '暂停' : '播放'}>
           {playing ? <PlayStop size={30} color='#ffffff' /> : <PlayStart size={30} color='#ffffff' />}
         </View>
-        <View className='xq-lesson__audio-skip' onClick={() => skip(15)} aria-label='前进15秒'>
-          <PlayDoubleForward size={22} color='#22695c' />
+        <View hoverClass='xq-pressed' className='xq-lesson__audio-skip xq-tappable' onClick={() => skip(15)} aria-label='前进15秒'>
+          <PlayDoubleForward size={22} color='#1d5c50' />
           <Text className='xq-lesson__audio-skip-text'>15秒</Text>
         </View>
       </View>

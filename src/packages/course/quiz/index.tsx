@@ -111,7 +111,7 @@ function Quiz({ courseId, quiz, onRetry }: { courseId: string; quiz: QuizOutput;
       {wait ? (
         <View className='xq-quiz__wait'>
           <Text>{wait}</Text>
-          <Text className='xq-quiz__wait-link' onClick={backToCourse}>
+          <Text className='xq-quiz__wait-link xq-link' onClick={backToCourse}>
             回看课时
           </Text>
         </View>
@@ -132,9 +132,9 @@ function Quiz({ courseId, quiz, onRetry }: { courseId: string; quiz: QuizOutput;
               let state = chosen ? 'is-chosen' : '';
               if (explained) state = explained.correctOptionId === option.id ? 'is-right' : chosen ? 'is-wrong' : '';
               return (
-                <View
+                <View hoverClass='xq-pressed'
                   key={option.id}
-                  className={`xq-quiz__option ${state}`}
+                  className={`xq-quiz__option ${state} xq-tappable`}
                   role='radio'
                   aria-checked={chosen}
                   onClick={() => {
@@ -145,7 +145,7 @@ function Quiz({ courseId, quiz, onRetry }: { courseId: string; quiz: QuizOutput;
                   <Text className='xq-quiz__letter'>{LETTERS[oi] ?? oi + 1}</Text>
                   <Text className='xq-quiz__option-text'>{option.text}</Text>
                   {explained?.correctOptionId === option.id ? <Checked size={16} color='#3a9a62' /> : null}
-                  {explained && chosen && explained.correctOptionId !== option.id ? <Close size={14} color='#d9534f' /> : null}
+                  {explained && chosen && explained.correctOptionId !== option.id ? <Close size={14} color='#b93a35' /> : null}
                 </View>
               );
             })}

@@ -90,7 +90,7 @@ export default function VerifyPage() {
       {result && !certificate ? (
         <View className='xq-verify__result' aria-label='查验结果'>
           <View className='xq-verify__result-head'>
-            <Failure size={22} color='#d9534f' />
+            <Failure size={22} color='#b93a35' />
             <Text className='xq-verify__result-title'>未找到该证书</Text>
           </View>
           <Text className='xq-verify__note'>验证码「{result.code}」没有对应的证书，请核对后重新输入（注意区分字母和数字）。</Text>

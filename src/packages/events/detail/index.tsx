@@ -123,7 +123,7 @@ function MySignupCard({ event, onChange }: { event: EventDetail; onChange: (next
         </View>
       ) : null}
       {(s.status === 'confirmed' || s.status === 'waitlisted' || s.status === 'offered') && !s.checkedInAt && !event.ended ? (
-        <Text className='xq-event__cancel' onClick={() => void Taro.showModal({ title: '取消报名', content: '确定取消报名吗？名额将递补给候补的家长。', confirmText: '取消报名', cancelText: '再想想' }).then((r) => {
+        <Text className='xq-event__cancel xq-link' onClick={() => void Taro.showModal({ title: '取消报名', content: '确定取消报名吗？名额将递补给候补的家长。', confirmText: '取消报名', cancelText: '再想想' }).then((r) => {
           if (r.confirm) void run(() => cancelSignup(event.id), 'cancel');
         })}>
           取消报名
@@ -188,8 +188,8 @@ function EventView({ event, onChange }: { event: EventDetail; onChange: (next: E
           <Clock size={14} color='#5f6b67' />
           <Text>{eventTime(event.startsAt, event.endsAt)}</Text>
         </View>
-        <View
-          className='xq-event__line'
+        <View hoverClass='xq-pressed'
+          className='xq-event__line xq-tappable'
           onClick={() => {
             if (event.latitude !== null && event.longitude !== null) void Taro.openLocation({ latitude: event.latitude, longitude: event.longitude, name: event.host.name, address: event.address, scale: 16 }).catch(() => undefined);
           }}

@@ -202,7 +202,7 @@ export default function EditEventPage() {
       <Section title='地点与名额'>
         <View className='xq-edit__modes'>
           {(['onsite', 'online'] as const).map((m) => (
-            <Text key={m} className={`xq-edit__mode${form.mode === m ? ' is-active' : ''}`} onClick={() => set('mode', m)}>
+            <Text key={m} className={`xq-edit__mode${form.mode === m ? ' is-active' : ''} xq-link`} onClick={() => set('mode', m)}>
               {m === 'onsite' ? '线下' : '线上'}
             </Text>
           ))}
@@ -213,7 +213,7 @@ export default function EditEventPage() {
               <Input value={form.address} placeholder='详细地址，如：坞城路 96 号社区服务中心二层' maxLength={200} onChange={(v: string) => set('address', v)} />
             </View>
             {process.env.TARO_ENV === 'weapp' ? (
-              <Text className='xq-edit__link' onClick={() => void Taro.chooseLocation({}).then((loc) => setForm((f) => ({ ...f, address: f.address || `${loc.address}${loc.name}`, latitude: loc.latitude, longitude: loc.longitude }))).catch(() => undefined)}>
+              <Text className='xq-edit__link xq-link' onClick={() => void Taro.chooseLocation({}).then((loc) => setForm((f) => ({ ...f, address: f.address || `${loc.address}${loc.name}`, latitude: loc.latitude, longitude: loc.longitude }))).catch(() => undefined)}>
                 {form.latitude !== null ? '已标注地图位置，点此修改' : '在地图上标注位置（家长可一键导航）'}
               </Text>
             ) : null}

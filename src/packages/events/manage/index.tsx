@@ -32,7 +32,7 @@ function DutyCard({ duty }: { duty: DutyStatus }) {
 
 function Row({ event }: { event: EventSummary }) {
   return (
-    <View className='xq-manage__event' onClick={() => go(eventRoutes.roster(event.id))} aria-label={event.title}>
+    <View hoverClass='xq-pressed' className='xq-manage__event xq-tappable' onClick={() => go(eventRoutes.roster(event.id))} aria-label={event.title}>
       <View className='xq-manage__event-main'>
         <Text className='xq-manage__event-title'>{event.title}</Text>
         <Text className='xq-muted'>
@@ -47,7 +47,7 @@ function Row({ event }: { event: EventSummary }) {
         {event.status === 'cancelled' ? <Pill tone='danger'>已取消</Pill> : event.ended ? <Pill>已结束</Pill> : <Pill tone='primary'>报名中</Pill>}
         {event.ended || event.status === 'cancelled' ? (
           <Text
-            className='xq-manage__copy'
+            className='xq-manage__copy xq-link'
             onClick={(e) => {
               e.stopPropagation();
               go(eventRoutes.create(event.id));

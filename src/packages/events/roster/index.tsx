@@ -215,7 +215,7 @@ export default function RosterPage() {
       <Section title='佐证材料' extra='供妇联检查'>
         {evidence.length === 0 ? <Text className='xq-muted'>活动结束后请上传议程、现场照片，并存档签到表。</Text> : null}
         {evidence.map((item) => (
-          <View key={item.id} className='xq-roster__evidence' onClick={() => void downloadFile(`/api/evidence/${item.id}`, item.filename).then((r) => !r.ok && toast(r.error.message))}>
+          <View hoverClass='xq-pressed' key={item.id} className='xq-roster__evidence xq-tappable' onClick={() => void downloadFile(`/api/evidence/${item.id}`, item.filename).then((r) => !r.ok && toast(r.error.message))}>
             <Pill tone='primary'>{EVIDENCE_KIND_LABELS[item.kind]}</Pill>
             <Text className='xq-roster__evidence-name'>{item.filename}</Text>
             <Text className='xq-muted'>{Math.max(1, Math.round(item.sizeBytes / 1024))} KB</Text>

@@ -50,7 +50,7 @@ export function checkBindForm(code: string, relation: GuardianRelation | null, c
 function Done({ child }: { child: BoundChild }) {
   return (
     <View className='xq-bind__done'>
-      <Success size={56} color='#2e8b7a' />
+      <Success size={56} color='#267667' />
       <Text className='xq-bind__done-title'>已绑定 {child.name}</Text>
       <Text className='xq-bind__done-desc'>
         {child.schoolName} · {child.grade}{child.className} · {STAGE_LABELS[child.stage]}

@@ -79,9 +79,9 @@ export function AdminPanel() {
         {schools.state.status === 'error' ? <StateView compact status='error' description={schools.state.error.message} onAction={schools.retry} /> : null}
         {schools.state.status === 'ready'
           ? schools.state.data.map((s) => (
-            <View key={s.id} className='xq-board__row' onClick={() => go(noticeRoutes.settings(s.id))}>
+            <View hoverClass='xq-pressed' key={s.id} className='xq-board__row xq-tappable' onClick={() => go(noticeRoutes.settings(s.id))}>
               <Text>{s.name}</Text>
-              <ArrowRight size={12} color='#98a29e' />
+              <ArrowRight size={12} color='#5f6b67' />
             </View>
           ))
           : null}

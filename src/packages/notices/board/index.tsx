@@ -65,7 +65,7 @@ function Counts({ counts }: { counts: NoticeBoardOutput['counts'] }) {
 function Item({ item }: { item: NoticeBoardItem }) {
   const status = STATUS_VIEW[item.status];
   return (
-    <View className={`xq-board__item${item.overdue ? ' is-overdue' : ''}`} onClick={() => go(noticeRoutes.view(item.id))}>
+    <View hoverClass='xq-pressed' className={`xq-board__item${item.overdue ? ' is-overdue' : ''} xq-tappable`} onClick={() => go(noticeRoutes.view(item.id))}>
       <View className='xq-board__item-head'>
         <Text className='xq-board__item-name'>
           {item.student.name} · {item.student.grade}
@@ -129,7 +129,7 @@ function Board({ schoolId }: { schoolId: string }) {
       {board.tasks.length > 0 ? (
         <Section title='我的待办' extra={`${board.tasks.length} 项`}>
           {board.tasks.map((t) => (
-            <View key={t.id} className={`xq-board__task${t.overdue ? ' is-overdue' : ''}`} onClick={() => go(noticeRoutes.view(t.noticeId))}>
+            <View hoverClass='xq-pressed' key={t.id} className={`xq-board__task${t.overdue ? ' is-overdue' : ''} xq-tappable`} onClick={() => go(noticeRoutes.view(t.noticeId))}>
               <View className='xq-board__task-text'>
                 <Text className='xq-board__task-title'>
                   {TASK_LABELS[t.kind]} · {t.studentName}
@@ -139,7 +139,7 @@ function Board({ schoolId }: { schoolId: string }) {
                   {when(t.dueAt)} 前完成
                 </Text>
               </View>
-              <ArrowRight size={12} color='#98a29e' />
+              <ArrowRight size={12} color='#5f6b67' />
             </View>
           ))}
         </Section>

@@ -23,7 +23,7 @@ export function noticeState(n: MyNoticeSummary): { label: string; tone: 'danger'
 function Row({ notice }: { notice: MyNoticeSummary }) {
   const state = noticeState(notice);
   return (
-    <View className={`xq-inbox__row${notice.read ? '' : ' is-unread'}`} onClick={() => go(noticeRoutes.view(notice.id))}>
+    <View hoverClass='xq-pressed' className={`xq-inbox__row${notice.read ? '' : ' is-unread'} xq-tappable`} onClick={() => go(noticeRoutes.view(notice.id))}>
       {notice.read ? null : <View className='xq-inbox__dot' />}
       <View className='xq-inbox__main'>
         <Text className='xq-inbox__title'>学生心理问题告知书 · {notice.studentName}</Text>
@@ -32,7 +32,7 @@ function Row({ notice }: { notice: MyNoticeSummary }) {
         </Text>
         <Pill tone={state.tone}>{state.label}</Pill>
       </View>
-      <ArrowRight size={14} color='#98a29e' />
+      <ArrowRight size={14} color='#5f6b67' />
     </View>
   );
 }
@@ -56,7 +56,7 @@ export default function InboxPage() {
   return (
     <PageShell title='学校通知' subtitle={unread > 0 ? `${unread} 份未读，请尽快查看并确认` : '孩子学校发出的心理健康告知书'}>
       <View className='xq-inbox__secure'>
-        <ShieldCheck size={14} color='#22695c' />
+        <ShieldCheck size={14} color='#1d5c50' />
         <Text>内容加密保存，仅孩子的监护人和学校授权老师可以查看；每次打开都会留下记录。</Text>
       </View>
       {state.status === 'loading' ? <StateView status='loading' skeleton='list' /> : null}

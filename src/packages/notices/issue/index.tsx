@@ -106,7 +106,7 @@ function StudentPicker({ schoolId, onPick }: { schoolId: string; onPick: (s: Stu
       {state.status === 'ready' && state.data.students.length === 0 ? <StateView compact status='empty' icon='search' title='没有找到学生' description='可以在“学生与绑定”中添加学生。' /> : null}
       {state.status === 'ready'
         ? state.data.students.slice(0, 30).map((s) => (
-          <View key={s.id} className='xq-issue__student' onClick={() => onPick(s)}>
+          <View hoverClass='xq-pressed' key={s.id} className='xq-issue__student xq-tappable' onClick={() => onPick(s)}>
             <Text className='xq-issue__student-name'>{s.name}</Text>
             <Text className='xq-issue__student-class'>
               {s.grade}
@@ -310,7 +310,7 @@ function Editor({ schoolId, start }: { schoolId: string; start: IssueStart }) {
                   {form.student.className} · {form.student.guardians === 0 ? '未绑定监护人' : `发送给 ${form.student.guardians} 位监护人`}
                 </Text>
               </View>
-              <Text className='xq-issue__link' onClick={() => set('student', null)}>
+              <Text className='xq-issue__link xq-link' onClick={() => set('student', null)}>
                 更换
               </Text>
             </View>
@@ -321,7 +321,7 @@ function Editor({ schoolId, start }: { schoolId: string; start: IssueStart }) {
         {noGuardians || form.student?.guardians === 0 ? (
           <View className='xq-issue__warn'>
             <Text>该学生还没有绑定的监护人，告知书无法送达。请先为监护人生成绑定码。</Text>
-            <Text className='xq-issue__link' onClick={() => go(noticeRoutes.students(schoolId))}>
+            <Text className='xq-issue__link xq-link' onClick={() => go(noticeRoutes.students(schoolId))}>
               去生成绑定码
             </Text>
           </View>
@@ -353,7 +353,7 @@ function Editor({ schoolId, start }: { schoolId: string; start: IssueStart }) {
           <CharCounter value={form.recommendation} max={LIMITS.notice.recommendation} cut={cut.recommendation} />
         </Field>
         {editedTemplate ? (
-          <Text className='xq-issue__link' onClick={() => setForm({ ...form, ...LEVEL_TEMPLATES[form.level] })}>
+          <Text className='xq-issue__link xq-link' onClick={() => setForm({ ...form, ...LEVEL_TEMPLATES[form.level] })}>
             恢复为{LEVEL_LABELS[form.level]}模板
           </Text>
         ) : null}
@@ -363,7 +363,7 @@ function Editor({ schoolId, start }: { schoolId: string; start: IssueStart }) {
         {settings.institutions.length === 0 ? (
           <View className='xq-issue__warn'>
             <Text>本校尚未设置绿色通道医疗机构。</Text>
-            <Text className='xq-issue__link' onClick={() => go(noticeRoutes.settings(schoolId))}>
+            <Text className='xq-issue__link xq-link' onClick={() => go(noticeRoutes.settings(schoolId))}>
               去告知设置添加
             </Text>
           </View>
@@ -384,7 +384,7 @@ function Editor({ schoolId, start }: { schoolId: string; start: IssueStart }) {
               {form.meetingSlots.map((s) => (
                 <View key={s} className='xq-issue__slot'>
                   <Text>{slotText(s)}</Text>
-                  <Text className='xq-issue__slot-x' onClick={() => set('meetingSlots', form.meetingSlots.filter((x) => x !== s))}>
+                  <Text className='xq-issue__slot-x xq-link' onClick={() => set('meetingSlots', form.meetingSlots.filter((x) => x !== s))}>
                     ×
                   </Text>
                 </View>

@@ -28,9 +28,9 @@ export function Chips<T extends string>({ options, value, label, onChange, disab
       {options.map((o) => {
         const off = disabled?.(o) ?? false;
         return (
-          <View
+          <View hoverClass='xq-pressed'
             key={o}
-            className={`xq-chips__chip${o === value ? ' is-active' : ''}${off ? ' is-disabled' : ''}`}
+            className={`xq-chips__chip${o === value ? ' is-active' : ''}${off ? ' is-disabled' : ''} xq-tappable`}
             role='radio'
             aria-checked={o === value}
             aria-disabled={off}

@@ -48,7 +48,7 @@ export function copy(data: string, done: string): void {
 
 /** Asks the user to confirm an action (the button's text at most 4 characters, as WeChat requires); resolves true when they do. */
 export async function confirm(title: string, content: string, confirmText = '确定'): Promise<boolean> {
-  const res = await Taro.showModal({ title, content, confirmText, cancelText: '取消', confirmColor: '#2e8b7a' }).catch(() => ({ confirm: false }));
+  const res = await Taro.showModal({ title, content, confirmText, cancelText: '取消', confirmColor: '#267667' }).catch(() => ({ confirm: false }));
   return res.confirm;
 }
 

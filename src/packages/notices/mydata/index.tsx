@@ -58,7 +58,7 @@ function Data({ data }: { data: MyDataOutput }) {
       <Section title='学校告知书' extra={`${data.notices.length} 份`}>
         {data.notices.length === 0 ? <Text className='xq-mydata__muted'>没有收到过告知书。</Text> : null}
         {data.notices.map((n) => (
-          <View key={n.id} className='xq-mydata__notice' onClick={() => !n.purged && go(noticeRoutes.view(n.id))}>
+          <View hoverClass='xq-pressed' key={n.id} className='xq-mydata__notice xq-tappable' onClick={() => !n.purged && go(noticeRoutes.view(n.id))}>
             <View className='xq-mydata__notice-head'>
               <Text className='xq-mydata__child-name'>
                 {n.studentName} · {n.schoolName}

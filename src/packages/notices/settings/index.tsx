@@ -145,7 +145,7 @@ function Editor({ schoolId, initial }: { schoolId: string; initial: NoticeSettin
               <View key={i} className='xq-settings__inst'>
                 <View className='xq-settings__inst-head'>
                   <Text className='xq-settings__inst-no'>机构 {i + 1}</Text>
-                  <Text className='xq-settings__remove' onClick={() => set('institutions', form.institutions.filter((_, j) => j !== i))}>
+                  <Text className='xq-settings__remove xq-link' onClick={() => set('institutions', form.institutions.filter((_, j) => j !== i))}>
                     删除
                   </Text>
                 </View>

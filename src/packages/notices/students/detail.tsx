@@ -45,7 +45,7 @@ function CreatedCode({ created, studentName, onDone }: { created: BindingCodeOut
         <Text className='xq-students__handout-text' userSelect>
           {text}
         </Text>
-        <Text className='xq-students__link' onClick={() => copy(text, '说明已复制')}>
+        <Text className='xq-students__link xq-link' onClick={() => copy(text, '说明已复制')}>
           复制说明
         </Text>
       </View>

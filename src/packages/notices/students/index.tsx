@@ -94,7 +94,7 @@ export default function StudentsPage() {
   if (picked) {
     return (
       <PageShell>
-        <Text className='xq-students__back' onClick={() => { setPicked(null); void reload(); }}>
+        <Text className='xq-students__back xq-link' onClick={() => { setPicked(null); void reload(); }}>
           ‹ 返回学生列表
         </Text>
         <StudentDetail schoolId={schoolId} studentId={picked.id} />
@@ -133,7 +133,7 @@ export default function StudentsPage() {
         ) : null}
         {list.status === 'ready'
           ? list.data.students.map((s) => (
-            <View key={s.id} className='xq-students__row' onClick={() => setPicked(s)}>
+            <View hoverClass='xq-pressed' key={s.id} className='xq-students__row xq-tappable' onClick={() => setPicked(s)}>
               <View className='xq-students__row-main'>
                 <Text className='xq-students__name'>{s.name}</Text>
                 <Text className='xq-students__class'>
@@ -145,7 +145,7 @@ export default function StudentsPage() {
                 <Text className={s.guardians === 0 ? 'xq-students__none' : 'xq-students__count'}>{s.guardians === 0 ? '未绑定' : `${s.guardians} 位监护人`}</Text>
                 {s.openCodes > 0 ? <Text className='xq-students__codes'>{s.openCodes} 个绑定码待使用</Text> : null}
               </View>
-              <ArrowRight size={12} color='#98a29e' />
+              <ArrowRight size={12} color='#5f6b67' />
             </View>
           ))
           : null}

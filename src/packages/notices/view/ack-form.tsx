@@ -176,7 +176,7 @@ export function AckForm({ notice, onDone, reload }: AckFormProps) {
         <Field name='signature' label='手写签名' error={errors.signature}>
           <SignaturePad id='xq-ack-signature' strokes={v.strokes} onChange={(s) => set('strokes', s, 'signature')} />
           {v.strokes.length > 0 ? (
-            <Text className='xq-ack__clear' onClick={() => set('strokes', [], 'signature')}>
+            <Text className='xq-ack__clear xq-link' onClick={() => set('strokes', [], 'signature')}>
               清除重写
             </Text>
           ) : null}

@@ -27,7 +27,7 @@ export function GuardianNotice({ view, onChanged, reload }: { view: NoticeGuardi
           <Text className='xq-notice__sent'>{when(view.sentAt)} 发出</Text>
         </View>
         <View className='xq-notice__secure'>
-          <ShieldCheck size={14} color='#22695c' />
+          <ShieldCheck size={14} color='#1d5c50' />
           <Text>本页内容仅你和孩子的其他监护人、学校授权老师可见；你的每次查看都会被记录，请勿截屏或转给他人。</Text>
         </View>
       </View>

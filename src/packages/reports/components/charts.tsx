@@ -24,7 +24,7 @@ export function RateBars({ bars, target, targetLabel }: { bars: RateBar[]; targe
   return (
     <View className='xq-chart xq-chart--rates' aria-label='站点覆盖率图'>
       {bars.map((b) => (
-        <View key={b.key} className={`xq-chart__rate-row${b.onClick ? ' xq-chart__rate-row--link' : ''}`} onClick={b.onClick}>
+        <View hoverClass='xq-pressed' key={b.key} className={`xq-chart__rate-row${b.onClick ? ' xq-chart__rate-row--link' : ''} xq-tappable`} onClick={b.onClick}>
           <Text className='xq-chart__rate-label'>{b.label}</Text>
           <View className='xq-chart__rate-track'>
             <View

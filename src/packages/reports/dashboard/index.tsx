@@ -82,13 +82,13 @@ function PeriodBar({ year, from, to, onChange }: { year: number; from: number | 
     <View className='xq-rpt__period'>
       <View className='xq-rpt__chips'>
         {years.map((y) => (
-          <Text key={y} className={`xq-rpt__chip${y === year ? ' xq-rpt__chip--on' : ''}`} onClick={() => onChange(y, null, null)}>
+          <Text key={y} className={`xq-rpt__chip${y === year ? ' xq-rpt__chip--on' : ''} xq-link`} onClick={() => onChange(y, null, null)}>
             {y}年
           </Text>
         ))}
       </View>
       <View className='xq-rpt__chips'>
-        <Text className={`xq-rpt__chip${from === null ? ' xq-rpt__chip--on' : ''}`} onClick={() => onChange(year, null, null)}>全年</Text>
+        <Text className={`xq-rpt__chip${from === null ? ' xq-rpt__chip--on' : ''} xq-link`} onClick={() => onChange(year, null, null)}>全年</Text>
         <Picker mode='selector' range={months} value={(from ?? 1) - 1} onChange={(e) => { const f = Number(e.detail.value) + 1; onChange(year, f, Math.max(f, to ?? f)); }}>
           <Text className={`xq-rpt__chip${from !== null ? ' xq-rpt__chip--on' : ''}`}>{from === null ? '起始月' : `${from}月`}</Text>
         </Picker>
@@ -106,7 +106,7 @@ function Crumbs({ data, onOpen }: { data: ReportDashboardOutput; onOpen: (id: st
     <View className='xq-rpt__crumbs' aria-label='地区层级'>
       {data.breadcrumbs.map((b) => (
         <View key={b.id} className='xq-rpt__crumb'>
-          <Text className='xq-rpt__crumb-link' onClick={() => onOpen(b.id)}>{b.name}</Text>
+          <Text className='xq-rpt__crumb-link xq-link' onClick={() => onOpen(b.id)}>{b.name}</Text>
           <Text className='xq-rpt__crumb-sep'>›</Text>
         </View>
       ))}
@@ -127,12 +127,12 @@ export function childMeta({ unit, figures: f }: ReportChild): string {
 
 function ChildRow({ child, onOpen }: { child: ReportChild; onOpen: (u: ReportUnit) => void }) {
   return (
-    <View className='xq-rpt__child' onClick={() => onOpen(child.unit)}>
+    <View hoverClass='xq-pressed' className='xq-rpt__child xq-tappable' onClick={() => onOpen(child.unit)}>
       <View className='xq-rpt__child-main'>
         <Text className='xq-rpt__child-name'>{child.unit.name}</Text>
         <Text className='xq-rpt__child-meta'>{childMeta(child)}</Text>
       </View>
-      <ArrowRight size={14} color='#98a29e' />
+      <ArrowRight size={14} color='#5f6b67' />
     </View>
   );
 }
@@ -284,7 +284,7 @@ function Dashboard({ data, onOpen, onClosed }: { data: ReportDashboardOutput; on
             <StateView status='empty' icon='done' title='所有站点均已开展' compact />
           ) : (
             data.atRisk.map((s) => (
-              <View key={s.id} className='xq-rpt__risk' onClick={() => onOpen(s.id)}>
+              <View hoverClass='xq-pressed' key={s.id} className='xq-rpt__risk xq-tappable' onClick={() => onOpen(s.id)}>
                 <Text className='xq-rpt__risk-name'>{s.name}</Text>
                 <Text className='xq-rpt__risk-meta'>{s.regionName} · {STATION_KIND_LABELS[s.kind]}</Text>
               </View>
