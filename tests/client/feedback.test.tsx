@@ -78,7 +78,10 @@ beforeEach(async () => {
   mockedMe.mockResolvedValue({ ok: true, data: ME });
   mockedLearning.mockResolvedValue({ ok: true, data: LEARNING });
   // Loads still pending from the pages of a test before answer nothing.
-  for (const mocked of [mockedList, mockedCourse, mockedLesson, mockedInbox]) mocked.mockReturnValue(never());
+  mockedList.mockReturnValue(never());
+  mockedCourse.mockReturnValue(never());
+  mockedLesson.mockReturnValue(never());
+  mockedInbox.mockReturnValue(never());
   mockedCounts.mockResolvedValue(counts(0, 0, 0));
   // A fresh session for each test: the counts of the last one are forgotten; the token is then stored without an event.
   clearToken();
