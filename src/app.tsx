@@ -20,7 +20,7 @@ function App({ children }: PropsWithChildren) {
   useLaunch(() => {
     installPrivacyGate();
     installProgressSync();
-    installNavigationFeedback();
+    if (process.env.TARO_ENV === 'h5') installNavigationFeedback();
   });
   // Learning statements queued while offline are sent again each time the app comes to the foreground.
   useDidShow(() => {

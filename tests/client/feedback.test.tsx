@@ -78,11 +78,14 @@ beforeEach(async () => {
   mockedMe.mockResolvedValue({ ok: true, data: ME });
   mockedLearning.mockResolvedValue({ ok: true, data: LEARNING });
   // Loads still pending from the pages of a test before answer nothing.
-  for (const mocked of [mockedList, mockedCourse, mockedLesson, mockedInbox]) mocked.mockReturnValue(never());
+  mockedList.mockReturnValue(never());
+  mockedCourse.mockReturnValue(never());
+  mockedLesson.mockReturnValue(never());
+  mockedInbox.mockReturnValue(never());
   mockedCounts.mockResolvedValue(counts(0, 0, 0));
   // A fresh session for each test: the counts of the last one are forgotten; the token is then stored without an event.
   clearToken();
-  await refreshNoticeCounts(true);
+  await refreshNoticeCounts();
   Taro.setStorageSync(TOKEN_KEY, 'token-1');
   badge.mockClear();
   unbadge.mockClear();
@@ -113,7 +116,7 @@ describe('unread school notices outside 我的', () => {
     expect(await screen.findByText('有 1 份学校告知书等你确认')).toBeTruthy();
     expect(badge).toHaveBeenLastCalledWith({ index: 3, text: '1' });
     await act(async () => {
-      await refreshNoticeCounts(true);
+      await refreshNoticeCounts();
     });
     expect(screen.queryByText(/告知书/)).toBeNull();
     expect(unbadge).toHaveBeenLastCalledWith({ index: 3 });
@@ -133,7 +136,7 @@ describe('unread school notices outside 我的', () => {
     clearToken();
     render(<IndexPage />);
     await act(async () => {
-      await refreshNoticeCounts(true);
+      await refreshNoticeCounts();
     });
     expect(mockedCounts).not.toHaveBeenCalled();
     expect(screen.queryByText(/告知书/)).toBeNull();

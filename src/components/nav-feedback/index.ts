@@ -12,7 +12,9 @@ export const NAV_FEEDBACK_TIMEOUT_MS = 15_000;
 /** The class of the feedback element; 'is-active' is added while a navigation is under way. */
 export const NAV_FEEDBACK_CLASS = 'xq-nav-feedback';
 
-const CSS = `
+/** The feedback's styles (theme tokens with fallbacks), built only on H5 so the mini-program's main package does not carry them. */
+function styles(): string {
+  return `
 .${NAV_FEEDBACK_CLASS}{position:fixed;top:0;left:0;right:0;z-index:10000;pointer-events:none;opacity:0;transition:opacity .12s}
 .${NAV_FEEDBACK_CLASS}.is-active{opacity:1}
 .${NAV_FEEDBACK_CLASS}__bar{height:4px;background:var(--xq-primary,#2e8b7a);transform-origin:left;animation:xq-nav-grow 8s cubic-bezier(.1,.7,.3,1) forwards}
@@ -21,6 +23,7 @@ const CSS = `
 @keyframes xq-nav-grow{from{transform:scaleX(.05)}to{transform:scaleX(.9)}}
 @keyframes xq-nav-spin{to{transform:rotate(360deg)}}
 `;
+}
 
 let installed = false;
 
@@ -33,7 +36,7 @@ export function installNavigationFeedback(): void {
   if (installed || process.env.TARO_ENV !== 'h5' || typeof document === 'undefined') return;
   installed = true;
   const style = document.createElement('style');
-  style.textContent = CSS;
+  style.textContent = styles();
   document.head.appendChild(style);
   const root = document.createElement('div');
   root.className = NAV_FEEDBACK_CLASS;

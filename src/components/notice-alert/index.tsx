@@ -11,12 +11,9 @@ import './index.scss';
 
 /** The 我的 tab's place in app.config.ts's tab bar. */
 export const ME_TAB_INDEX = 3;
-/** Refreshes closer together than this reuse the last answer (the app and its first page show at the same moment). */
-const FRESH_MS = 1500;
 const NONE: MyNoticeCountsOutput = { unread: 0, unconfirmed: 0, waiting: 0 };
 
 let latest: MyNoticeCountsOutput | null = null;
-let fetchedAt = 0;
 let inflight: Promise<MyNoticeCountsOutput | null> | null = null;
 let watchingAuth = false;
 /** Bumped at each login or logout: an answer asked for under an earlier session is dropped. */
@@ -48,9 +45,10 @@ function publish(counts: MyNoticeCountsOutput | null): void {
 
 /**
  * Asks the server how many notices wait for the caller and updates the 我的 badge and every card; logged out clears
- * them. A failed answer keeps the last numbers. `force` skips the short reuse window (after reading or confirming one).
+ * them. A failed answer keeps the last numbers. Calls while one is under way share its answer (the app and its first
+ * page show at the same moment).
  */
-export function refreshNoticeCounts(force = false): Promise<MyNoticeCountsOutput | null> {
+export function refreshNoticeCounts(): Promise<MyNoticeCountsOutput | null> {
   if (!watchingAuth) {
     watchingAuth = true;
     // Logging out clears the badge at once; logging in as someone else must not show the last person's numbers.
@@ -58,21 +56,18 @@ export function refreshNoticeCounts(force = false): Promise<MyNoticeCountsOutput
       session++;
       inflight = null;
       latest = null;
-      void refreshNoticeCounts(true);
+      void refreshNoticeCounts();
     });
   }
   if (!isLoggedIn()) {
-    fetchedAt = 0;
     publish(null);
     return Promise.resolve(null);
   }
   if (inflight) return inflight;
-  if (!force && latest && Date.now() - fetchedAt < FRESH_MS) return Promise.resolve(latest);
   const asked = session;
   const pending = getMyNoticeCounts()
     .then((result) => {
       if (asked !== session || !result.ok) return latest;
-      fetchedAt = Date.now();
       publish(isLoggedIn() ? result.data : null);
       return latest;
     })

@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import { View, Text } from '@tarojs/components';
 import { Button, Loading } from '@nutui/nutui-react-taro';
-import { Articles, Checked, Clock, Location, Mail, QrCode, Refresh, Search, Star, Store, Tips, User, Warning, Weixin } from '@nutui/icons-react-taro';
+import { Articles, Clock, Location, Notice, QrCode, Refresh, Search, ShieldCheck, Star, User, Warning, Weixin } from '@nutui/icons-react-taro';
 import { CLIENT_ERRORS } from '../../services/request';
 import './index.scss';
 
@@ -12,7 +12,7 @@ export type StateViewStatus = 'loading' | 'empty' | 'error';
 export type SkeletonShape = 'cards' | 'list' | 'detail';
 
 /** What an empty state is about, which picks its icon. */
-export type EmptyIcon = 'info' | 'search' | 'course' | 'event' | 'notice' | 'person' | 'place' | 'station' | 'invite' | 'certificate' | 'wechat' | 'done';
+export type EmptyIcon = 'content' | 'search' | 'course' | 'event' | 'notice' | 'person' | 'place' | 'invite' | 'certificate' | 'wechat' | 'done';
 
 /** Props of StateView. */
 export interface StateViewProps {
@@ -44,19 +44,19 @@ export const RECONNECT_HINT = '网络恢复后会自动重新加载';
 
 const ICON_SIZE = 28;
 const ICON_COLOR = 'var(--xq-primary)';
+// Icons the main package already carries (each NutUI icon ships its SVG in the script), so empty states cost little.
 const EMPTY_ICONS: Record<EmptyIcon, ReactNode> = {
-  info: <Tips size={ICON_SIZE} color={ICON_COLOR} />,
+  content: <Articles size={ICON_SIZE} color={ICON_COLOR} />,
   search: <Search size={ICON_SIZE} color={ICON_COLOR} />,
   course: <Articles size={ICON_SIZE} color={ICON_COLOR} />,
   event: <Clock size={ICON_SIZE} color={ICON_COLOR} />,
-  notice: <Mail size={ICON_SIZE} color={ICON_COLOR} />,
+  notice: <Notice size={ICON_SIZE} color={ICON_COLOR} />,
   person: <User size={ICON_SIZE} color={ICON_COLOR} />,
   place: <Location size={ICON_SIZE} color={ICON_COLOR} />,
-  station: <Store size={ICON_SIZE} color={ICON_COLOR} />,
   invite: <QrCode size={ICON_SIZE} color={ICON_COLOR} />,
   certificate: <Star size={ICON_SIZE} color={ICON_COLOR} />,
   wechat: <Weixin size={ICON_SIZE} color={ICON_COLOR} />,
-  done: <Checked size={ICON_SIZE} color={ICON_COLOR} />,
+  done: <ShieldCheck size={ICON_SIZE} color={ICON_COLOR} />,
 };
 
 const SKELETON_ITEMS: Record<SkeletonShape, number> = { cards: 3, list: 4, detail: 1 };
@@ -96,7 +96,7 @@ export function Skeleton({ shape, label = '加载中…' }: { shape: SkeletonSha
 }
 
 /** The loading, empty and error states of a page or a section, with an optional retry. */
-export function StateView({ status, title, description, actionText, onAction, compact = false, skeleton, icon = 'info' }: StateViewProps) {
+export function StateView({ status, title, description, actionText, onAction, compact = false, skeleton, icon = 'content' }: StateViewProps) {
   const heading = title ?? DEFAULT_TITLES[status];
   const buttonText = actionText ?? (status === 'error' ? '重新加载' : undefined);
   if (status === 'loading' && skeleton) return <Skeleton shape={skeleton} label={heading} />;

@@ -104,7 +104,7 @@ function RegionDetail({ detail }: { detail: RegionDetailOutput }) {
 
       <Section title='站点（含下级地区）' extra={`${stations.length} 个`}>
         {stations.length === 0 ? (
-          <StateView compact status='empty' icon='station' title='本地区还没有登记站点' description='含下级地区。家长学校和指导站点登记后会出现在这里。' />
+          <StateView compact status='empty' icon='place' title='本地区还没有登记站点' description='含下级地区。家长学校和指导站点登记后会出现在这里。' />
         ) : (
           stations.map((station) => (
             <View key={station.id} className='xq-registry__item'>

@@ -129,7 +129,7 @@ export default function EditEventPage() {
 
   if (loadError) return <PageShell><StateView status='error' description={loadError} /></PageShell>;
   if (!hosts) return <PageShell><StateView status='loading' /></PageShell>;
-  if (hosts.length === 0) return <PageShell><StateView status='empty' icon='station' title='没有可主办活动的站点或学校' description='站点工作人员、学校领导和心理教师可以发布活动。' /></PageShell>;
+  if (hosts.length === 0) return <PageShell><StateView status='empty' icon='place' title='没有可主办活动的站点或学校' description='站点工作人员、学校领导和心理教师可以发布活动。' /></PageShell>;
 
   return (
     <PageShell footer={<Button block type='primary' loading={busy} disabled={busy} onClick={() => void submit()}>{editing ? '保存修改' : '发布活动'}</Button>}>

@@ -26,7 +26,7 @@ export default function NoticePage() {
     if (result.ok) {
       setFresh(null);
       // Opening records the reading: the 我的 badge and the 首页 card count one fewer.
-      if (result.data.kind === 'guardian') void refreshNoticeCounts(true);
+      if (result.data.kind === 'guardian') void refreshNoticeCounts();
     }
     return result;
   }, [id]);
@@ -59,7 +59,7 @@ export default function NoticePage() {
   const view = fresh ?? state.data;
   return (
     <>
-      {view.kind === 'guardian' ? <GuardianNotice view={view} onChanged={(next) => { setFresh(next); void refreshNoticeCounts(true); }} reload={reload} /> : <StaffNotice view={view} onChanged={setFresh} />}
+      {view.kind === 'guardian' ? <GuardianNotice view={view} onChanged={(next) => { setFresh(next); void refreshNoticeCounts(); }} reload={reload} /> : <StaffNotice view={view} onChanged={setFresh} />}
       {covered ? <PrivacyCover /> : null}
     </>
   );
