@@ -96,11 +96,12 @@ test('a half-written notice comes back after a reload (the draft is kept on the 
   const submit = mother.locator('.xq-ack taro-button-core:visible', { hasText: '提交确认' });
   await submit.scrollIntoViewIfNeeded();
   await submit.click();
+  // The toast names the first problem and how many there are.
+  await mother.getByText(/请先勾选“确认已收到”（共 \d 处需修改）/).waitFor();
   await mother.locator('.xq-field-error:visible', { hasText: '请先勾选“确认已收到”' }).waitFor();
   const first = await settledTop(mother, '.xq-field-error:visible');
   expect(first.top).toBeGreaterThanOrEqual(0);
   expect(first.bottom).toBeLessThanOrEqual(VIEWPORT_H);
-  await mother.locator('.taro__toast:visible', { hasText: '请先勾选“确认已收到”' }).waitFor();
   await screen(mother, 'forms-ack-first-error');
   await shot(mother, 'forms-ack-errors-full');
-});
+}, 300_000);
