@@ -21,19 +21,20 @@ export function firstError(errors: Partial<Record<string, string | undefined>>, 
   return rest ? { name: rest[0], message: rest[1] as string } : null;
 }
 
-/** Scrolls the field with this name into the middle of the screen and, on H5, puts the cursor in its input. */
+/** Scrolls the field with this name to the upper part of the screen (the toast shows in the middle) and, on H5, puts the cursor in its input. */
 export function scrollToField(name: string): void {
   const id = fieldId(name);
   if (process.env.TARO_ENV === 'h5') {
     const el = typeof document === 'undefined' ? null : document.getElementById(id);
     if (!el) return;
-    el.scrollIntoView({ block: 'center', behavior: 'smooth' });
+    el.style.scrollMarginTop = '24px';
+    el.scrollIntoView({ block: 'start', behavior: 'smooth' });
     const input = el.querySelector<HTMLElement>('input:not([type=hidden]), textarea');
     input?.focus({ preventScroll: true });
     return;
   }
   // Mini-program: the page scrolls to the selector, a little above it so the label shows.
-  Taro.pageScrollTo({ selector: `#${id}`, offsetTop: -120, duration: 300 }).catch(() => undefined);
+  Taro.pageScrollTo({ selector: `#${id}`, offsetTop: -24, duration: 300 }).catch(() => undefined);
 }
 
 /**
@@ -92,14 +93,17 @@ interface H5History {
 
 /** The H5 router's history (hash mode), or null outside an H5 app. */
 function h5History(): H5History | null {
-  if (process.env.TARO_ENV !== 'h5') return null;
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const router = require('@tarojs/router') as { history?: H5History };
-    return router.history && typeof router.history.block === 'function' ? router.history : null;
-  } catch {
-    return null;
+  // Inside the platform branch only, so the mini-program build never bundles the H5 router.
+  if (process.env.TARO_ENV === 'h5') {
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const router = require('@tarojs/router') as { history?: H5History };
+      if (router.history && typeof router.history.block === 'function') return router.history;
+    } catch {
+      return null;
+    }
   }
+  return null;
 }
 
 /** The question asked before leaving a form with unsaved input. */

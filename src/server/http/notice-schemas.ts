@@ -13,7 +13,7 @@ const TaskKindSchema = z.enum(['call_guardian', 'leader_followup']);
 const TaskOutcomeSchema = z.enum(['reached', 'unreachable', 'handled']);
 const ReferralOutcomeSchema = z.enum(['visited', 'in_treatment', 'not_pursued', 'other']);
 const mobile = z.string().trim().regex(/^1[3-9]\d{9}$/, '请填写 11 位手机号');
-const phone = z.string().trim().regex(/^[0-9+\-() ]{3,20}$/, '请填写有效的电话号码');
+const phone = z.string().trim().max(20, '电话号码最多 20 个字符').regex(/^[0-9+\-() ]{3,20}$/, '请填写有效的电话号码');
 
 export const InstitutionSchema = typed<T.ReferralInstitution>()(
   z.object({ name: trimmed(2, 60), phone, address: z.string().trim().max(120) }).strict(),

@@ -10,11 +10,12 @@ import { LoginPrompt } from '../../../components/login-prompt';
 import { useLoggedIn } from '../../../components/use-session';
 import { useRemote } from '../../../components/use-remote';
 import { useSubmit } from '../../../components/use-submit';
+import { CharCounter, fieldId, LIMITS, nativeMax, revealErrors, useLeaveGuard, useLimits } from '../../../components/form-kit';
 import { getMe, updateProfile } from '../../../services/me';
 import './index.scss';
 
 /** The longest display name accepted. */
-export const MAX_NAME_LENGTH = 20;
+export const MAX_NAME_LENGTH = LIMITS.profile.displayName;
 
 /** Why a display name cannot be saved, or null when it can. */
 export function validateDisplayName(name: string): string | null {
@@ -28,38 +29,44 @@ function ProfileForm({ me }: { me: MeOutput }) {
   const [name, setName] = useState(me.user.displayName);
   const { busy, run, hold } = useSubmit();
   const [error, setError] = useState<string | null>(null);
+  const { cut, take } = useLimits();
+  const guard = useLeaveGuard(name !== me.user.displayName);
 
   const save = async () => {
     const problem = validateDisplayName(name);
     if (problem) {
       setError(problem);
+      revealErrors({ displayName: problem }, ['displayName']);
       return;
     }
     const result = await run(() => updateProfile({ displayName: name.trim() }));
     if (!result) return;
     if (!result.ok) {
       setError(result.error.message);
+      revealErrors({ displayName: result.error.message }, ['displayName']);
       return;
     }
     hold();
+    guard.release();
     Taro.showToast({ title: '已保存', icon: 'success' });
     setTimeout(() => void Taro.navigateBack(), 600);
   };
 
   return (
     <Section title='昵称'>
-      <View className={`xq-field${error ? ' has-error' : ''}`}>
+      <View id={fieldId('displayName')} className={`xq-field${error ? ' has-error' : ''}`}>
         <Input
           value={name}
           placeholder='其他家长和老师看到的称呼'
-          maxLength={MAX_NAME_LENGTH}
+          maxLength={nativeMax(MAX_NAME_LENGTH)}
           clearable
           onChange={(value: string) => {
-            setName(value);
+            setName(take('displayName', value, MAX_NAME_LENGTH));
             setError(null);
           }}
         />
       </View>
+      <CharCounter value={name} max={MAX_NAME_LENGTH} cut={cut.displayName} />
       {error ? <Text className='xq-field-error'>{error}</Text> : null}
       <Text className='xq-profile__tip'>建议使用便于老师识别的称呼，例如“王女士”；请不要填写孩子的姓名、证件号等信息。</Text>
       <Button block type='primary' loading={busy} disabled={busy} onClick={() => void save()}>

@@ -12,6 +12,7 @@ import { Section } from '../../../components/section';
 import { StateView } from '../../../components/state-view';
 import { useRemote } from '../../../components/use-remote';
 import { useSubmit } from '../../../components/use-submit';
+import { CharCounter, fieldId, LIMITS, nativeMax, revealErrors, useLimits } from '../../../components/form-kit';
 import { createInvitation, listInvitations } from '../../../services/invitations';
 import { ScopePicker, type PickedScope } from '../components/scope-picker';
 import './index.scss';
@@ -92,6 +93,7 @@ export default function InvitationsPage() {
   const { busy, run } = useSubmit();
   const [error, setError] = useState<string | null>(null);
   const [created, setCreated] = useState<CreateInvitationOutput | null>(null);
+  const { cut, take } = useLimits();
 
   const scopeType = ROLE_SCOPE[role];
 
@@ -104,6 +106,7 @@ export default function InvitationsPage() {
   const submit = async () => {
     if (scopeType !== 'platform' && !scope) {
       setError(`请选择${SCOPE_WHAT[scopeType]}`);
+      revealErrors({ scope: `请选择${SCOPE_WHAT[scopeType]}` }, ['scope']);
       return;
     }
     setError(null);
@@ -117,6 +120,7 @@ export default function InvitationsPage() {
     if (!result) return;
     if (!result.ok) {
       setError(result.error.message);
+      revealErrors({ form: result.error.message }, ['form']);
       return;
     }
     setCreated(result.data);
@@ -145,7 +149,7 @@ export default function InvitationsPage() {
               <Text>全平台</Text>
             </View>
           ) : (
-            <View hoverClass='xq-pressed' className='xq-inv__scope xq-tappable' onClick={() => setPicking(true)}>
+            <View id={fieldId('scope')} hoverClass='xq-pressed' className='xq-inv__scope xq-tappable' onClick={() => setPicking(true)}>
               <Text className={scope ? '' : 'xq-muted'}>{scope ? scope.name : `从登记信息中选择${SCOPE_WHAT[scopeType]}`}</Text>
               <ArrowRight size={12} color='#5f6b67' />
             </View>
@@ -162,10 +166,16 @@ export default function InvitationsPage() {
 
           <Text className='xq-inv__label'>备注（可选）</Text>
           <View className='xq-inv__field'>
-            <Input value={note} placeholder='例如：思明区某小学心理教师' maxLength={60} onChange={(value: string) => setNote(value)} />
+            <Input
+              value={note}
+              placeholder='例如：思明区某小学心理教师'
+              maxLength={nativeMax(LIMITS.invitation.note)}
+              onChange={(value: string) => setNote(take('note', value, LIMITS.invitation.note))}
+            />
           </View>
+          <CharCounter value={note} max={LIMITS.invitation.note} cut={cut.note} />
 
-          {error ? <Text className='xq-inv__error'>{error}</Text> : null}
+          {error ? <Text id={fieldId('form')} className='xq-inv__error'>{error}</Text> : null}
           <Button block type='primary' loading={busy} disabled={busy} className='xq-inv__submit' onClick={() => void submit()}>
             生成邀请码
           </Button>

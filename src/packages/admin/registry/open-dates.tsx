@@ -5,6 +5,7 @@ import dayjs from 'dayjs';
 import { useState } from 'react';
 import type { SetOpenDatesInput } from '../../../../types';
 import { useSubmit } from '../../../components/use-submit';
+import { fieldId, revealErrors } from '../../../components/form-kit';
 import { setSchoolDates, setStationDates } from '../../../services/registry';
 import type { ApiResult } from '../../../services/request';
 
@@ -52,7 +53,9 @@ export function OpenDates({ kind, unit }: { kind: 'school' | 'station'; unit: Da
     const r = await run(call);
     if (!r) return;
     if (!r.ok) {
-      setError(r.error.details?.[0]?.message ?? r.error.message);
+      const message = r.error.details?.[0]?.message ?? r.error.message;
+      setError(message);
+      revealErrors({ [`dates-${unit.id}`]: message }, [`dates-${unit.id}`]);
       return;
     }
     setSaved({ openedOn: r.data.openedOn, closedOn: r.data.closedOn });
@@ -75,7 +78,7 @@ export function OpenDates({ kind, unit }: { kind: 'school' | 'station'; unit: Da
       <DateField label='开办日期' value={form.openedOn} empty='未填' onChange={(v) => setForm({ ...form, openedOn: v })} />
       <DateField label='停办日期' value={form.closedOn} empty='开放中' onChange={(v) => setForm({ ...form, closedOn: v })} />
       <Text className='xq-registry__dates-note'>站点只在开放期间计入统计期间的覆盖率分母；修改会记入名录审计。</Text>
-      {error ? <Text className='xq-registry__dates-error'>{error}</Text> : null}
+      {error ? <Text id={fieldId(`dates-${unit.id}`)} className='xq-registry__dates-error'>{error}</Text> : null}
       <View className='xq-registry__dates-actions'>
         <Button size='small' fill='outline' disabled={busy} onClick={() => { setForm(null); setError(null); }}>
           取消

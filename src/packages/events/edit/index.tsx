@@ -10,6 +10,7 @@ import { StateView } from '../../../components/state-view';
 import { useSubmit } from '../../../components/use-submit';
 import { createEvent, getEvent, getManage, updateEvent } from '../../../services/events';
 import { CheckRow } from '../../../components/check-row';
+import { CharCounter, fieldId, LIMITS, nativeMax, revealErrors, useLeaveGuard, useLimits } from '../../../components/form-kit';
 import { eventRoutes, toast } from '../lib/nav';
 import './index.scss';
 
@@ -61,9 +62,12 @@ export function toInput(f: Form, host: EventHost): EventInput {
   };
 }
 
-function Field({ label, error, children }: { label: string; error?: string; children: React.ReactNode }) {
+/** The form's fields in the order the page shows them (the first refused one is scrolled to). */
+const EVENT_ORDER = ['title', 'topic', 'speaker', 'startsAt', 'end', 'endsAt', 'signupDeadline', 'address', 'onlineUrl', 'capacity', 'description'] as const;
+
+function Field({ name, label, error, children }: { name?: string; label: string; error?: string; children: React.ReactNode }) {
   return (
-    <View className='xq-edit__field'>
+    <View id={name ? fieldId(name) : undefined} className='xq-edit__field'>
       <Text className='xq-edit__label'>{label}</Text>
       {children}
       {error ? <Text className='xq-field-error'>{error}</Text> : null}
@@ -81,6 +85,9 @@ export default function EditEventPage() {
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [loadError, setLoadError] = useState<string | null>(null);
   const { busy, run, hold } = useSubmit();
+  const { cut, take } = useLimits();
+  const [touched, setTouched] = useState(false);
+  const guard = useLeaveGuard(touched);
 
   useEffect(() => {
     void (async () => {
@@ -100,6 +107,7 @@ export default function EditEventPage() {
   }, [editing, copying]);
 
   const set = <K extends keyof Form>(key: K, value: Form[K]) => {
+    setTouched(true);
     setForm((f) => ({ ...f, [key]: value }));
     setErrors((e) => ({ ...e, [key]: '' }));
   };
@@ -113,16 +121,21 @@ export default function EditEventPage() {
     if (form.mode === 'onsite' && form.address.trim().length < 2) local.address = '请填写活动地点';
     if (form.mode === 'online' && !form.onlineUrl.trim().startsWith('https://')) local.onlineUrl = '请填写以 https:// 开头的参加链接';
     setErrors(local);
-    if (Object.keys(local).length) return toast('请检查标红的内容');
+    if (revealErrors(local, EVENT_ORDER)) return;
     const input = toInput(form, hosts[form.hostIndex] as EventHost);
     const result = await run((key) => (editing ? updateEvent(editing, input, key) : createEvent(input, key)));
     if (!result) return;
     if (!result.ok) {
       const details = (result.error as { details?: { path: string; message: string }[] }).details;
-      if (details) setErrors(Object.fromEntries(details.map((d) => [d.path.replace('body.', ''), d.message])));
+      if (details) {
+        const byField = Object.fromEntries(details.map((d) => [d.path.replace('body.', ''), d.message]));
+        setErrors(byField);
+        if (revealErrors(byField, EVENT_ORDER)) return;
+      }
       return toast(result.error.message);
     }
     hold();
+    guard.release();
     toast(editing ? '已保存' : '已发布', 'success');
     void Taro.redirectTo({ url: eventRoutes.roster(result.data.id) });
   };
@@ -145,10 +158,16 @@ export default function EditEventPage() {
             <Text className='xq-edit__static'>{hosts[form.hostIndex]?.name}</Text>
           </Field>
         )}
-        <Field label='活动名称' error={errors.title}>
+        <Field name='title' label='活动名称' error={errors.title}>
           <View className={`xq-field${errors.title ? ' has-error' : ''}`}>
-            <Input value={form.title} placeholder='如：青春期孩子的情绪与压力' maxLength={60} onChange={(v: string) => set('title', v)} />
+            <Input
+              value={form.title}
+              placeholder='如：青春期孩子的情绪与压力'
+              maxLength={nativeMax(LIMITS.event.title)}
+              onChange={(v: string) => set('title', take('title', v, LIMITS.event.title))}
+            />
           </View>
+          <CharCounter value={form.title} max={LIMITS.event.title} cut={cut.title} />
         </Field>
         <Field label='主题'>
           <Picker mode='selector' range={TOPICS} value={Math.max(0, TOPICS.indexOf(form.topic))} onChange={(e) => {
@@ -162,14 +181,20 @@ export default function EditEventPage() {
         <CheckRow className='xq-edit__check' checked={form.mentalHealth} onChange={(v) => set('mentalHealth', v)}>
           属于心理健康教育活动（计入站点年度任务）
         </CheckRow>
-        <Field label='主讲人'>
-          <View className='xq-field'>
-            <Input value={form.speaker} placeholder='姓名与身份（选填）' maxLength={60} onChange={(v: string) => set('speaker', v)} />
+        <Field name='speaker' label='主讲人' error={errors.speaker}>
+          <View className={`xq-field${errors.speaker ? ' has-error' : ''}`}>
+            <Input
+              value={form.speaker}
+              placeholder='姓名与身份（选填）'
+              maxLength={nativeMax(LIMITS.event.speaker)}
+              onChange={(v: string) => set('speaker', take('speaker', v, LIMITS.event.speaker))}
+            />
           </View>
+          <CharCounter value={form.speaker} max={LIMITS.event.speaker} cut={cut.speaker} />
         </Field>
       </Section>
       <Section title='时间'>
-        <Field label='日期' error={errors.startsAt}>
+        <Field name='startsAt' label='日期' error={errors.startsAt}>
           <Picker mode='date' value={form.date} start={dayjs().format('YYYY-MM-DD')} onChange={(e) => set('date', String(e.detail.value))}>
             <View className='xq-edit__picker'>{form.date}</View>
           </Picker>
@@ -180,14 +205,14 @@ export default function EditEventPage() {
               <View className='xq-edit__picker'>{form.start}</View>
             </Picker>
           </Field>
-          <Field label='结束' error={errors.end ?? errors.endsAt}>
+          <Field name='end' label='结束' error={errors.end ?? errors.endsAt}>
             <Picker mode='time' value={form.end} onChange={(e) => set('end', String(e.detail.value))}>
               <View className='xq-edit__picker'>{form.end}</View>
             </Picker>
           </Field>
         </View>
         <View className='xq-edit__pair'>
-          <Field label='报名截止日期' error={errors.signupDeadline}>
+          <Field name='signupDeadline' label='报名截止日期' error={errors.signupDeadline}>
             <Picker mode='date' value={form.deadlineDate} onChange={(e) => set('deadlineDate', String(e.detail.value))}>
               <View className='xq-edit__picker'>{form.deadlineDate}</View>
             </Picker>
@@ -208,10 +233,16 @@ export default function EditEventPage() {
           ))}
         </View>
         {form.mode === 'onsite' ? (
-          <Field label='地点' error={errors.address}>
+          <Field name='address' label='地点' error={errors.address}>
             <View className={`xq-field${errors.address ? ' has-error' : ''}`}>
-              <Input value={form.address} placeholder='详细地址，如：坞城路 96 号社区服务中心二层' maxLength={200} onChange={(v: string) => set('address', v)} />
+              <Input
+                value={form.address}
+                placeholder='详细地址，如：坞城路 96 号社区服务中心二层'
+                maxLength={nativeMax(LIMITS.event.address)}
+                onChange={(v: string) => set('address', take('address', v, LIMITS.event.address))}
+              />
             </View>
+            <CharCounter value={form.address} max={LIMITS.event.address} cut={cut.address} />
             {process.env.TARO_ENV === 'weapp' ? (
               <Text className='xq-edit__link xq-link' onClick={() => void Taro.chooseLocation({}).then((loc) => setForm((f) => ({ ...f, address: f.address || `${loc.address}${loc.name}`, latitude: loc.latitude, longitude: loc.longitude }))).catch(() => undefined)}>
                 {form.latitude !== null ? '已标注地图位置，点此修改' : '在地图上标注位置（家长可一键导航）'}
@@ -219,20 +250,36 @@ export default function EditEventPage() {
             ) : null}
           </Field>
         ) : (
-          <Field label='参加链接' error={errors.onlineUrl}>
+          <Field name='onlineUrl' label='参加链接' error={errors.onlineUrl}>
             <View className={`xq-field${errors.onlineUrl ? ' has-error' : ''}`}>
-              <Input value={form.onlineUrl} placeholder='https://（报名成功的家长可见）' maxLength={500} onChange={(v: string) => set('onlineUrl', v)} />
+              <Input
+                value={form.onlineUrl}
+                placeholder='https://（报名成功的家长可见）'
+                maxLength={nativeMax(LIMITS.event.onlineUrl)}
+                onChange={(v: string) => set('onlineUrl', take('onlineUrl', v, LIMITS.event.onlineUrl))}
+              />
             </View>
+            {cut.onlineUrl ? <CharCounter value={form.onlineUrl} max={LIMITS.event.onlineUrl} cut /> : null}
           </Field>
         )}
-        <Field label='名额' error={errors.capacity}>
+        <Field name='capacity' label='名额' error={errors.capacity}>
           <View className={`xq-field${errors.capacity ? ' has-error' : ''}`}>
             <Input value={form.capacity} type='number' placeholder='人数' maxLength={4} onChange={(v: string) => set('capacity', v)} aria-label='名额' />
           </View>
         </Field>
       </Section>
       <Section title='活动介绍'>
-        <Textarea className='xq-edit__textarea' value={form.description} placeholder='讲什么、适合哪些家长、需要准备什么' maxlength={2000} onInput={(e) => set('description', e.detail.value)} />
+        <View id={fieldId('description')}>
+          <Textarea
+            className='xq-edit__textarea'
+            value={form.description}
+            placeholder='讲什么、适合哪些家长、需要准备什么'
+            maxlength={nativeMax(LIMITS.event.description)}
+            onInput={(e) => set('description', take('description', e.detail.value, LIMITS.event.description))}
+          />
+          <CharCounter value={form.description} max={LIMITS.event.description} cut={cut.description} />
+          {errors.description ? <Text className='xq-field-error'>{errors.description}</Text> : null}
+        </View>
       </Section>
     </PageShell>
   );

@@ -20,8 +20,8 @@ export interface NoticeDraftState {
   flush(): Promise<string | null>;
   /** Stops saving for good (the notice was submitted; the server deleted the draft with it). */
   stop(): void;
-  /** Continues an existing draft: later saves replace it. */
-  adopt(draftId: string, content: NoticeDraftContent): void;
+  /** Continues an existing draft (saved at `savedAt`): later saves replace it. */
+  adopt(draftId: string, content: NoticeDraftContent, savedAt: string): void;
 }
 
 /** Saves `content` as a draft a few seconds after it stops changing, and at once when the page is hidden. */
@@ -91,10 +91,11 @@ export function useNoticeDraft(schoolId: string, content: NoticeDraftContent | n
     if (timer.current) clearTimeout(timer.current);
   }, []);
 
-  const adopt = useCallback((draftId: string, saved: NoticeDraftContent) => {
+  const adopt = useCallback((draftId: string, saved: NoticeDraftContent, savedAt: string) => {
     id.current = draftId;
     savedJson.current = JSON.stringify(saved);
     setSavedText(savedJson.current);
+    setStatus({ kind: 'saved', at: savedAt });
   }, []);
 
   return { status, unsaved, flush, stop, adopt };

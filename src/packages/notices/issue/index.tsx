@@ -211,7 +211,7 @@ function Editor({ schoolId, start }: { schoolId: string; start: IssueStart }) {
   const continueDraft = (d: NoticeDraft) => {
     const next = draftForm(start, d);
     setForm(next);
-    draft.adopt(d.id, toDraftContent(next));
+    draft.adopt(d.id, toDraftContent(next), d.updatedAt);
     setTouched(true);
     setOffer(null);
     setErrors({});
