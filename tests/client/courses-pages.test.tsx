@@ -55,14 +55,6 @@ afterEach(() => {
 });
 
 describe('课程 catalogue', () => {
-  it('asks a logged-out user to log in and still explains the five modules', () => {
-    Taro.removeStorageSync(TOKEN_KEY);
-    render(<CoursesPage />);
-    expect(screen.getByText('登录后开始学习')).toBeTruthy();
-    for (const name of ['心理健康教育', '心理援助', '心理保健', '心理异常认知', '亲子沟通']) expect(screen.getByText(name)).toBeTruthy();
-    expect(mockedList).not.toHaveBeenCalled();
-  });
-
   it("shows my children's stages by default, the courses to continue, and each course's facts and progress", async () => {
     mockedList.mockResolvedValue({ ok: true, data: LIST });
     render(<CoursesPage />);

@@ -4,12 +4,9 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { CourseListOutput, CourseSummary, PolicyModule, Stage } from '../../../types';
 import { MODULE_LABELS, POLICY_MODULES, STAGES, STAGE_LABELS } from '../../shared/labels';
 import { PageShell } from '../../components/page-shell';
-import { Section } from '../../components/section';
 import { SafetyCard } from '../../components/safety-card';
 import { StateView } from '../../components/state-view';
-import { LoginPrompt } from '../../components/login-prompt';
 import { CourseCard } from '../../components/course-card';
-import { useLoggedIn } from '../../components/use-session';
 import { useRemote } from '../../components/use-remote';
 import { listCourses } from '../../services/courses';
 import { MODULE_DESCRIPTIONS } from './modules';
@@ -165,24 +162,8 @@ function Catalogue() {
   );
 }
 
-/** 课程: the catalogue by policy module and child stage, with search and the courses to continue. */
+/** 课程: the catalogue by policy module and child stage, with search and the courses to continue; guests browse it too (login is asked only to start learning). */
 export default function CoursesPage() {
-  const loggedIn = useLoggedIn();
-  if (!loggedIn) {
-    return (
-      <PageShell title='家庭教育课程' subtitle='按政策模块和孩子学段，找到适合你的课程'>
-        <LoginPrompt title='登录后开始学习' description='登录后可以学习课程、记录进度并获得结业证书。' />
-        <Section title='五大课程模块'>
-          {POLICY_MODULES.map((m) => (
-            <View key={m} className='xq-courses__module'>
-              <Text className='xq-courses__module-name'>{MODULE_LABELS[m]}</Text>
-              <Text className='xq-courses__desc'>{MODULE_DESCRIPTIONS[m]}</Text>
-            </View>
-          ))}
-        </Section>
-      </PageShell>
-    );
-  }
   return (
     <PageShell title='家庭教育课程' subtitle='按政策模块和孩子学段，找到适合你的课程'>
       <Catalogue />

@@ -1,6 +1,6 @@
 import Taro from '@tarojs/taro';
 import { View, Text } from '@tarojs/components';
-import { ArrowRight, Articles, Clock, ShieldCheck, User } from '@nutui/icons-react-taro';
+import { ArrowRight, Articles, Clock, ShieldCheck, Star, User } from '@nutui/icons-react-taro';
 import type { ReactNode } from 'react';
 import { PageShell } from '../../components/page-shell';
 import { SafetyCard } from '../../components/safety-card';
@@ -43,6 +43,13 @@ const ENTRIES: Entry[] = [
     desc: '孩子的学校、年级与学段',
     icon: <User size={22} color='#267667' />,
     open: () => void Taro.switchTab({ url: '/pages/me/index' }),
+  },
+  {
+    key: 'verify',
+    title: '证书查验',
+    desc: '输入或扫码核对结业证书的真伪',
+    icon: <Star size={22} color='#2e8b7a' />,
+    open: () => void Taro.navigateTo({ url: '/packages/course/verify/index' }),
   },
   {
     key: 'privacy',

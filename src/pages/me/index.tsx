@@ -193,6 +193,7 @@ export default function MePage() {
         <LoginPrompt title='你还没有登录' description='登录后可以查看绑定的孩子、身份和隐私授权状态。' />
         <LargeTextSwitch />
         <CellGroup>
+          <Cell title={<Entry icon={<Star size={16} color='#2e8b7a' />} text='证书查验' />} description='核对结业证书的真伪，无需登录' clickable onClick={() => open('/packages/course/verify/index')} />
           <Cell title='隐私保护指引' clickable onClick={() => open('/packages/account/privacy/index')} />
         </CellGroup>
       </PageShell>

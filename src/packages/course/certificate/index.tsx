@@ -11,6 +11,8 @@ import { StateView } from '../../../components/state-view';
 import { useRemote } from '../../../components/use-remote';
 import { verifyCertificate } from '../../../services/courses';
 import { courseRoutes, go } from '../lib/nav';
+import { QrImage } from '../lib/qr-image';
+import { verifyLink } from '../lib/verify-link';
 import './index.scss';
 
 /** Copies a verification code to the clipboard. */
@@ -18,6 +20,31 @@ export function copyCode(code: string): void {
   Taro.setClipboardData({ data: code })
     .then(() => Taro.showToast({ title: '验证码已复制', icon: 'none' }))
     .catch(() => Taro.showToast({ title: `验证码：${code}`, icon: 'none' }));
+}
+
+/** Copies a certificate's verification link to the clipboard. */
+export function copyLink(link: string): void {
+  Taro.setClipboardData({ data: link })
+    .then(() => Taro.showToast({ title: '查验链接已复制', icon: 'none' }))
+    .catch(() => Taro.showToast({ title: '复制失败，请长按链接复制', icon: 'none' }));
+}
+
+/** The QR code of a certificate's verification link, with the link and the code as text. */
+export function CertificateQr({ code }: { code: string }) {
+  const link = verifyLink(code);
+  return (
+    <View className='xq-cert__verify'>
+      <Text className='xq-cert__verify-title'>扫码查验</Text>
+      <QrImage className='xq-cert__qr' text={link} label='证书查验二维码' />
+      <Text className='xq-cert__verify-desc'>用手机扫描二维码，或打开下面的链接，即可核对这张证书（验证码 {code}）。</Text>
+      <Text className='xq-cert__link' selectable>
+        {link}
+      </Text>
+      <Button className='xq-cert__copy' fill='outline' type='primary' onClick={() => copyLink(link)}>
+        复制查验链接
+      </Button>
+    </View>
+  );
 }
 
 /** The certificate itself, drawn as a framed document. */
@@ -56,7 +83,7 @@ export function CertificateView({ certificate }: { certificate: CertificateOutpu
   );
 }
 
-/** 结业证书: the certificate of a completed course, with its verification code (tap to copy). */
+/** 结业证书: the certificate of a completed course, with its verification code (tap to copy) and the QR code of its verification link. */
 export default function CertificatePage() {
   const { params } = useRouter();
   const code = params.code ?? '';
@@ -71,7 +98,8 @@ export default function CertificatePage() {
   return (
     <PageShell>
       <CertificateView certificate={certificate} />
-      <Text className='xq-cert__hint'>任何人都可以在「证书查验」中输入验证码，核对这张证书的真实性。</Text>
+      <CertificateQr code={certificate.code} />
+      <Text className='xq-cert__hint'>任何人都可以扫描二维码，或在「证书查验」中输入验证码，核对这张证书的真实性。</Text>
       <View className='xq-cert__actions'>
         <Button fill='outline' type='primary' onClick={() => go(courseRoutes.verify(certificate.code))}>
           证书查验

@@ -11,7 +11,7 @@ import { Section } from '../../../components/section';
 import { Pill } from '../../../components/pill';
 import { SafetyCard } from '../../../components/safety-card';
 import { StateView } from '../../../components/state-view';
-import { LoginPrompt } from '../../../components/login-prompt';
+import { goLogin } from '../../../components/login-prompt';
 import { courseProgress, minutes, stagesText } from '../../../components/course-card';
 import { useLoggedIn } from '../../../components/use-session';
 import { useRemote } from '../../../components/use-remote';
@@ -63,7 +63,7 @@ function mainAction(data: CourseDetailOutput): { label: string; kind: 'start' | 
   return { label: allDone ? '再学一遍' : '继续学习', kind: 'lesson' };
 }
 
-function CourseDetail({ data, onEnrolled }: { data: CourseDetailOutput; onEnrolled: (next: CourseDetailOutput) => void }) {
+function CourseDetail({ data, guest, onEnrolled }: { data: CourseDetailOutput; guest: boolean; onEnrolled: (next: CourseDetailOutput) => void }) {
   const { busy, run } = useSubmit();
   const { course, lessons, quiz, certificate } = data;
   const progress = courseProgress(course);
@@ -74,6 +74,11 @@ function CourseDetail({ data, onEnrolled }: { data: CourseDetailOutput; onEnroll
   /** Enrols first when needed (opening a lesson counts as starting the course), then opens the lesson. */
   const openLesson = async (lesson: LessonSummary | null) => {
     if (!lesson) return;
+    // A guest reads the outline; learning starts after login (the login page comes back here).
+    if (guest) {
+      goLogin();
+      return;
+    }
     if (!course.mine) {
       const result = await run(() => enrollCourse(course.id));
       if (!result) return;
@@ -107,6 +112,7 @@ function CourseDetail({ data, onEnrolled }: { data: CourseDetailOutput; onEnroll
         </View>
         <Text className='xq-course__title'>{course.title}</Text>
         <Text className='xq-course__summary'>{course.summary}</Text>
+        {guest ? <Text className='xq-course__guest'>登录后即可开始学习，学习进度和结业证书会保存在你的账号里。</Text> : null}
         <View className='xq-course__facts'>
           <View className='xq-course__fact'>
             <Text className='xq-course__fact-value'>{course.lessonCount}</Text>
@@ -173,25 +179,19 @@ function CourseDetail({ data, onEnrolled }: { data: CourseDetailOutput; onEnroll
   );
 }
 
-/** 课程详情: the outline, my progress, the main action, the quiz and the certificate. */
+/** 课程详情: the outline, my progress, the main action, the quiz and the certificate; guests see the outline and log in to start. */
 export default function CourseDetailPage() {
   const { params } = useRouter();
   const id = params.id ?? '';
   const loggedIn = useLoggedIn();
+  // Guests read the outline too; coming back from the login page reloads it (on page show) with the parent's own progress.
   const loader = useCallback(() => getCourse(id), [id]);
-  const { state, retry } = useRemote(loader, { enabled: loggedIn && id !== '' });
+  const { state, retry } = useRemote(loader, { enabled: id !== '' });
   const [fresh, setFresh] = useState<CourseDetailOutput | null>(null);
 
-  if (!loggedIn) {
-    return (
-      <PageShell title='课程详情'>
-        <LoginPrompt title='登录后学习课程' description='登录后可以学习课程、记录进度并获得结业证书。' />
-      </PageShell>
-    );
-  }
   if (id === '') return <StateView status='error' title='没有找到这门课程' description='链接缺少课程编号。' />;
   if (state.status === 'loading') return <StateView status='loading' skeleton='detail' />;
   if (state.status === 'error') return <StateView status='error' description={state.error.message} onAction={retry} />;
   const data = fresh && fresh.course.id === state.data.course.id && !state.data.course.mine ? fresh : state.data;
-  return <CourseDetail data={data} onEnrolled={setFresh} />;
+  return <CourseDetail data={data} guest={!loggedIn} onEnrolled={setFresh} />;
 }
