@@ -296,6 +296,7 @@ describe('issue 14: tap targets, type size and contrast on every page', () => {
         <div id="small" style="width:30px;height:30px;font-size:16px;color:#222">×</div>
         <div id="wide" style="width:200px;height:44px;font-size:16px;color:#222">够大的按钮</div>
         <div id="grown" style="position:relative;width:24px;height:24px;font-size:16px;color:#222">+<style>#grown::after{content:'';position:absolute;top:-10px;left:-10px;right:-10px;bottom:-10px}</style></div>
+        <div id="pressed" style="position:relative;width:100px;height:30px;font-size:16px;color:#222">按下有遮罩<style>#pressed::before{content:' ';position:absolute;top:50%;left:50%;width:100%;height:100%;transform:translate(-50%,-50%);opacity:0}</style></div>
         <input id="box" style="height:21px;font-size:16px;color:#222" placeholder="搜索课程名称" /><style>#box::placeholder{color:#555}</style>
         <p style="font-size:12px;color:#222">小字</p>
         <p style="font-size:14px;color:#222">这是一段超过十六个汉字的正文说明文字用于检查正文字号</p>
@@ -311,16 +312,16 @@ describe('issue 14: tap targets, type size and contrast on every page', () => {
     await page.evaluate(LISTENER_HOOK);
     await page.evaluate(() => {
       const on = (id: string) => document.getElementById(id)?.addEventListener('click', () => undefined);
-      ['card', 'small', 'wide', 'grown'].forEach(on);
+      ['card', 'small', 'wide', 'grown', 'pressed'].forEach(on);
       // The chevron inside the card does the card's tap: not a separate target.
     });
     const r = (await page.evaluate(probeScript())) as ProbeResult;
-    expect(r.tap.map((t) => [t.what.split(' ')[0], t.width, t.height])).toEqual([['div', 30, 30], ['input', expect.any(Number), expect.any(Number)]]);
-    expect(r.targets).toBe(5);
+    expect(r.tap.map((t) => [t.what.split(' ')[0], t.width, t.height])).toEqual([['div', 30, 30], ['div', 100, 30], ['input', expect.any(Number), expect.any(Number)]]);
+    expect(r.targets).toBe(6);
     expect(r.text.map((t) => [t.text, t.min])).toEqual([['小字', 13], ['这是一段超过十六个汉字的正文说明文字用于检查正文字号', 15], ['滚到下面才看到', 13]]);
     expect(r.contrast.map((c) => [c.text, c.ratio])).toEqual([['灰色的字', 4.48], ['渐变上的白字', 1], ['半透明的黑字', expect.any(Number)]]);
     expect(r.contrast[2]!.ratio).toBeLessThan(3);
-    expect(r.texts).toBe(13);
+    expect(r.texts).toBe(14);
     await page.context().close();
   });
 

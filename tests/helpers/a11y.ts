@@ -183,21 +183,41 @@ export function probePage(rules: ProbeRules): ProbeResult {
   // Tap targets.
   const tag = (el: Element) => el.tagName.toLowerCase();
   const isTaroComponent = (el: Element) => /^taro-.*-core$/.test(tag(el));
+  type Fiber = { tag?: number; type?: unknown; return?: Fiber | null; stateNode?: { ref?: { current?: unknown }; componentEl?: unknown } | null; memoizedProps?: Record<string, unknown> | null };
+  /** A handler that does nothing: () => void 0, () => {}, function () {} (library defaults such as NutUI's icons). */
+  const noop = (fn: unknown) => /^(\([^)]*\)|\w+)=>(void0|\{\}|undefined|null)$|^function\w*\([^)]*\)\{\}$/.test(Function.prototype.toString.call(fn).replace(/\s+/g, ''));
+  /** The props of the component that rendered a host element (past Taro's wrapper and forwardRef layers). */
+  const authorProps = (fiber: Fiber | null | undefined): Record<string, unknown> | null => {
+    for (let f = fiber?.return; f; f = f.return) {
+      if (typeof f.type === 'string') return null;
+      const wrapper = f.stateNode && ('componentEl' in f.stateNode || 'ref' in f.stateNode);
+      if ((f.tag === 0 || f.tag === 1) && !wrapper) return f.memoizedProps ?? null;
+    }
+    return null;
+  };
   const handlersOf = (el: Element): Set<unknown> => {
     const out = new Set<unknown>();
     const rec = el as unknown as Record<string, unknown>;
-    for (const key of Object.keys(rec)) {
-      if (key.startsWith('__reactProps$')) {
-        const p = rec[key] as Record<string, unknown> | null;
-        for (const n of TAP_PROPS) if (p && typeof p[n] === 'function') out.add(p[n]);
-      } else if (key.startsWith('__reactFiber$')) {
-        // Taro's H5 components are web components wrapped by a React class that adds the listeners itself: read its props.
-        const owner = (rec[key] as { return?: { stateNode?: { ref?: { current?: unknown }; componentEl?: unknown }; memoizedProps?: Record<string, unknown> } } | null)?.return;
-        if (owner?.stateNode && (owner.stateNode.componentEl === el || owner.stateNode.ref?.current === el)) {
-          const p = owner.memoizedProps ?? {};
-          for (const n of TAP_PROPS) if (typeof p[n] === 'function') out.add(p[n]);
-        }
-      }
+    const fiberKey = Object.keys(rec).find((k) => k.startsWith('__reactFiber$'));
+    const fiber = fiberKey ? (rec[fiberKey] as Fiber) : null;
+    const author = authorProps(fiber);
+    /** A handler counts unless it, or the author's prop of that name it calls, does nothing. */
+    const take = (name: string, fn: unknown) => {
+      if (typeof fn !== 'function' || noop(fn)) return;
+      const theirs = author?.[name];
+      if (typeof theirs === 'function' && noop(theirs)) return;
+      out.add(fn);
+    };
+    const hostProps = Object.keys(rec).find((k) => k.startsWith('__reactProps$'));
+    if (hostProps) {
+      const p = rec[hostProps] as Record<string, unknown> | null;
+      for (const n of TAP_PROPS) take(n, p?.[n]);
+    }
+    // Taro's H5 components are web components wrapped by a React class that adds the listeners itself: read its props.
+    const owner = fiber?.return;
+    if (owner?.stateNode && (owner.stateNode.componentEl === el || owner.stateNode.ref?.current === el)) {
+      const p = owner.memoizedProps ?? {};
+      for (const n of TAP_PROPS) take(n, p[n]);
     }
     // Listeners added directly (Taro's tab bar, libraries); a Taro component's own internal listeners are not the app's.
     // React's root container listens for every event on behalf of the whole tree: not a target.
@@ -219,21 +239,29 @@ export function probePage(rules: ProbeRules): ProbeResult {
   const candSet = new Set(cands);
   let targets = 0;
   const tap: TapViolation[] = [];
-  /** The hit area: the border box, grown by an absolutely positioned ::before/::after that takes pointer events. */
+  /** The hit area: the border box, grown by an absolutely positioned ::before/::after that takes pointer events (unless the element clips it). */
   const hitBox = (el: Element) => {
     const r = el.getBoundingClientRect();
     let [l, t, rr, b] = [r.left, r.top, r.right, r.bottom];
     const s = style(el);
-    if (s.position !== 'static') {
+    if (s.position !== 'static' && s.overflowX === 'visible' && s.overflowY === 'visible') {
       for (const pseudo of ['::before', '::after']) {
         const p = getComputedStyle(el, pseudo);
         if (p.content === 'none' || p.content === 'normal' || p.position !== 'absolute' || p.pointerEvents === 'none' || p.display === 'none') continue;
-        const px = (v: string) => (v.endsWith('px') ? parseFloat(v) : NaN);
-        const [pt, pr, pb, pl] = [px(p.top), px(p.right), px(p.bottom), px(p.left)];
-        if (!Number.isNaN(pl)) l = Math.min(l, r.left + pl);
-        if (!Number.isNaN(pt)) t = Math.min(t, r.top + pt);
-        if (!Number.isNaN(pr)) rr = Math.max(rr, r.right - pr);
-        if (!Number.isNaN(pb)) b = Math.max(b, r.bottom - pb);
+        // Only a translation is followed (NutUI's pressed overlay is translate(-50%, -50%) of a 100 % box: no growth).
+        const m = p.transform === 'none' ? [1, 0, 0, 1, 0, 0] : (/^matrix\(([^)]*)\)$/.exec(p.transform)?.[1] ?? '').split(',').map(parseFloat);
+        if (m.length !== 6 || m[0] !== 1 || m[1] !== 0 || m[2] !== 0 || m[3] !== 1) continue;
+        const n = (v: string) => parseFloat(v);
+        const extraW = p.boxSizing === 'border-box' ? 0 : n(p.paddingLeft) + n(p.paddingRight) + n(p.borderLeftWidth) + n(p.borderRightWidth);
+        const extraH = p.boxSizing === 'border-box' ? 0 : n(p.paddingTop) + n(p.paddingBottom) + n(p.borderTopWidth) + n(p.borderBottomWidth);
+        const pl = r.left + n(s.borderLeftWidth) + n(p.left) + (m[4] as number);
+        const pt = r.top + n(s.borderTopWidth) + n(p.top) + (m[5] as number);
+        const [pw, ph] = [n(p.width) + extraW, n(p.height) + extraH];
+        if ([pl, pt, pw, ph].some((x) => Number.isNaN(x))) continue;
+        l = Math.min(l, pl);
+        t = Math.min(t, pt);
+        rr = Math.max(rr, pl + pw);
+        b = Math.max(b, pt + ph);
       }
     }
     return { width: rr - l, height: b - t };
