@@ -195,7 +195,7 @@ export function probePage(rules: ProbeRules): ProbeResult {
     }
     return null;
   };
-  const handlersOf = (el: Element): Set<unknown> => {
+  const handlersOf = (el: Element, reactOnly = false): Set<unknown> => {
     const out = new Set<unknown>();
     const rec = el as unknown as Record<string, unknown>;
     const fiberKey = Object.keys(rec).find((k) => k.startsWith('__reactFiber$'));
@@ -222,7 +222,7 @@ export function probePage(rules: ProbeRules): ProbeResult {
     // Listeners added directly (Taro's tab bar, libraries); a Taro component's own internal listeners are not the app's.
     // React's root container listens for every event on behalf of the whole tree: not a target.
     const reactRoot = Object.keys(rec).some((k) => k.startsWith('__reactContainer$') || k.startsWith('_reactListening'));
-    if (!isTaroComponent(el) && !reactRoot) for (const fn of win.__xqListeners?.(el, ['click', 'tap', 'longpress']) ?? []) out.add(fn);
+    if (!reactOnly && !isTaroComponent(el) && !reactRoot) for (const fn of win.__xqListeners?.(el, ['click', 'tap', 'longpress']) ?? []) out.add(fn);
     return out;
   };
   const isEntry = (el: Element) => ENTRY_TAGS.has(tag(el)) || (tag(el) === 'input' && !['hidden', 'checkbox', 'radio', 'button', 'submit', 'reset', 'range', 'file', 'image', 'color'].includes((el as HTMLInputElement).type));
@@ -271,11 +271,13 @@ export function probePage(rules: ProbeRules): ProbeResult {
     while (anc && !candSet.has(anc)) anc = anc.parentElement;
     if (anc) {
       // Inside a bigger tap target: a separate target only when it acts on its own (its own handler, or typing).
-      const mine = handlersOf(el);
+      // Inside a Taro control (taro-picker-core, taro-input-core …) only a handler the app declared makes a part separate.
+      const ancIsControl = isTaroComponent(anc) && CONTROL_TAGS.has(tag(anc));
       const theirs = handlersOf(anc);
-      const ownHandler = Array.from(mine).some((f) => !theirs.has(f));
-      // The <input> inside taro-input-core is that control's own part; a text box inside a tappable row is a target of its own.
-      const separate = ownHandler || (nativeAction(el) && !isTaroComponent(anc));
+      const ownHandler = Array.from(handlersOf(el, ancIsControl)).some((f) => !theirs.has(f));
+      // A tappable frame around a single text box (NutUI's Input) is that box's hit area; in a bigger tappable area it is its own.
+      const frame = anc.querySelectorAll('input, textarea').length === 1;
+      const separate = ownHandler || (nativeAction(el) && !ancIsControl && !frame);
       if (!separate) continue;
     }
     targets++;
