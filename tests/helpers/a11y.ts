@@ -291,7 +291,8 @@ export function probePage(rules: ProbeRules): ProbeResult {
   // Text: each element's own visible text (its direct text nodes), input values and placeholders.
   /** Declared decoration: inside aria-hidden and untouchable (the notice's watermark), so neither read nor tapped. */
   const decoration = (el: Element) => el.closest('[aria-hidden="true"]') !== null && style(el).pointerEvents === 'none';
-  const own = new Map<Element, string>();
+  type Point = { x: number; y: number };
+  const own = new Map<Element, { text: string; at: Point }>();
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let n = walker.nextNode(); n; n = walker.nextNode()) {
     const parent = n.parentElement;
@@ -300,10 +301,16 @@ export function probePage(rules: ProbeRules): ProbeResult {
     if (!visible(parent) || decoration(parent)) continue;
     const range = document.createRange();
     range.selectNodeContents(n);
-    if (!Array.from(range.getClientRects()).some((r) => showing(r, parent))) continue;
-    own.set(parent, `${own.get(parent) ?? ''}${n.nodeValue ?? ''}`);
+    const box = Array.from(range.getClientRects()).find((r) => showing(r, parent));
+    if (!box) continue;
+    const before = own.get(parent);
+    own.set(parent, { text: `${before?.text ?? ''}${n.nodeValue ?? ''}`, at: before?.at ?? { x: box.left + box.width / 2, y: box.top + box.height / 2 } });
   }
   const fields = new Map<Element, { text: string; color: string }>();
+  const centre = (el: Element): Point => {
+    const r = el.getBoundingClientRect();
+    return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
+  };
   for (const el of all) {
     if (!(el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement) || !isEntry(el) || !visible(el)) continue;
     if (el.value.trim()) fields.set(el, { text: el.value, color: style(el).color });
@@ -316,10 +323,16 @@ export function probePage(rules: ProbeRules): ProbeResult {
     return stops.length ? stops.map((c) => over(c, base)) : [base];
   };
   /** The worst contrast of `fg` painted in `el` over every background combination of its ancestors (opacity groups composed). */
-  const worstContrast = (el: Element, fg: Rgba) => {
+  const worstContrast = (el: Element, fg: Rgba, at: Point) => {
     const chain: Element[] = [];
     for (let n: Element | null = el; n; n = n.parentElement) chain.unshift(n);
-    let choices = chain.map(bgCandidates);
+    // An ancestor's background is behind the text only where its box is (a chart value placed above its bar is not on the bar).
+    const behind = (n: Element) => {
+      if (n === document.documentElement || n === document.body) return true;
+      const r = n.getBoundingClientRect();
+      return at.x >= r.left && at.x <= r.right && at.y >= r.top && at.y <= r.bottom;
+    };
+    let choices = chain.map((n): Rgba[] => (behind(n) ? bgCandidates(n) : [[0, 0, 0, 0]]));
     let combos = choices.reduce((k, c) => k * c.length, 1);
     if (combos > 64) {
       choices = choices.map((c) => (c.length > 2 ? [c.reduce((a, b) => (luminance(b) < luminance(a) ? b : a)), c.reduce((a, b) => (luminance(b) > luminance(a) ? b : a))] : c));
@@ -358,13 +371,13 @@ export function probePage(rules: ProbeRules): ProbeResult {
   const text: TextViolation[] = [];
   const contrast: ContrastViolation[] = [];
   let chars = 0;
-  const entries: [Element, string, string][] = [];
+  const entries: [Element, string, string, Point][] = [];
   own.forEach((t, el) => {
     const svg = el instanceof SVGElement;
-    entries.push([el, t, svg ? style(el).fill : style(el).color]);
+    entries.push([el, t.text, svg ? style(el).fill : style(el).color, t.at]);
   });
-  fields.forEach((f, el) => entries.push([el, f.text, f.color]));
-  for (const [el, raw, colour] of entries) {
+  fields.forEach((f, el) => entries.push([el, f.text, f.color, centre(el)]));
+  for (const [el, raw, colour, at] of entries) {
     const t = raw.replace(/\s+/g, ' ').trim();
     chars += Array.from(t).length;
     const s = style(el);
@@ -376,7 +389,7 @@ export function probePage(rules: ProbeRules): ProbeResult {
     if (size < min - 0.01) text.push({ text: shown, size: Math.round(size * 10) / 10, min, body });
     const fg = parseColor(colour);
     if (!fg || fg[3] === 0) continue;
-    const worst = worstContrast(el, fg);
+    const worst = worstContrast(el, fg, at);
     const need = size >= rules.largeText ? rules.largeRatio : rules.normalRatio;
     if (worst.ratio < need) {
       let disabled = false;
