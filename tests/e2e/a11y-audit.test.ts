@@ -25,10 +25,12 @@
  *   decoration — inside aria-hidden and with pointer-events: none, i.e. the notice's faint watermark — is left out.
  * Offscreen content counts as on screen (boxes do not depend on scrolling); each page is scrolled to the end first so
  * lazily loaded content is there, and measured only after its data has loaded (no /api request in flight, no loading
- * state or skeleton on screen).
+ * state or skeleton on screen). Each page is measured as it first shows: states reached only by interaction (an open
+ * picker or dialog, a form's validation messages) are not opened. A page that shows no .xq-page, an error state or
+ * almost no text fails the test as not shown, and so does a 大字模式 page whose root lacks the class xq-large.
  *
  * XQ_A11Y_ONLY=课程,家长 (comma-separated parts of a page name, path or role) audits only the matching visits, for quick
- * rounds while fixing; the check that every page of app.config.ts was audited is then skipped, and says so.
+ * rounds while fixing (the output says so); without it every page of app.config.ts must be in the list below.
  *
  * Also saves tests/artifacts/a11y-{home,courses,lesson,notice}{,-large}.png (as the parent) and a11y-dashboard{,-large}.png
  * (as 太原市 妇联 staff).
