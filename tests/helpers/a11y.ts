@@ -183,26 +183,46 @@ export function probePage(rules: ProbeRules): ProbeResult {
   // Tap targets.
   const tag = (el: Element) => el.tagName.toLowerCase();
   const isTaroComponent = (el: Element) => /^taro-.*-core$/.test(tag(el));
-  const handlersOf = (el: Element): Set<unknown> => {
+  type Fiber = { tag?: number; type?: unknown; return?: Fiber | null; stateNode?: { ref?: { current?: unknown }; componentEl?: unknown } | null; memoizedProps?: Record<string, unknown> | null };
+  /** A handler that does nothing: () => void 0, () => {}, function () {} (library defaults such as NutUI's icons). */
+  const noop = (fn: unknown) => /^(\([^)]*\)|\w+)=>(void0|\{\}|undefined|null)$|^function\w*\([^)]*\)\{\}$/.test(Function.prototype.toString.call(fn).replace(/\s+/g, ''));
+  /** The props of the component that rendered a host element (past Taro's wrapper and forwardRef layers). */
+  const authorProps = (fiber: Fiber | null | undefined): Record<string, unknown> | null => {
+    for (let f = fiber?.return; f; f = f.return) {
+      if (typeof f.type === 'string') return null;
+      const wrapper = f.stateNode && ('componentEl' in f.stateNode || 'ref' in f.stateNode);
+      if ((f.tag === 0 || f.tag === 1) && !wrapper) return f.memoizedProps ?? null;
+    }
+    return null;
+  };
+  const handlersOf = (el: Element, reactOnly = false): Set<unknown> => {
     const out = new Set<unknown>();
     const rec = el as unknown as Record<string, unknown>;
-    for (const key of Object.keys(rec)) {
-      if (key.startsWith('__reactProps$')) {
-        const p = rec[key] as Record<string, unknown> | null;
-        for (const n of TAP_PROPS) if (p && typeof p[n] === 'function') out.add(p[n]);
-      } else if (key.startsWith('__reactFiber$')) {
-        // Taro's H5 components are web components wrapped by a React class that adds the listeners itself: read its props.
-        const owner = (rec[key] as { return?: { stateNode?: { ref?: { current?: unknown }; componentEl?: unknown }; memoizedProps?: Record<string, unknown> } } | null)?.return;
-        if (owner?.stateNode && (owner.stateNode.componentEl === el || owner.stateNode.ref?.current === el)) {
-          const p = owner.memoizedProps ?? {};
-          for (const n of TAP_PROPS) if (typeof p[n] === 'function') out.add(p[n]);
-        }
-      }
+    const fiberKey = Object.keys(rec).find((k) => k.startsWith('__reactFiber$'));
+    const fiber = fiberKey ? (rec[fiberKey] as Fiber) : null;
+    const author = authorProps(fiber);
+    /** A handler counts unless it, or the author's prop of that name it calls, does nothing. */
+    const take = (name: string, fn: unknown) => {
+      if (typeof fn !== 'function' || noop(fn)) return;
+      const theirs = author?.[name];
+      if (typeof theirs === 'function' && noop(theirs)) return;
+      out.add(fn);
+    };
+    const hostProps = Object.keys(rec).find((k) => k.startsWith('__reactProps$'));
+    if (hostProps) {
+      const p = rec[hostProps] as Record<string, unknown> | null;
+      for (const n of TAP_PROPS) take(n, p?.[n]);
+    }
+    // Taro's H5 components are web components wrapped by a React class that adds the listeners itself: read its props.
+    const owner = fiber?.return;
+    if (owner?.stateNode && (owner.stateNode.componentEl === el || owner.stateNode.ref?.current === el)) {
+      const p = owner.memoizedProps ?? {};
+      for (const n of TAP_PROPS) take(n, p[n]);
     }
     // Listeners added directly (Taro's tab bar, libraries); a Taro component's own internal listeners are not the app's.
     // React's root container listens for every event on behalf of the whole tree: not a target.
     const reactRoot = Object.keys(rec).some((k) => k.startsWith('__reactContainer$') || k.startsWith('_reactListening'));
-    if (!isTaroComponent(el) && !reactRoot) for (const fn of win.__xqListeners?.(el, ['click', 'tap', 'longpress']) ?? []) out.add(fn);
+    if (!reactOnly && !isTaroComponent(el) && !reactRoot) for (const fn of win.__xqListeners?.(el, ['click', 'tap', 'longpress']) ?? []) out.add(fn);
     return out;
   };
   const isEntry = (el: Element) => ENTRY_TAGS.has(tag(el)) || (tag(el) === 'input' && !['hidden', 'checkbox', 'radio', 'button', 'submit', 'reset', 'range', 'file', 'image', 'color'].includes((el as HTMLInputElement).type));
@@ -219,21 +239,29 @@ export function probePage(rules: ProbeRules): ProbeResult {
   const candSet = new Set(cands);
   let targets = 0;
   const tap: TapViolation[] = [];
-  /** The hit area: the border box, grown by an absolutely positioned ::before/::after that takes pointer events. */
+  /** The hit area: the border box, grown by an absolutely positioned ::before/::after that takes pointer events (unless the element clips it). */
   const hitBox = (el: Element) => {
     const r = el.getBoundingClientRect();
     let [l, t, rr, b] = [r.left, r.top, r.right, r.bottom];
     const s = style(el);
-    if (s.position !== 'static') {
+    if (s.position !== 'static' && s.overflowX === 'visible' && s.overflowY === 'visible') {
       for (const pseudo of ['::before', '::after']) {
         const p = getComputedStyle(el, pseudo);
         if (p.content === 'none' || p.content === 'normal' || p.position !== 'absolute' || p.pointerEvents === 'none' || p.display === 'none') continue;
-        const px = (v: string) => (v.endsWith('px') ? parseFloat(v) : NaN);
-        const [pt, pr, pb, pl] = [px(p.top), px(p.right), px(p.bottom), px(p.left)];
-        if (!Number.isNaN(pl)) l = Math.min(l, r.left + pl);
-        if (!Number.isNaN(pt)) t = Math.min(t, r.top + pt);
-        if (!Number.isNaN(pr)) rr = Math.max(rr, r.right - pr);
-        if (!Number.isNaN(pb)) b = Math.max(b, r.bottom - pb);
+        // Only a translation is followed (NutUI's pressed overlay is translate(-50%, -50%) of a 100 % box: no growth).
+        const m = p.transform === 'none' ? [1, 0, 0, 1, 0, 0] : (/^matrix\(([^)]*)\)$/.exec(p.transform)?.[1] ?? '').split(',').map(parseFloat);
+        if (m.length !== 6 || m[0] !== 1 || m[1] !== 0 || m[2] !== 0 || m[3] !== 1) continue;
+        const n = (v: string) => parseFloat(v);
+        const extraW = p.boxSizing === 'border-box' ? 0 : n(p.paddingLeft) + n(p.paddingRight) + n(p.borderLeftWidth) + n(p.borderRightWidth);
+        const extraH = p.boxSizing === 'border-box' ? 0 : n(p.paddingTop) + n(p.paddingBottom) + n(p.borderTopWidth) + n(p.borderBottomWidth);
+        const pl = r.left + n(s.borderLeftWidth) + n(p.left) + (m[4] as number);
+        const pt = r.top + n(s.borderTopWidth) + n(p.top) + (m[5] as number);
+        const [pw, ph] = [n(p.width) + extraW, n(p.height) + extraH];
+        if ([pl, pt, pw, ph].some((x) => Number.isNaN(x))) continue;
+        l = Math.min(l, pl);
+        t = Math.min(t, pt);
+        rr = Math.max(rr, pl + pw);
+        b = Math.max(b, pt + ph);
       }
     }
     return { width: rr - l, height: b - t };
@@ -243,11 +271,13 @@ export function probePage(rules: ProbeRules): ProbeResult {
     while (anc && !candSet.has(anc)) anc = anc.parentElement;
     if (anc) {
       // Inside a bigger tap target: a separate target only when it acts on its own (its own handler, or typing).
-      const mine = handlersOf(el);
+      // Inside a Taro control (taro-picker-core, taro-input-core …) only a handler the app declared makes a part separate.
+      const ancIsControl = isTaroComponent(anc) && CONTROL_TAGS.has(tag(anc));
       const theirs = handlersOf(anc);
-      const ownHandler = Array.from(mine).some((f) => !theirs.has(f));
-      // The <input> inside taro-input-core is that control's own part; a text box inside a tappable row is a target of its own.
-      const separate = ownHandler || (nativeAction(el) && !isTaroComponent(anc));
+      const ownHandler = Array.from(handlersOf(el, ancIsControl)).some((f) => !theirs.has(f));
+      // A tappable frame around a single text box (NutUI's Input) is that box's hit area; in a bigger tappable area it is its own.
+      const frame = anc.querySelectorAll('input, textarea').length === 1;
+      const separate = ownHandler || (nativeAction(el) && !ancIsControl && !frame);
       if (!separate) continue;
     }
     targets++;
@@ -261,7 +291,8 @@ export function probePage(rules: ProbeRules): ProbeResult {
   // Text: each element's own visible text (its direct text nodes), input values and placeholders.
   /** Declared decoration: inside aria-hidden and untouchable (the notice's watermark), so neither read nor tapped. */
   const decoration = (el: Element) => el.closest('[aria-hidden="true"]') !== null && style(el).pointerEvents === 'none';
-  const own = new Map<Element, string>();
+  type Point = { x: number; y: number };
+  const own = new Map<Element, { text: string; at: Point }>();
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let n = walker.nextNode(); n; n = walker.nextNode()) {
     const parent = n.parentElement;
@@ -270,10 +301,16 @@ export function probePage(rules: ProbeRules): ProbeResult {
     if (!visible(parent) || decoration(parent)) continue;
     const range = document.createRange();
     range.selectNodeContents(n);
-    if (!Array.from(range.getClientRects()).some((r) => showing(r, parent))) continue;
-    own.set(parent, `${own.get(parent) ?? ''}${n.nodeValue ?? ''}`);
+    const box = Array.from(range.getClientRects()).find((r) => showing(r, parent));
+    if (!box) continue;
+    const before = own.get(parent);
+    own.set(parent, { text: `${before?.text ?? ''}${n.nodeValue ?? ''}`, at: before?.at ?? { x: box.left + box.width / 2, y: box.top + box.height / 2 } });
   }
   const fields = new Map<Element, { text: string; color: string }>();
+  const centre = (el: Element): Point => {
+    const r = el.getBoundingClientRect();
+    return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
+  };
   for (const el of all) {
     if (!(el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement) || !isEntry(el) || !visible(el)) continue;
     if (el.value.trim()) fields.set(el, { text: el.value, color: style(el).color });
@@ -286,10 +323,16 @@ export function probePage(rules: ProbeRules): ProbeResult {
     return stops.length ? stops.map((c) => over(c, base)) : [base];
   };
   /** The worst contrast of `fg` painted in `el` over every background combination of its ancestors (opacity groups composed). */
-  const worstContrast = (el: Element, fg: Rgba) => {
+  const worstContrast = (el: Element, fg: Rgba, at: Point) => {
     const chain: Element[] = [];
     for (let n: Element | null = el; n; n = n.parentElement) chain.unshift(n);
-    let choices = chain.map(bgCandidates);
+    // An ancestor's background is behind the text only where its box is (a chart value placed above its bar is not on the bar).
+    const behind = (n: Element) => {
+      if (n === document.documentElement || n === document.body) return true;
+      const r = n.getBoundingClientRect();
+      return at.x >= r.left && at.x <= r.right && at.y >= r.top && at.y <= r.bottom;
+    };
+    let choices = chain.map((n): Rgba[] => (behind(n) ? bgCandidates(n) : [[0, 0, 0, 0]]));
     let combos = choices.reduce((k, c) => k * c.length, 1);
     if (combos > 64) {
       choices = choices.map((c) => (c.length > 2 ? [c.reduce((a, b) => (luminance(b) < luminance(a) ? b : a)), c.reduce((a, b) => (luminance(b) > luminance(a) ? b : a))] : c));
@@ -328,13 +371,13 @@ export function probePage(rules: ProbeRules): ProbeResult {
   const text: TextViolation[] = [];
   const contrast: ContrastViolation[] = [];
   let chars = 0;
-  const entries: [Element, string, string][] = [];
+  const entries: [Element, string, string, Point][] = [];
   own.forEach((t, el) => {
     const svg = el instanceof SVGElement;
-    entries.push([el, t, svg ? style(el).fill : style(el).color]);
+    entries.push([el, t.text, svg ? style(el).fill : style(el).color, t.at]);
   });
-  fields.forEach((f, el) => entries.push([el, f.text, f.color]));
-  for (const [el, raw, colour] of entries) {
+  fields.forEach((f, el) => entries.push([el, f.text, f.color, centre(el)]));
+  for (const [el, raw, colour, at] of entries) {
     const t = raw.replace(/\s+/g, ' ').trim();
     chars += Array.from(t).length;
     const s = style(el);
@@ -346,7 +389,7 @@ export function probePage(rules: ProbeRules): ProbeResult {
     if (size < min - 0.01) text.push({ text: shown, size: Math.round(size * 10) / 10, min, body });
     const fg = parseColor(colour);
     if (!fg || fg[3] === 0) continue;
-    const worst = worstContrast(el, fg);
+    const worst = worstContrast(el, fg, at);
     const need = size >= rules.largeText ? rules.largeRatio : rules.normalRatio;
     if (worst.ratio < need) {
       let disabled = false;
