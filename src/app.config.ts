@@ -34,7 +34,7 @@ export default defineAppConfig({
     backgroundColor: '#f5f7f6',
   },
   tabBar: {
-    color: '#8a8f99',
+    color: '#5f6b67',
     selectedColor: '#267667',
     backgroundColor: '#ffffff',
     borderStyle: 'black',

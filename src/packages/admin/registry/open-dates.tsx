@@ -27,7 +27,7 @@ function DateField({ label, value, empty, onChange }: { label: string; value: st
     <View className='xq-registry__date'>
       <Text className='xq-registry__date-label'>{label}</Text>
       <Picker mode='date' value={value ?? dayjs().format('YYYY-MM-DD')} start='1949-01-01' end='2100-12-31' onChange={(e) => onChange(String(e.detail.value))}>
-        <View className='xq-registry__date-value'>{value ?? empty}</View>
+        <View className='xq-registry__date-value xq-picker-face'>{value ?? empty}</View>
       </Picker>
       {value ? (
         <Text className='xq-registry__date-clear xq-link' onClick={() => onChange(null)}>

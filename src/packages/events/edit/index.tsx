@@ -150,7 +150,7 @@ export default function EditEventPage() {
         {hosts.length > 1 && !editing ? (
           <Field label='主办方'>
             <Picker mode='selector' range={hosts.map((h) => h.name)} value={form.hostIndex} onChange={(e) => set('hostIndex', Number(e.detail.value))}>
-              <View className='xq-edit__picker'>{hosts[form.hostIndex]?.name}</View>
+              <View className='xq-edit__picker xq-picker-face'>{hosts[form.hostIndex]?.name}</View>
             </Picker>
           </Field>
         ) : (
@@ -175,7 +175,7 @@ export default function EditEventPage() {
             set('topic', topic);
             if (topic === '心理健康教育') set('mentalHealth', true);
           }}>
-            <View className='xq-edit__picker'>{form.topic}</View>
+            <View className='xq-edit__picker xq-picker-face'>{form.topic}</View>
           </Picker>
         </Field>
         <CheckRow className='xq-edit__check' checked={form.mentalHealth} onChange={(v) => set('mentalHealth', v)}>
@@ -196,30 +196,30 @@ export default function EditEventPage() {
       <Section title='时间'>
         <Field name='startsAt' label='日期' error={errors.startsAt}>
           <Picker mode='date' value={form.date} start={dayjs().format('YYYY-MM-DD')} onChange={(e) => set('date', String(e.detail.value))}>
-            <View className='xq-edit__picker'>{form.date}</View>
+            <View className='xq-edit__picker xq-picker-face'>{form.date}</View>
           </Picker>
         </Field>
         <View className='xq-edit__pair'>
           <Field label='开始'>
             <Picker mode='time' value={form.start} onChange={(e) => set('start', String(e.detail.value))}>
-              <View className='xq-edit__picker'>{form.start}</View>
+              <View className='xq-edit__picker xq-picker-face'>{form.start}</View>
             </Picker>
           </Field>
           <Field name='end' label='结束' error={errors.end ?? errors.endsAt}>
             <Picker mode='time' value={form.end} onChange={(e) => set('end', String(e.detail.value))}>
-              <View className='xq-edit__picker'>{form.end}</View>
+              <View className='xq-edit__picker xq-picker-face'>{form.end}</View>
             </Picker>
           </Field>
         </View>
         <View className='xq-edit__pair'>
           <Field name='signupDeadline' label='报名截止日期' error={errors.signupDeadline}>
             <Picker mode='date' value={form.deadlineDate} onChange={(e) => set('deadlineDate', String(e.detail.value))}>
-              <View className='xq-edit__picker'>{form.deadlineDate}</View>
+              <View className='xq-edit__picker xq-picker-face'>{form.deadlineDate}</View>
             </Picker>
           </Field>
           <Field label='截止时间'>
             <Picker mode='time' value={form.deadlineTime} onChange={(e) => set('deadlineTime', String(e.detail.value))}>
-              <View className='xq-edit__picker'>{form.deadlineTime}</View>
+              <View className='xq-edit__picker xq-picker-face'>{form.deadlineTime}</View>
             </Picker>
           </Field>
         </View>

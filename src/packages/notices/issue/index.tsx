@@ -126,10 +126,10 @@ function SlotAdder({ onAdd }: { onAdd: (iso: string) => void }) {
   return (
     <View className='xq-issue__slot-add'>
       <Picker mode='date' value={date} start={dayjs().format('YYYY-MM-DD')} onChange={(e) => setDate(String(e.detail.value))}>
-        <View className='xq-nf__picker'>{date}</View>
+        <View className='xq-nf__picker xq-picker-face'>{date}</View>
       </Picker>
       <Picker mode='time' value={time} onChange={(e) => setTime(String(e.detail.value))}>
-        <View className='xq-nf__picker'>{time}</View>
+        <View className='xq-nf__picker xq-picker-face'>{time}</View>
       </Picker>
       <Button
         size='small'
