@@ -184,7 +184,7 @@ describe('绑定孩子', () => {
     await typeInto('如 ABCD-EFGH', 'sr75-xzcf');
     fireEvent.click(screen.getByText('母亲'));
     fireEvent.click(screen.getByText('同意并绑定'));
-    expect(await screen.findByText('请阅读并勾选单独同意，否则无法接收孩子的告知书')).toBeTruthy();
+    expect(await screen.findByText('请阅读并勾选单独同意，否则无法接收孩子的告知书', { selector: '.xq-field-error' })).toBeTruthy();
     expect(mockedBind).not.toHaveBeenCalled();
 
     fireEvent.click(screen.getByText('我已阅读以上内容，单独同意接收孩子的心理健康告知书'));
@@ -236,7 +236,7 @@ describe('告知书确认', () => {
     sign(container);
     fireEvent.click(screen.getByText('暂不同意'));
     fireEvent.click(screen.getByText('提交确认'));
-    expect(await screen.findByText('选择“暂不同意”时，请写明原因')).toBeTruthy();
+    expect(await screen.findByText('选择“暂不同意”时，请写明原因', { selector: '.xq-field-error' })).toBeTruthy();
     expect(mockedAck).not.toHaveBeenCalled();
 
     const reason = container.querySelector('textarea');
@@ -259,7 +259,7 @@ describe('告知书确认', () => {
     sign(container);
     fireEvent.click(screen.getByText('预约面谈'));
     fireEvent.click(screen.getByText('提交确认'));
-    expect(await screen.findByText('请选择一个面谈时间')).toBeTruthy();
+    expect(await screen.findByText('请选择一个面谈时间', { selector: '.xq-field-error' })).toBeTruthy();
     expect(mockedAck).not.toHaveBeenCalled();
     fireEvent.click(screen.getByText(/11月26日/));
     fireEvent.click(screen.getByText('提交确认'));

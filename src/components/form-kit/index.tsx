@@ -28,7 +28,7 @@ export function scrollToField(name: string): void {
     const el = typeof document === 'undefined' ? null : document.getElementById(id);
     if (!el) return;
     el.style.scrollMarginTop = '24px';
-    el.scrollIntoView({ block: 'start', behavior: 'smooth' });
+    if (typeof el.scrollIntoView === 'function') el.scrollIntoView({ block: 'start', behavior: 'smooth' });
     const input = el.querySelector<HTMLElement>('input:not([type=hidden]), textarea');
     input?.focus({ preventScroll: true });
     return;

@@ -159,12 +159,13 @@ interface IssueStart {
 }
 
 async function loadStart(schoolId: string, studentId: string | undefined, fromId: string | undefined): Promise<ApiResult<IssueStart>> {
-  const [settings, me, drafts, from] = await Promise.all([
+  const [settings, me, drafts, from, listed] = await Promise.all([
     getNoticeSettings(schoolId), getMe(), fromId ? Promise.resolve(null) : listNoticeDrafts(schoolId), fromId ? getNotice(fromId) : Promise.resolve(null),
+    studentId ? listStudents(schoolId) : Promise.resolve(null),
   ]);
   if (!settings.ok) return settings;
   const draft = drafts?.ok ? (drafts.data.drafts[0] ?? null) : null;
-  const students = studentId || draft?.content.studentId ? await listStudents(schoolId) : null;
+  const students = listed ?? (draft?.content.studentId ? await listStudents(schoolId) : null);
   const find = (id: string | null | undefined) => (id && students?.ok ? (students.data.students.find((st) => st.id === id) ?? null) : null);
   const copy = from?.ok && from.data.kind === 'staff' && from.data.content ? { ...from.data.content, level: from.data.level } : null;
   return {
