@@ -218,6 +218,14 @@ const CASES: { route: string; prepare: (w: World) => Promise<Prepared> }[] = [
     },
   },
   {
+    route: 'POST /api/notice-drafts',
+    prepare: async (w) => {
+      const pupil = await w.student('孙浩然');
+      const body = { schoolId: w.id.yuying, content: { ...noticeInput(pupil), studentId: pupil } };
+      return { who: 'psychologist', path: '/api/notice-drafts', body, count: () => w.count('SELECT count(*) AS n FROM notice_drafts WHERE school_id = $1', [w.id.yuying]) };
+    },
+  },
+  {
     route: 'POST /api/notices',
     prepare: async (w) => {
       const pupil = await w.student('孙浩然');
