@@ -2,6 +2,8 @@ import path from 'node:path';
 import { defineConfig, type UserConfigExport } from '@tarojs/cli';
 import devConfig from './dev';
 import prodConfig from './prod';
+import { BundleStatsPlugin } from './bundle-stats';
+import { PrecompressPlugin } from './precompress';
 
 /** NutUI is drawn at 375 px; our own styles at 750 px. */
 function designWidth(input?: string | number | { file?: string }): number {
@@ -11,6 +13,12 @@ function designWidth(input?: string | number | { file?: string }): number {
 
 /** Backend code: never compiled into a client bundle. */
 const serverDir = path.resolve(__dirname, '..', 'src', 'server');
+
+/** `XQ_BUNDLE_STATS=1 npx taro build --type <platform>` also writes dist/stats-<platform>.json. */
+function addBundleStats(chain: { plugin(name: string): { use(plugin: unknown, args: unknown[]): unknown } }, platform: string): void {
+  if (!process.env.XQ_BUNDLE_STATS) return;
+  chain.plugin('xqBundleStats').use(BundleStatsPlugin, [path.resolve(__dirname, '..', 'dist', `stats-${platform}.json`)]);
+}
 
 export default defineConfig<'webpack5'>(async (merge) => {
   const platform = process.env.TARO_ENV === 'h5' ? 'h5' : 'weapp';
@@ -37,6 +45,9 @@ export default defineConfig<'webpack5'>(async (merge) => {
         cssModules: { enable: false, config: { namingPattern: 'module', generateScopedName: '[name]__[local]___[hash:base64:5]' } },
       },
       compile: { exclude: [serverDir] },
+      webpackChain(chain) {
+        addBundleStats(chain, 'weapp');
+      },
     },
     h5: {
       publicPath: '/',
@@ -56,6 +67,13 @@ export default defineConfig<'webpack5'>(async (merge) => {
         cssModules: { enable: false, config: { namingPattern: 'module', generateScopedName: '[name]__[local]___[hash:base64:5]' } },
       },
       compile: { exclude: [serverDir] },
+      webpackChain(chain) {
+        // 首页 is the first screen: its module goes into the entry chunk, so its code arrives with the app instead of
+        // in a chunk requested only after the app has run (one Fast 3G round trip, ~0.6 s, saved).
+        chain.entry('app').add(path.resolve(__dirname, '..', 'src', 'pages', 'index', 'index'));
+        if (process.env.NODE_ENV !== 'development') chain.plugin('xqPrecompress').use(PrecompressPlugin);
+        addBundleStats(chain, 'h5');
+      },
     },
   };
   if (process.env.NODE_ENV === 'development') {

@@ -26,6 +26,13 @@ export default defineAppConfig({
       pages: ['bind/index', 'inbox/index', 'view/index', 'board/index', 'issue/index', 'students/index', 'settings/index', 'mydata/index'],
     },
   ],
+  // Download a subpackage while the tab page that leads to it is shown (首页 and 课程 open courses, 活动 its events, 我的 login).
+  preloadRule: {
+    'pages/index/index': { network: 'all', packages: ['packages/course'] },
+    'pages/courses/index': { network: 'all', packages: ['packages/course'] },
+    'pages/events/index': { network: 'all', packages: ['packages/events'] },
+    'pages/me/index': { network: 'all', packages: ['packages/account'] },
+  },
   window: {
     backgroundTextStyle: 'light',
     navigationBarBackgroundColor: '#ffffff',

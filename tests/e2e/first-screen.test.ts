@@ -24,7 +24,10 @@ test('首页 on Fast 3G with an empty cache: first meaningful screen timed, at m
   const urls = new Map<string, string>();
   cdp.on('Network.requestWillBeSent', (e: { requestId: string; request: { url: string } }) => urls.set(e.requestId, e.request.url));
   cdp.on('Network.loadingFinished', (e: { requestId: string; encodedDataLength: number }) => {
-    sizes.set(e.requestId, { url: urls.get(e.requestId) ?? '?', bytes: e.encodedDataLength });
+    const url = urls.get(e.requestId) ?? '?';
+    // Inline data: URLs (NutUI's icons) are reported as requests but transfer nothing.
+    if (url.startsWith('data:')) return;
+    sizes.set(e.requestId, { url, bytes: e.encodedDataLength });
   });
 
   const started = Date.now();

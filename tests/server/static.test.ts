@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import { startTestServer, type TestServer } from '../helpers/server';
 
 let server: TestServer;
@@ -31,6 +31,14 @@ beforeAll(async () => {
   fs.mkdirSync(path.join(dir, 'js'));
   fs.writeFileSync(path.join(dir, 'index.html'), `<!doctype html><html><head><title>心桥</title></head><body>${'<div></div>'.repeat(100)}</body></html>`);
   fs.writeFileSync(path.join(dir, 'js', 'app.1a2b3c4d.js'), script);
+  // What config/precompress.ts writes beside a built file; a stale copy (older than its file) is not used.
+  fs.writeFileSync(path.join(dir, 'js', 'vendor.5e6f7a8b.js'), script);
+  fs.writeFileSync(path.join(dir, 'js', 'vendor.5e6f7a8b.js.br'), brotliCompressSync('/* built */'));
+  fs.writeFileSync(path.join(dir, 'js', 'vendor.5e6f7a8b.js.gz'), gzipSync('/* built */'));
+  fs.writeFileSync(path.join(dir, 'js', 'old.5e6f7a8b.js.gz'), gzipSync('/* stale */'));
+  fs.writeFileSync(path.join(dir, 'js', 'old.5e6f7a8b.js'), script);
+  const later = new Date(Date.now() + 60_000);
+  fs.utimesSync(path.join(dir, 'js', 'old.5e6f7a8b.js'), later, later);
   server = await startTestServer({ staticDir: dir });
 }, 60_000);
 afterAll(async () => {
@@ -54,6 +62,17 @@ test('hashed assets: brotli or gzip by Accept-Encoding, cached for a year as imm
   const plain = await get(url);
   expect(plain.headers['content-encoding']).toBeUndefined();
   expect(plain.body.toString()).toBe(script);
+});
+
+test('a build that ships file.br and file.gz: those bytes are sent as they are, unless older than the file', async () => {
+  const br = await get(`${server.url}/js/vendor.5e6f7a8b.js`, { 'accept-encoding': 'gzip, br' });
+  expect(br.headers['content-encoding']).toBe('br');
+  expect(brotliDecompressSync(br.body).toString()).toBe('/* built */');
+  const gz = await get(`${server.url}/js/vendor.5e6f7a8b.js`, { 'accept-encoding': 'gzip' });
+  expect(gz.headers['content-encoding']).toBe('gzip');
+  expect(gunzipSync(gz.body).toString()).toBe('/* built */');
+  const stale = await get(`${server.url}/js/old.5e6f7a8b.js`, { 'accept-encoding': 'gzip' });
+  expect(gunzipSync(stale.body).toString()).toBe(script);
 });
 
 test('index.html (and any app route) is revalidated: no-cache with an ETag, 304 when unchanged', async () => {

@@ -83,6 +83,13 @@ export class StaticFiles {
     if (hit && hit.mtimeMs === stat.mtimeMs && hit.size === stat.size) return hit;
     const raw = fs.readFileSync(file);
     const entry: Cached = { mtimeMs: stat.mtimeMs, size: stat.size, raw, etag: `"${createHash('sha1').update(raw).digest('base64url')}"` };
+    // The H5 build ships file.br and file.gz beside each text file (config/precompress.ts): used when not older than it.
+    const fresh = (sibling: string): Buffer | undefined => {
+      const s = fileStat(sibling);
+      return s && s.mtimeMs >= stat.mtimeMs ? fs.readFileSync(sibling) : undefined;
+    };
+    entry.br = fresh(`${file}.br`);
+    entry.gzip = fresh(`${file}.gz`);
     this.cache.set(file, entry);
     return entry;
   }
