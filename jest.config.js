@@ -22,6 +22,7 @@ const client = {
   testEnvironment: '<rootDir>/tests/client/env.js',
   testEnvironmentOptions: { customExportConditions: ['node', 'node-addons'] },
   setupFiles: ['<rootDir>/tests/client/setup.ts'],
+  setupFilesAfterEnv: ['<rootDir>/tests/client/after-env.ts'],
   transform: { '^.+\\.(m?[jt]sx?|cjs)$': 'babel-jest' },
   transformIgnorePatterns: ['/node_modules/(react|react-dom|scheduler|@babel|core-js|core-js-pure|@jest|jest-[^/]+|babel-jest|@testing-library)/'],
   moduleNameMapper: {
