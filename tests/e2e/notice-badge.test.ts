@@ -72,11 +72,11 @@ test('a parent with an unread notice sees the number on the 我的 tab and a cal
     choice: 'self_care', reason: null, meetingSlot: null, signedName: '张敏', signature: { strokes: [[100, 200, 150, 180, 200, 220, 260, 190, 320, 230], [400, 150, 420, 300, 440, 160]] },
   });
   await page.goto(`${app.url()}/#/pages/index/index`);
-  await page.getByText('心理援助热线').first().waitFor();
+  await page.locator('.xq-safety__eyebrow:visible', { hasText: '心理援助热线' }).first().waitFor();
   await page.locator('.weui-tabbar__item', { hasText: '我的' }).click();
   await page.getByText('孩子学校发出的心理健康告知书').first().waitFor();
   await page.waitForFunction(() => !document.querySelector('.weui-tabbar__item .taro-tabbar-badge'));
   await page.locator('.weui-tabbar__item', { hasText: '首页' }).click();
-  await page.getByText('心理援助热线').first().waitFor();
+  await page.locator('.xq-safety__eyebrow:visible', { hasText: '心理援助热线' }).first().waitFor();
   expect(await page.locator('.xq-notice-card:visible').count()).toBe(0);
 });
