@@ -8,6 +8,7 @@ import type { Context } from 'hono';
 import type { EventInput } from '../../types';
 import { LIMITS } from '../../src/server/domain/attempts';
 import { loadConfig } from '../../src/server/env';
+import { createLogger } from '../../src/server/log';
 import { clientAddress, normaliseAddress } from '../../src/server/http/client-address';
 import type { Database } from '../../src/server/storage/db';
 import { testApp, type TestApp } from '../helpers/app';
@@ -52,6 +53,8 @@ async function inWaves<T>(tasks: (() => Promise<T>)[], width = 25): Promise<T[]>
 for (const driver of ['PGlite', 'PostgreSQL'] as const) {
   (driver === 'PGlite' ? describe : pgDescribe)(`guess limits on ${driver}`, () => {
     let t: TestApp;
+    /** Error lines the app logged (an unhandled error's cause). */
+    const errors: string[] = [];
     let fake: WeChatFake;
     let pg: Database | null = null;
     const tok: Record<string, string> = {};
@@ -102,7 +105,7 @@ for (const driver of ['PGlite', 'PostgreSQL'] as const) {
     beforeAll(async () => {
       fake = await startWeChatFake();
       pg = driver === 'PostgreSQL' ? await scratchPostgres(8) : null;
-      t = await testApp({ wechatBase: fake.url, db: pg ?? undefined, env: { XQ_TRUST_PROXY: '1' } });
+      t = await testApp({ wechatBase: fake.url, db: pg ?? undefined, env: { XQ_TRUST_PROXY: '1' }, log: createLogger((line, level) => { if (level === 'error') errors.push(line); }) });
       for (const who of ['parent', 'psychologist', 'station', 'admin']) tok[who] = await t.login(who);
       wucheng = (await t.db.query<{ id: string }>(`SELECT id FROM stations WHERE name = '坞城街道家庭教育指导服务站'`))[0]!.id;
       pupil = (await t.db.query<{ id: string }>(`SELECT s.id FROM students s JOIN schools sc ON sc.id = s.school_id WHERE sc.name = '小店区育英小学' ORDER BY s.name LIMIT 1`))[0]!.id;
@@ -270,8 +273,10 @@ for (const driver of ['PGlite', 'PostgreSQL'] as const) {
         const session = await t.login('station');
         const size = 4 * 1024 * 1024;
         const fit = Math.floor(LIMITS.upload.sessionBytes.max / size);
+        errors.length = 0;
         const rs = await inWaves(Array.from({ length: fit + 4 }, () => () => upload(session, size)), 8);
-        expect(counts(rs)).toEqual({ ok: fit, UPLOAD_QUOTA_EXCEEDED: 4 });
+        // A 500 here once came only in a full CI run: its logged cause is shown with the counts.
+        expect({ counts: counts(rs), unhandled: errors.slice(0, 2) }).toEqual({ counts: { ok: fit, UPLOAD_QUOTA_EXCEEDED: 4 }, unhandled: [] });
         expect((await upload(session, 64)).status).toBe(LIMITS.upload.sessionBytes.max - fit * size >= 64 ? 201 : 429);
       }, 180_000);
     });
