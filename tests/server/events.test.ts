@@ -288,6 +288,10 @@ describe('check-in, roster, evidence and the yearly duty', () => {
     expect(text.body.error.code).toBe('EVIDENCE_UNSUPPORTED');
     const big = await t.call('POST', `/api/events/${id}/evidence`, { token: tok.station, body: { kind: 'photo', filename: 'big.png', dataBase64: Buffer.concat([png, Buffer.alloc(4 * 1024 * 1024)]).toString('base64') } });
     expect(big.status).toBe(413);
+    for (const bad of ['iVBO R0==', 'iVBOR0=A', '====', 'iVBOR0===', 'iVBÖR0']) {
+      const r = await t.call('POST', `/api/events/${id}/evidence`, { token: tok.station, body: { kind: 'photo', filename: '坏.png', dataBase64: bad } });
+      expect([bad, r.body.error?.code, r.body.error?.details?.[0]?.message]).toEqual([bad, 'VALIDATION_FAILED', '文件内容须为 base64']);
+    }
     const sheet = await t.call('POST', `/api/events/${id}/evidence/signin-sheet`, { token: tok.station, body: {} });
     expect(sheet.body).toMatchObject({ kind: 'signin_sheet', mime: 'text/csv' });
     const list = await t.call('GET', `/api/events/${id}/evidence`, { token: tok.federation });
