@@ -15,7 +15,7 @@ async function openAs(name: string): Promise<Page> {
 
 /** From 我的: 告知书工作台 → 班级与班主任. */
 async function openClasses(page: Page): Promise<void> {
-  await page.locator('.nut-cell:visible', { hasText: '告知书工作台' }).click();
+  await page.locator('.xq-cell:visible', { hasText: '告知书工作台' }).click();
   await page.locator('taro-button-core:visible', { hasText: '班级与班主任' }).click();
   await page.locator('.xq-classes__note:visible').waitFor();
 }
