@@ -3,7 +3,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { benchDatabases, benchProgress, type ProgressBenchResult } from './progress';
-import { benchRush, writeRush, type RushResult } from './signup-rush';
+import { benchRush, writeRush, type RushResult, type RushServers } from './signup-rush';
+import { openPglite } from '../../src/server/storage/pglite';
+import { scratchPostgres } from '../helpers/db';
+import type { Database } from '../../src/server/storage/db';
 import { benchReports, printReports, writeReports } from './reports';
 
 /** `npm run bench -- progress` (or rush, reports) runs only those parts; no argument runs all. */
@@ -49,10 +52,23 @@ async function progress(): Promise<void> {
 
 async function rush(): Promise<void> {
   const rush: RushResult[] = [];
-  for (const d of benchDatabases().filter((x) => x.batch === 1 && x.rate === null)) {
-    const db = await d.open();
+  const runs: { name: string; open: () => Promise<(Database & { url?: string }) | null>; servers: (url: string) => RushServers }[] = [
+    { name: 'one server in-process, PGlite (in-process)', open: () => openPglite(null), servers: () => ({ instances: 0 }) },
+  ];
+  if (process.env.DATABASE_URL) {
+    runs.push(
+      { name: 'one server in-process, PostgreSQL 15 (pg pool of 10)', open: () => scratchPostgres(10), servers: () => ({ instances: 0 }) },
+      { name: '**3 server processes**, PostgreSQL 15 (pg pool of 10 each)', open: () => scratchPostgres(4), servers: (url) => ({ instances: 3, databaseUrl: url, pgbouncer: false }) },
+      { name: '**3 server processes → PgBouncer** (transaction mode, 20 server connections) → PostgreSQL 15', open: () => scratchPostgres(4), servers: (url) => ({ instances: 3, databaseUrl: url, pgbouncer: true }) },
+    );
+  }
+  const only = process.env.BENCH_RUSH_ROWS ? process.env.BENCH_RUSH_ROWS.split(',').map(Number) : null;
+  for (const [i, run] of runs.entries()) {
+    if (only && !only.includes(i)) continue;
+    const db = await run.open();
+    if (!db) continue;
     try {
-      const r = await benchRush(d.database, db);
+      const r = await benchRush(run.name, db, run.servers(db.url ?? ''));
       rush.push(r);
       console.log(`${r.driver}: ${r.requests} sign-ups in ${r.seconds} s = ${r.perSecond}/s; p50 ${r.p50} ms, p99 ${r.p99} ms; ${r.confirmed} seats, ${r.waitlisted} waitlisted`);
     } finally {
