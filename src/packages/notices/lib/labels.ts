@@ -3,6 +3,7 @@ import type {
   BindingCodeStatus, GuardianRelation, NoticeChoice, NoticeLevel, NoticeStatus, NoticeTaskKind, NoticeTaskOutcome, ReferralOutcome,
 } from '../../../../types';
 import type { PillTone } from '../../../components/pill';
+import { GUARDIAN_RELATIONS } from '../../../shared/labels';
 
 /** The three levels of the school's warning process (三级预警). */
 export const LEVELS: readonly NoticeLevel[] = ['class', 'grade', 'school'];
@@ -49,8 +50,8 @@ export const CHOICE_HINTS: Record<NoticeChoice, string> = {
   decline: '暂不采取上述安排，请写明原因',
 };
 
-/** Chinese names of guardian relations, in the order a guardian picks one. */
-export const RELATIONS: readonly GuardianRelation[] = ['mother', 'father', 'other'];
+/** Guardian relations, in the order a guardian picks one. */
+export const RELATIONS: readonly GuardianRelation[] = GUARDIAN_RELATIONS;
 
 /** Chinese names of escalation tasks. */
 export const TASK_LABELS: Record<NoticeTaskKind, string> = {
