@@ -5,7 +5,7 @@ import { Articles, Edit, QrCode, Service, Setting, ShieldCheck, Star, User } fro
 import dayjs from 'dayjs';
 import type { ReactNode } from 'react';
 import type { MeOutput, RoleGrant } from '../../../types';
-import { RELATION_LABELS, ROLE_LABELS, STAGE_LABELS } from '../../shared/labels';
+import { relationText, ROLE_LABELS, STAGE_LABELS } from '../../shared/labels';
 import { Pill } from '../../components/pill';
 import { PageShell } from '../../components/page-shell';
 import { Section } from '../../components/section';
@@ -85,7 +85,7 @@ function Profile({ me }: { me: MeOutput }) {
                 <Pill tone='success'>
                   {STAGE_LABELS[child.stage]}
                 </Pill>
-                <Text className='xq-me__child-relation'>我是{RELATION_LABELS[child.relation]}</Text>
+                <Text className='xq-me__child-relation'>我是{relationText(child.relation, child.relationNote)}</Text>
               </View>
               <Text className='xq-me__child-school'>{child.schoolName}</Text>
               <Text className='xq-me__child-class'>

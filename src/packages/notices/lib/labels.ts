@@ -1,6 +1,6 @@
 /** Chinese labels of the notices subpackage: levels, statuses, choices, tasks, referrals and binding codes (audit actions arrive named). */
 import type {
-  BindingCodeStatus, GuardianRelation, NoticeChoice, NoticeLevel, NoticeStatus, NoticeTaskKind, NoticeTaskOutcome, ReferralOutcome,
+  BindingCodeStatus, GuardianRelation, NoticeChoice, RecipientRemovedReason, NoticeLevel, NoticeStatus, NoticeTaskKind, NoticeTaskOutcome, ReferralOutcome,
 } from '../../../../types';
 import type { PillTone } from '../../../components/pill';
 import { GUARDIAN_RELATIONS } from '../../../shared/labels';
@@ -48,6 +48,13 @@ export const CHOICE_HINTS: Record<NoticeChoice, string> = {
   self_care: '家长自行带孩子到专业医疗机构就诊',
   meeting: '选择学校提供的时间，到校与老师面谈',
   decline: '暂不采取上述安排，请写明原因',
+};
+
+/** Why a guardian's copy left their view, as the school reads it. */
+export const REMOVED_LABELS: Record<RecipientRemovedReason, string> = {
+  unbound: '已解除绑定',
+  consent_withdrawn: '监护人已撤回告知同意',
+  account_closed: '监护人已注销账号',
 };
 
 /** Guardian relations, in the order a guardian picks one. */
