@@ -91,6 +91,20 @@ for (const driver of ['PGlite', 'PostgreSQL']) {
       await t.db.query('DELETE FROM guardianships WHERE user_id = $1', [u!.id]);
     });
 
+    test('the guide moved to 2026.12 without a new purpose: an agreement to 2026.11 still counts, and 我的 shows the update', async () => {
+      const [u] = await t.db.query<{ id: string }>(`INSERT INTO users (display_name, dev_identity) VALUES ('老用户', 'old-consent') RETURNING id`);
+      await t.db.query(`INSERT INTO privacy_consents (user_id, version) VALUES ($1, '2026.11')`, [u!.id]);
+      const token = await t.login('old-consent');
+      const me = await t.call('GET', '/api/me', { token });
+      expect(me.body.privacy).toMatchObject({ currentVersion: '2026.12', agreedVersion: '2026.11' });
+      expect((await t.call('PUT', '/api/me/profile', { token, body: { displayName: '老用户甲' } })).status).toBe(200);
+      await t.db.query(`DELETE FROM privacy_consents WHERE user_id = $1`, [u!.id]);
+      await t.db.query(`INSERT INTO privacy_consents (user_id, version) VALUES ($1, '2026.10')`, [u!.id]);
+      expect((await t.call('PUT', '/api/me/profile', { token, body: { displayName: '老用户乙' } })).body.error.code).toBe('PRIVACY_CONSENT_REQUIRED');
+      const guide = await t.call('GET', '/api/privacy');
+      expect(JSON.stringify(guide.body)).toContain('撤回告知书的单独同意');
+    });
+
     test('提醒未读家长: reaches the unread, once per 12 hours per notice with a clear refusal, audited; not for parents', async () => {
       t.setNow(start);
       const id = await send('李子涵');

@@ -5,6 +5,7 @@ import { AppError } from '../http/errors';
 import { Batcher } from '../storage/batcher';
 import { iso, isoOrNull, maybeOne, one, type Database, type Sql } from '../storage/db';
 import { Caller, type Grant } from './caller';
+import { PRIVACY_STILL_VALID } from './privacy-guide';
 import { signToken, verifyToken } from './tokens';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -180,9 +181,10 @@ export class IdentityService {
     return this.me(caller.userId);
   }
 
-  /** Throws PRIVACY_CONSENT_REQUIRED unless the caller agreed to the current privacy guide. */
+  /** Throws PRIVACY_CONSENT_REQUIRED unless the caller agreed to the current privacy guide (or an earlier one it keeps valid). */
   async requireConsent(caller: Caller): Promise<void> {
-    const row = await maybeOne(this.deps.db, 'SELECT 1 FROM privacy_consents WHERE user_id = $1 AND version = $2', [caller.userId, this.deps.config.privacyVersion]);
+    const versions = [this.deps.config.privacyVersion, ...PRIVACY_STILL_VALID];
+    const row = await maybeOne(this.deps.db, 'SELECT 1 FROM privacy_consents WHERE user_id = $1 AND version = ANY($2::text[]) LIMIT 1', [caller.userId, versions]);
     if (!row) throw new AppError('PRIVACY_CONSENT_REQUIRED');
   }
 
