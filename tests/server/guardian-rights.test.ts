@@ -14,6 +14,7 @@ import { runDueJobs } from '../../src/server/jobs';
 import type { Database } from '../../src/server/storage/db';
 import { testApp, type TestApp } from '../helpers/app';
 import { describeOn, scratchPostgres } from '../helpers/db';
+import { sessionTokens } from '../helpers/parents';
 
 const HOUR = 3_600_000;
 const start = new Date('2026-11-23T08:00:00Z');
@@ -165,6 +166,19 @@ for (const driver of ['PGlite', 'PostgreSQL']) {
         token: tok.parent, body: { statements: [{ id: randomUUID(), lessonId: course.lesson, verb: 'played', segments: [[0, 10]], position: 10, timestamp: t.deps.clock().toISOString() }] },
       });
       expect(progress.body).toMatchObject({ accepted: 1, rejected: [] });
+      // 李子涵's father (bound since January, no notice consent) studies too: with 张敏 they are one household, counted once.
+      const [father] = await t.db.query<{ id: string }>(`INSERT INTO users (display_name) VALUES ('李父') RETURNING id`);
+      await t.db.query('INSERT INTO privacy_consents (user_id, version) VALUES ($1, $2)', [father!.id, t.deps.config.privacyVersion]);
+      await t.db.query(`INSERT INTO guardianships (student_id, user_id, relation, created_at) VALUES ($1, $2, 'father', '2026-01-05T00:00:00Z')`, [zihan, father!.id]);
+      const [fatherToken] = await sessionTokens(t.db, t.deps.config.sessionSecret, [father!.id], t.deps.clock());
+      t.setNow(new Date(start.getTime() + 200_000));
+      expect((await t.call('POST', `/api/courses/${course.id}/enroll`, { token: fatherToken, body: {} })).status).toBe(200);
+      expect((await t.call('GET', `/api/lessons/${course.lesson}`, { token: fatherToken })).status).toBe(200);
+      t.setNow(new Date(start.getTime() + 300_000));
+      const fathers = await t.call('POST', '/api/progress', {
+        token: fatherToken, body: { statements: [{ id: randomUUID(), lessonId: course.lesson, verb: 'played', segments: [[0, 10]], position: 10, timestamp: t.deps.clock().toISOString() }] },
+      });
+      expect(fathers.body).toMatchObject({ accepted: 1, rejected: [] });
       t.setNow(at(1));
       const noticeId = await send('李子涵');
       expect((await t.call('GET', '/api/me/notices', { token: tok.parent })).body.notices.map((n: { id: string }) => n.id)).toContain(noticeId);
@@ -186,7 +200,7 @@ for (const driver of ['PGlite', 'PostgreSQL']) {
       const staff = await t.call('GET', `/api/notices/${noticeId}`, { token: tok.head_teacher });
       expect(staff.body.recipients).toEqual([expect.objectContaining({ guardianName: '张敏', removedReason: 'consent_withdrawn' })]);
       const guardians = await t.call('GET', `/api/students/${zihan}/guardians`, { token: tok.head_teacher });
-      expect(guardians.body.guardians.find((g: { revokedAt: string | null }) => g.revokedAt === null)).toMatchObject({ noticeConsentAt: null, noticeConsentWithdrawnAt: expect.any(String) });
+      expect(guardians.body.guardians.find((g: { displayName: string; revokedAt: string | null }) => g.displayName === '张敏' && g.revokedAt === null)).toMatchObject({ noticeConsentAt: null, noticeConsentWithdrawnAt: expect.any(String) });
       const refused = await t.call('POST', '/api/notices', { token: tok.psychologist, body: await input('李子涵') });
       expect(refused.body.error.code).toBe('NO_GUARDIANS');
       // Withdrawing twice changes nothing (one audit entry).
@@ -214,8 +228,8 @@ for (const driver of ['PGlite', 'PostgreSQL']) {
       };
       const dashboard = async () => (await t.call('GET', `/api/reports/dashboard?unitId=${units[0]!.id}&period=2026`, { token: tok.federation })).body;
       const rawBefore = await figures();
-      expect(rawBefore[0]).toMatchObject({ parentsOnline: expect.any(Number) });
-      expect(rawBefore[0]!.parentsOnline).toBeGreaterThan(0);
+      // 育英小学: 张敏 and 李子涵's father, one household.
+      expect(rawBefore[2]).toMatchObject({ parentsOnline: 2, familiesReached: 1 });
       const dashBefore = await dashboard();
       const rollupsBefore = await rollupLines(t.db);
       expect((await rebuildRollups(t.db)).differences).toEqual(NO_DIFFERENCES);

@@ -161,7 +161,7 @@ function Data({ data, onChange }: { data: MyDataOutput; onChange: () => void }) 
       </Section>
 
       <Section title='注销账号'>
-        <Text className='xq-mydata__muted'>{CLOSE_EFFECT}</Text>
+        <Text className='xq-mydata__explain'>{CLOSE_EFFECT}</Text>
         <View className='xq-mydata__actions'>
           <Button size='small' fill='outline' type='danger' disabled={busy} onClick={() => void close()}>
             注销账号
