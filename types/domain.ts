@@ -24,8 +24,8 @@ export type StaffRole =
 /** What a role grant is scoped to. */
 export type ScopeType = 'school' | 'station' | 'region' | 'platform';
 
-/** A guardian's relation to a student. */
-export type GuardianRelation = 'father' | 'mother' | 'other';
+/** A guardian's relation to a student ('other' is 其他监护人, described by a short note). */
+export type GuardianRelation = 'father' | 'mother' | 'grandfather' | 'grandmother' | 'maternal_grandfather' | 'maternal_grandmother' | 'other';
 
 /** A region of the registry. */
 export interface Region {
@@ -136,6 +136,8 @@ export interface BoundChild {
   className: string;
   stage: Stage;
   relation: GuardianRelation;
+  /** The guardian's own words for 其他监护人 (e.g. 姑姑); null for the named relations and for older bindings. */
+  relationNote: string | null;
   boundAt: string;
 }
 

@@ -24,7 +24,8 @@ export type AuditAction =
   | 'settings_changed'
   | 'binding_code_created' | 'binding_code_revoked' | 'bound' | 'binding_revoked' | 'binding_failed'
   | 'created' | 'approved' | 'rejected' | 'sent' | 'delivered' | 'opened' | 'acknowledged' | 'second_push' | 'escalated'
-  | 'content_viewed' | 'referral_created' | 'referral_closed' | 'task_done' | 'closed' | 'purged' | 'decrypt_failed';
+  | 'content_viewed' | 'referral_created' | 'referral_closed' | 'task_done' | 'closed' | 'purged' | 'decrypt_failed'
+  | 'reminded' | 'notice_consent_withdrawn' | 'notice_consent_given' | 'guardian_unbound' | 'account_closed' | 'account_purged';
 
 /** A binding code's state. */
 export type BindingCodeStatus = 'open' | 'used' | 'expired' | 'revoked';
@@ -93,11 +94,22 @@ export interface GuardianBinding {
   id: string;
   displayName: string;
   relation: GuardianRelation;
+  relationNote: string | null;
   boundAt: string;
   /** When the guardian gave the separate consent to receive mental-health notices. */
   noticeConsentAt: string | null;
+  /** When the guardian withdrew that consent in the app (null while it stands or was never withdrawn). */
+  noticeConsentWithdrawnAt: string | null;
   revokedAt: string | null;
+  /** Who ended the binding: the school, the guardian, or the guardian's account was closed. */
+  revokeReason: GuardianRevokeReason | null;
 }
+
+/** Who ended a binding. */
+export type GuardianRevokeReason = 'school' | 'guardian' | 'account_closed';
+
+/** Why a guardian's copy of a notice left their view. */
+export type RecipientRemovedReason = 'unbound' | 'consent_withdrawn' | 'account_closed';
 
 /** A binding code as the school sees it (the code itself is shown once, at creation). */
 export interface BindingCodeSummary {
@@ -137,6 +149,8 @@ export interface BindingCodeOutput {
 export interface BindInput {
   code: string;
   relation: GuardianRelation;
+  /** Required with 'other' (其他监护人): who the guardian is to the child, 1–20 characters; not allowed otherwise. */
+  relationNote?: string | null;
   /** The separate consent (PIPL) to receive the school's mental-health notices about this child. Must be true. */
   noticeConsent: boolean;
   /** The code of WeChat's phone-number button; production checks the phone against the school's record. */
@@ -229,6 +243,9 @@ export interface NoticeRecipientView {
   id: string;
   guardianName: string;
   relation: GuardianRelation;
+  relationNote: string | null;
+  /** Set when the copy left the guardian's view: unbound, consent withdrawn, or account closed. */
+  removedReason: RecipientRemovedReason | null;
   deliveredAt: string | null;
   firstOpenedAt: string | null;
   openCount: number;
@@ -377,6 +394,48 @@ export interface NoticeBoardItem {
   overdue: boolean;
   /** The next step of the ladder and when, while it is pending. */
   nextStep: { kind: 'second_push' | NoticeTaskKind; at: string } | null;
+  /** Guardians whose copy left their view because they withdrew the notice consent (the school is told). */
+  consentWithdrawn: number;
+  /** Active copies not opened yet (what 提醒未读家长 reaches). */
+  unread: number;
+  /** The last 提醒未读家长, and when the next one is allowed (once per 12 hours per notice). */
+  lastRemindedAt: string | null;
+  nextRemindAt: string | null;
+}
+
+/** POST /api/notices/{id}/remind: reminders re-sent to the guardians who have not read the notice. */
+export interface RemindOutput {
+  /** Unread active copies reminded. */
+  recipients: number;
+  /** Of them, how many get a WeChat message (the others hold no subscription and see it in the app). */
+  queued: number;
+  remindedAt: string;
+  nextRemindAt: string;
+}
+
+/** GET /api/me/tasks/counts: the caller's open escalation tasks across their schools (numbers only: the badge). */
+export interface MyTaskCountsOutput {
+  open: number;
+  overdue: number;
+}
+
+/** PUT /api/me/children/{studentId}/notice-consent */
+export interface NoticeConsentInput {
+  /** false withdraws the separate consent; true gives it again (for new notices only). */
+  consent: boolean;
+}
+
+/** POST /api/me/close-account: the typed confirmation. */
+export interface CloseAccountInput {
+  /** The words 注销账号, typed by the guardian. */
+  confirm: '注销账号';
+}
+
+/** The answer of closing an account. */
+export interface CloseAccountOutput {
+  closedAt: string;
+  /** By when the personal data is removed (the privacy guide's 30 days; the job usually does it within minutes). */
+  purgeBy: string;
 }
 
 /** GET /api/schools/{id}/notice-board */
@@ -440,7 +499,9 @@ export interface AuditVerifyOutput {
 export interface MyDataOutput {
   user: { displayName: string; createdAt: string; wechatLinked: boolean };
   consents: { version: string; agreedAt: string }[];
-  children: (BoundChild & { noticeConsentAt: string | null })[];
+  children: (BoundChild & { noticeConsentAt: string | null; noticeConsentWithdrawnAt: string | null })[];
+  /** Children the caller was bound to before (unbound by the school or by themselves), without notices. */
+  formerChildren: { studentId: string; name: string; schoolName: string; boundAt: string; revokedAt: string; revokeReason: GuardianRevokeReason | null }[];
   notices: {
     id: string;
     schoolName: string;
@@ -451,6 +512,8 @@ export interface MyDataOutput {
     choice: NoticeChoice | null;
     /** The content was deleted under the retention rule; the record that it existed stays. */
     purged: boolean;
+    /** Taken out of the caller's view (unbound or consent withdrawn); the school keeps its receipt. */
+    removed: boolean;
   }[];
   /** Events of the caller's own notice copies in the audit log (metadata only). */
   noticeEvents: { at: string; action: string }[];

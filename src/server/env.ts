@@ -182,4 +182,4 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
 }
 
 /** The version of the privacy guide in force; bump it when the guide's text changes. */
-export const PRIVACY_VERSION = '2026.11';
+export const PRIVACY_VERSION = '2026.12';

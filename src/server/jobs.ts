@@ -5,6 +5,7 @@ import { sendDueMessages } from './domain/messages/outbox';
 import { escalateNotices, markNoticeDelivered, purgeNotices } from './domain/notices/ladder';
 import { checkpointAudit } from './domain/notices/audit';
 import { expireDrafts } from './domain/notices/drafts';
+import { expireLearningRecords, purgeClosedAccounts } from './domain/rights';
 
 /** What one run did: rows touched per job. */
 export type JobReport = Record<string, number>;
@@ -46,6 +47,10 @@ export const JOBS: Record<string, Job> = {
   purgeNotices: (deps, now) => purgeNotices(deps, now),
   /** Sends due subscribe messages from the outbox (retries with backoff); a notice's first message records its delivery. */
   sendMessages: (deps, now) => sendDueMessages(deps, now, markNoticeDelivered),
+  /** Removes the personal data of closed accounts (the privacy guide promises within 30 days; due as soon as closed). */
+  purgeClosedAccounts: (deps, now) => purgeClosedAccounts(deps, now),
+  /** Deletes learning statements, quiz answers and first-open anchors older than the guide's 3 years. */
+  expireLearningRecords: (deps, now) => expireLearningRecords(deps, now),
   /** Anchors the audit chain's head outside the database every XQ_AUDIT_CHECKPOINT_MINUTES when it moved (refuses a chain cut behind the last anchor). */
   auditCheckpoint: (deps, now) => checkpointAudit(deps, now),
 };

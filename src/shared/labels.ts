@@ -68,8 +68,23 @@ export const STATION_KIND_LABELS: Record<StationKind, string> = {
 export const RELATION_LABELS: Record<GuardianRelation, string> = {
   father: '父亲',
   mother: '母亲',
+  grandfather: '祖父',
+  grandmother: '祖母',
+  maternal_grandfather: '外祖父',
+  maternal_grandmother: '外祖母',
   other: '其他监护人',
 };
+
+/** Every guardian relation, in the order a guardian picks one (the server validates against the same list). */
+export const GUARDIAN_RELATIONS = ['mother', 'father', 'grandmother', 'grandfather', 'maternal_grandmother', 'maternal_grandfather', 'other'] as const satisfies readonly GuardianRelation[];
+
+/** The longest note a 其他监护人 may give (e.g. 姑姑、继父). */
+export const RELATION_NOTE_MAX = 20;
+
+/** A relation as shown everywhere: 祖母, or 其他监护人（姑姑） when the guardian described themselves. */
+export function relationText(relation: GuardianRelation, note: string | null | undefined): string {
+  return relation === 'other' && note ? `${RELATION_LABELS.other}（${note}）` : RELATION_LABELS[relation];
+}
 
 /** The help line shown on every safety card (Xiamen seed: 24小时学生心理援助热线). */
 export const HELP_HOTLINE = {
@@ -92,4 +107,6 @@ export const AUDIT_LABELS: Record<AuditAction, string> = {
   acknowledged: '家长确认', second_push: '未读再次提醒', escalated: '升级处理', content_viewed: '教师查看内容', decrypt_failed: '内容校验失败', referral_created: '创建转介',
   referral_closed: '转介结束', task_done: '任务完成', closed: '结案', purged: '内容按期删除',
   settings_changed: '修改告知设置',
+  reminded: '提醒未读家长', notice_consent_withdrawn: '监护人撤回告知同意', notice_consent_given: '监护人重新同意接收告知',
+  guardian_unbound: '监护人自行解除绑定', account_closed: '注销账号', account_purged: '注销账号的个人信息已删除',
 };

@@ -55,7 +55,7 @@ const ME: MeOutput = {
   children: [
     {
       studentId: 'st1', name: '李子涵', schoolId: 's1', schoolName: '小店区育英小学', schoolRegionId: 'r1', grade: '五年级', className: '2班',
-      stage: 'primary', relation: 'mother', boundAt: '2025-09-02T00:00:00Z',
+      stage: 'primary', relation: 'mother', relationNote: null, boundAt: '2025-09-02T00:00:00Z',
     },
   ],
   privacy: { currentVersion: '2025-11', agreedVersion: '2025-11', agreedAt: '2025-11-02T08:00:00Z' },

@@ -173,7 +173,7 @@ describe('绑定孩子', () => {
       data: {
         child: {
           studentId: 's1', name: '孙浩然', schoolId: 'sc1', schoolName: '小店区育英小学', schoolRegionId: 'r1', grade: '五年级', className: '2班',
-          stage: 'primary', relation: 'mother', boundAt: '2025-11-24T00:00:00.000Z',
+          stage: 'primary', relation: 'mother', relationNote: null, boundAt: '2025-11-24T00:00:00.000Z',
         },
       },
     });
@@ -363,7 +363,7 @@ describe('告知书 · 学校视图', () => {
       level: 'grade', status: 'sent', createdAt: '2025-11-24T01:00:00.000Z', createdByName: '王静', approvedByName: '周建国', rejectionReason: null,
       sentAt: '2025-11-24T02:00:00.000Z', closedAt: null, purgeAfter: null, content: g.content,
       recipients: [{
-        id: 'r1', guardianName: '王芳', relation: 'mother', deliveredAt: null, firstOpenedAt: '2025-11-24T03:00:00.000Z', openCount: 2, secondPushAt: null,
+        id: 'r1', guardianName: '王芳', relation: 'mother', relationNote: null, removedReason: null, deliveredAt: null, firstOpenedAt: '2025-11-24T03:00:00.000Z', openCount: 2, secondPushAt: null,
         acknowledgedAt: '2025-11-24T03:05:00.000Z', choice: 'referral', meetingSlot: null, reason: null, signedName: '王芳', signature: { strokes: [[0, 0, 1000, 400]] },
       }],
       tasks: [{

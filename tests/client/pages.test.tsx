@@ -31,6 +31,7 @@ const ME: MeOutput = {
       className: '2班',
       stage: 'primary',
       relation: 'mother',
+      relationNote: null,
       boundAt: '2025-09-02T00:00:00Z',
     },
   ],

@@ -43,6 +43,6 @@ describe('the H5 build, served by the backend, in Chromium', () => {
     await page.locator('taro-button-core', { hasText: '同意并继续' }).click();
     await page.getByText('你已同意此版本').waitFor();
     await page.goto(`${app.url()}/#/pages/me/index`);
-    await page.getByText('已同意隐私保护指引（2026.11', { exact: false }).waitFor();
+    await page.getByText('已同意隐私保护指引（2026.12', { exact: false }).waitFor();
   });
 });

@@ -26,7 +26,7 @@ describe('WeChat login through code2Session', () => {
     expect(first.status).toBe(200);
     expect(first.body.me.user.displayName).toBe('微信用户');
     expect(first.body.me.roles).toEqual([]);
-    expect(first.body.me.privacy).toEqual({ currentVersion: '2026.11', agreedVersion: null, agreedAt: null });
+    expect(first.body.me.privacy).toEqual({ currentVersion: '2026.12', agreedVersion: null, agreedAt: null });
     expect(JSON.stringify(first.body)).not.toContain('sk-alice');
     expect(JSON.stringify(first.body)).not.toContain('o-alice');
     const call = fake.calls.at(-1)!;

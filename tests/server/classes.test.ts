@@ -80,6 +80,7 @@ for (const driver of ['PGlite', 'PostgreSQL']) {
         ['POST', `/api/notices/${ids.notice}/close`, {}],
         ['POST', `/api/notices/${ids.pending}/approve`, {}],
         ['POST', `/api/notices/${ids.pending}/reject`, { reason: '请再核对一次' }],
+        ['POST', `/api/notices/${ids.notice}/remind`, {}],
       ];
       const answers: { route: string; status: number; code: string | undefined }[] = [];
       for (const [method, path, body] of refused) {

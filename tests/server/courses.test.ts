@@ -178,7 +178,7 @@ describe('progress: honest viewers get credit, skippers and forgers do not', () 
 
   test('a skipper who jumps to the end gets only what they played; a forged full segment is refused', async () => {
     const other = await t.login('newcomer');
-    await t.call('POST', '/api/me/privacy-consent', { token: other, body: { version: '2026.11' } });
+    await t.call('POST', '/api/me/privacy-consent', { token: other, body: { version: '2026.12' } });
     t.setNow(at(200));
     await t.call('POST', `/api/courses/${courseId}/enroll`, { token: other, body: {} });
     t.setNow(at(210));

@@ -269,6 +269,21 @@ const CASES: { route: string; prepare: (w: World) => Promise<Prepared> }[] = [
     },
   },
   {
+    route: 'POST /api/notices/{id}/remind',
+    prepare: async (w) => {
+      const id = await notice(w, true);
+      return { who: 'head_teacher', path: `/api/notices/${id}/remind`, body: {}, count: audits(w, id, 'reminded') };
+    },
+  },
+  {
+    route: 'POST /api/me/children/{studentId}/unbind',
+    prepare: async (w) => {
+      const pupil = await w.student('李子轩');
+      const count = () => w.count(`SELECT count(*) AS n FROM audit_log WHERE action = 'guardian_unbound' AND details ->> 'studentId' = $1`, [pupil]);
+      return { who: 'parent', path: `/api/me/children/${pupil}/unbind`, body: {}, count };
+    },
+  },
+  {
     route: 'POST /api/notice-tasks/{id}/done',
     prepare: async (w) => {
       const id = await notice(w, true);

@@ -9,7 +9,7 @@ let ids: { school: string; otherSchool: string; station: string; taiyuan: string
 async function newUser(name: string): Promise<string> {
   const res = await t.call('POST', '/api/auth/login', { body: { code: `good-${name}` } });
   const token = res.body.token as string;
-  await t.call('POST', '/api/me/privacy-consent', { token, body: { version: '2026.11' } });
+  await t.call('POST', '/api/me/privacy-consent', { token, body: { version: '2026.12' } });
   return token;
 }
 

@@ -49,7 +49,7 @@ describe('我的: the caller sees themselves, from the server session', () => {
 describe('the privacy guide and its agreement', () => {
   test('the guide is public, versioned, and says what is collected, why and for how long', async () => {
     const res = await t.call('GET', '/api/privacy');
-    expect(res.body.version).toBe('2026.11');
+    expect(res.body.version).toBe('2026.12');
     const text = JSON.stringify(res.body);
     for (const words of ['收集', '保存多久', '敏感个人信息', '单独同意', '妇联', '少于 5']) expect(text).toContain(words);
   });
@@ -57,7 +57,7 @@ describe('the privacy guide and its agreement', () => {
   test('a newcomer must agree before personal data is collected; the agreement is recorded with its version', async () => {
     const token = await t.login('newcomer');
     const before = await t.call('GET', '/api/me', { token });
-    expect(before.body.privacy).toEqual({ currentVersion: '2026.11', agreedVersion: null, agreedAt: null });
+    expect(before.body.privacy).toEqual({ currentVersion: '2026.12', agreedVersion: null, agreedAt: null });
     const refused = await t.call('PUT', '/api/me/profile', { token, body: { displayName: '小明爸爸' } });
     expect(refused.status).toBe(403);
     expect(refused.body.error).toMatchObject({ code: 'PRIVACY_CONSENT_REQUIRED', message: '请先阅读并同意隐私保护指引' });
@@ -66,12 +66,12 @@ describe('the privacy guide and its agreement', () => {
     expect(stale.status).toBe(409);
     expect(stale.body.error.code).toBe('PRIVACY_VERSION_MISMATCH');
 
-    const agreed = await t.call('POST', '/api/me/privacy-consent', { token, body: { version: '2026.11' } });
-    expect(agreed.body.privacy).toEqual({ currentVersion: '2026.11', agreedVersion: '2026.11', agreedAt: '2026-11-23T08:00:00.000Z' });
-    const twice = await t.call('POST', '/api/me/privacy-consent', { token, body: { version: '2026.11' } });
+    const agreed = await t.call('POST', '/api/me/privacy-consent', { token, body: { version: '2026.12' } });
+    expect(agreed.body.privacy).toEqual({ currentVersion: '2026.12', agreedVersion: '2026.12', agreedAt: '2026-11-23T08:00:00.000Z' });
+    const twice = await t.call('POST', '/api/me/privacy-consent', { token, body: { version: '2026.12' } });
     expect(twice.status).toBe(200);
     const rows = await t.db.query<{ version: string }>("SELECT version FROM privacy_consents c JOIN users u ON u.id = c.user_id WHERE u.dev_identity = 'newcomer'");
-    expect(rows).toEqual([{ version: '2026.11' }]);
+    expect(rows).toEqual([{ version: '2026.12' }]);
     expect((await t.call('PUT', '/api/me/profile', { token, body: { displayName: '小明爸爸' } })).body.user.displayName).toBe('小明爸爸');
   });
 });

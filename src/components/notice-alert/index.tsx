@@ -5,6 +5,7 @@ import { View, Text } from '@tarojs/components';
 import { ArrowRight, Notice } from '../icon';
 import type { MyNoticeCountsOutput } from '../../../types';
 import { getMyNoticeCounts } from '../../services/notice-inbox';
+import { getMyTaskCounts } from '../../services/rights';
 import { isLoggedIn, onAuthChanged } from '../../services/session';
 import { useLoggedIn } from '../use-session';
 import './index.scss';
@@ -14,6 +15,8 @@ export const ME_TAB_INDEX = 3;
 const NONE: MyNoticeCountsOutput = { unread: 0, unconfirmed: 0, waiting: 0 };
 
 let latest: MyNoticeCountsOutput | null = null;
+/** The caller's open escalation tasks (school staff), added to the tab badge; set by the pages that know the caller is staff. */
+let openTasks = 0;
 let inflight: Promise<MyNoticeCountsOutput | null> | null = null;
 let watchingAuth = false;
 /** Bumped at each login or logout: an answer asked for under an earlier session is dropped. */
@@ -39,7 +42,8 @@ function showBadge(waiting: number): void {
 
 function publish(counts: MyNoticeCountsOutput | null): void {
   latest = counts;
-  showBadge(counts?.waiting ?? 0);
+  if (!counts) openTasks = 0;
+  showBadge((counts?.waiting ?? 0) + openTasks);
   for (const listener of listeners) listener(counts);
 }
 
@@ -76,6 +80,29 @@ export function refreshNoticeCounts(): Promise<MyNoticeCountsOutput | null> {
     });
   inflight = pending;
   return pending;
+}
+
+/** Adds a staff member's open escalation tasks to the 我的 tab badge (the notices waiting for them as a guardian stay counted). */
+export function setOpenTaskBadge(open: number): void {
+  if (!isLoggedIn() || open === openTasks) return;
+  openTasks = Math.max(0, open);
+  showBadge((latest?.waiting ?? 0) + openTasks);
+}
+
+/** A staff member's open escalation tasks, asked each time the page shows (only when `staff`); they join the tab badge. */
+export function useOpenTasks(staff: boolean): number {
+  const [open, setOpen] = useState(0);
+  const load = () => {
+    if (!staff || !isLoggedIn()) return;
+    void getMyTaskCounts().then((result) => {
+      if (!result.ok) return;
+      setOpen(result.data.open);
+      setOpenTaskBadge(result.data.open);
+    });
+  };
+  useEffect(load, [staff]);
+  useDidShow(load);
+  return staff ? open : 0;
 }
 
 /** The caller's notice counts, refreshed each time the page shows and on login or logout (null while logged out or not known yet). */

@@ -6,7 +6,7 @@ import { Articles, Edit, QrCode, Service, Setting, ShieldCheck, Star, User } fro
 import dayjs from 'dayjs';
 import type { ReactNode } from 'react';
 import type { MeOutput, RoleGrant } from '../../../types';
-import { RELATION_LABELS, ROLE_LABELS, STAGE_LABELS } from '../../shared/labels';
+import { relationText, ROLE_LABELS, STAGE_LABELS } from '../../shared/labels';
 import { Pill } from '../../components/pill';
 import { PageShell } from '../../components/page-shell';
 import { Section } from '../../components/section';
@@ -19,7 +19,7 @@ import { useLargeText } from '../../components/use-large-text';
 import { setLargeText } from '../../services/display';
 import { getMe } from '../../services/me';
 import { logout } from '../../services/auth';
-import { useNoticeCounts } from '../../components/notice-alert';
+import { useNoticeCounts, useOpenTasks } from '../../components/notice-alert';
 import './index.scss';
 
 /** 平台管理员, or 学校心理教师 · 厦门市第一中学: a role with the name of its scope. */
@@ -40,6 +40,7 @@ function Profile({ me }: { me: MeOutput }) {
   const noticeStaff = me.roles.some((role) => NOTICE_ROLES.has(role.role));
   const reports = me.roles.some((role) => role.role === 'federation_staff' || role.role === 'admin');
   const unread = useNoticeCounts()?.unread ?? 0;
+  const tasks = useOpenTasks(noticeStaff);
   const privacy = me.privacy;
   const agreedCurrent = privacy.agreedVersion !== null && privacy.agreedVersion === privacy.currentVersion;
 
@@ -86,7 +87,7 @@ function Profile({ me }: { me: MeOutput }) {
                 <Pill tone='success'>
                   {STAGE_LABELS[child.stage]}
                 </Pill>
-                <Text className='xq-me__child-relation'>我是{RELATION_LABELS[child.relation]}</Text>
+                <Text className='xq-me__child-relation'>我是{relationText(child.relation, child.relationNote)}</Text>
               </View>
               <Text className='xq-me__child-school'>{child.schoolName}</Text>
               <Text className='xq-me__child-class'>
@@ -124,7 +125,13 @@ function Profile({ me }: { me: MeOutput }) {
         <Cell title={<Entry icon={<User size={16} color='#267667' />} text='绑定孩子' />} description='凭学校发放的绑定码绑定' clickable onClick={() => open('/packages/notices/bind/index')} />
         <Cell title={<Entry icon={<ShieldCheck size={16} color='#267667' />} text='我的数据' />} description='系统保存的关于你和孩子的信息' clickable onClick={() => open('/packages/notices/mydata/index')} />
         {noticeStaff ? (
-          <Cell title={<Entry icon={<Setting size={16} color='#267667' />} text='告知书工作台' />} description='发出告知书、查看回执与跟进任务' clickable onClick={() => open('/packages/notices/board/index')} />
+          <Cell
+            title={<Entry icon={<Setting size={16} color='#267667' />} text='告知书工作台' />}
+            description={tasks > 0 ? `${tasks} 项跟进任务待处理` : '发出告知书、查看回执与跟进任务'}
+            extra={tasks > 0 ? <Text className='xq-me__badge'>{tasks}</Text> : undefined}
+            clickable
+            onClick={() => open('/packages/notices/board/index')}
+          />
         ) : null}
       </CellGroup>
 

@@ -5,6 +5,7 @@ import { AppError } from '../http/errors';
 import { Batcher } from '../storage/batcher';
 import { iso, isoOrNull, maybeOne, one, type Database, type Sql } from '../storage/db';
 import { Caller, type Grant } from './caller';
+import { PRIVACY_STILL_VALID } from './privacy-guide';
 import { signToken, verifyToken } from './tokens';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -139,16 +140,16 @@ export class IdentityService {
     const grants = await loadGrants(db, userId);
     const roles: RoleGrant[] = grants.map((g) => ({ id: g.id, role: g.role, scopeType: g.scopeType, scopeId: g.scopeId, scopeName: g.scopeName, grantedAt: g.createdAt }));
     const childRows = await db.query<{
-      student_id: string; name: string; school_id: string; school_name: string; region_id: string; grade: string; class_name: string; stage: Stage; relation: GuardianRelation; created_at: Date;
+      student_id: string; name: string; school_id: string; school_name: string; region_id: string; grade: string; class_name: string; stage: Stage; relation: GuardianRelation; relation_note: string | null; created_at: Date;
     }>(
-      `SELECT s.id AS student_id, s.name, s.school_id, sc.name AS school_name, sc.region_id, s.grade, s.class_name, s.stage, g.relation, g.created_at
+      `SELECT s.id AS student_id, s.name, s.school_id, sc.name AS school_name, sc.region_id, s.grade, s.class_name, s.stage, g.relation, g.relation_note, g.created_at
          FROM guardianships g JOIN students s ON s.id = g.student_id JOIN schools sc ON sc.id = s.school_id
         WHERE g.user_id = $1 AND g.revoked_at IS NULL
         ORDER BY g.created_at, array_position(ARRAY['preschool', 'primary', 'junior', 'senior', 'vocational'], s.stage), s.name, s.id`,
       [userId],
     );
     const children: BoundChild[] = childRows.map((r) => ({
-      studentId: r.student_id, name: r.name, schoolId: r.school_id, schoolName: r.school_name, schoolRegionId: r.region_id, grade: r.grade, className: r.class_name, stage: r.stage, relation: r.relation, boundAt: iso(r.created_at),
+      studentId: r.student_id, name: r.name, schoolId: r.school_id, schoolName: r.school_name, schoolRegionId: r.region_id, grade: r.grade, className: r.class_name, stage: r.stage, relation: r.relation, relationNote: r.relation_note, boundAt: iso(r.created_at),
     }));
     const consent = await maybeOne<{ version: string; agreed_at: Date }>(
       db,
@@ -180,9 +181,10 @@ export class IdentityService {
     return this.me(caller.userId);
   }
 
-  /** Throws PRIVACY_CONSENT_REQUIRED unless the caller agreed to the current privacy guide. */
+  /** Throws PRIVACY_CONSENT_REQUIRED unless the caller agreed to the current privacy guide (or an earlier one it keeps valid). */
   async requireConsent(caller: Caller): Promise<void> {
-    const row = await maybeOne(this.deps.db, 'SELECT 1 FROM privacy_consents WHERE user_id = $1 AND version = $2', [caller.userId, this.deps.config.privacyVersion]);
+    const versions = [this.deps.config.privacyVersion, ...PRIVACY_STILL_VALID];
+    const row = await maybeOne(this.deps.db, 'SELECT 1 FROM privacy_consents WHERE user_id = $1 AND version = ANY($2::text[]) LIMIT 1', [caller.userId, versions]);
     if (!row) throw new AppError('PRIVACY_CONSENT_REQUIRED');
   }
 

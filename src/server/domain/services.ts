@@ -22,6 +22,7 @@ import { NoticeService } from './notices/notices';
 import { NoticeSettingsService } from './notices/settings';
 import { StudentService } from './notices/students';
 import { RegistryService } from './registry';
+import { RightsService } from './rights';
 import { ReportService } from './reports/service';
 import { SystemService } from './system';
 
@@ -52,6 +53,8 @@ export interface Services {
   noticeSettings(): NoticeSettingsService;
   noticeBoard(): NoticeBoardService;
   reports(): ReportService;
+  /** A guardian's rights: notice consent, unbinding, closing the account. */
+  rights(): RightsService;
   /** The subscribe-message templates the client requests at sign-up. */
   messageTemplates(): MessageTemplatesOutput;
 }
@@ -81,6 +84,7 @@ export function buildServices(deps: AppDeps, caller: Caller | null, address: str
     noticeSettings: () => new NoticeSettingsService(deps, required(caller)),
     noticeBoard: () => new NoticeBoardService(deps, required(caller)),
     reports: () => new ReportService(deps, required(caller)),
+    rights: () => new RightsService(deps, required(caller)),
     messageTemplates: () => ({
       templates: [
         ...(['signup_result', 'event_reminder', 'event_cancelled'] as const).map((key) => ({ key, templateId: deps.config.events.templates[key], title: TEMPLATE_TITLES[key], purpose: 'signup' as const })),

@@ -2,10 +2,16 @@
 import { z } from 'zod';
 import type * as T from '../../../types';
 import { typed } from './schema';
-import { BoundChildSchema, isoDate as iso, RoleSchema, StageSchema, trimmed, uuid } from './schemas';
+import { RELATION_NOTE_MAX } from '../../shared/labels';
+import { BoundChildSchema, isoDate as iso, RelationSchema, RoleSchema, StageSchema, trimmed, uuid } from './schemas';
 
 const instant = z.string().datetime({ offset: true, message: '须为 ISO 8601 时间' });
-const RelationSchema = z.enum(['father', 'mother', 'other']);
+const RemoveReasonSchema = z.enum(['unbound', 'consent_withdrawn', 'account_closed']);
+const RevokeReasonSchema = z.enum(['school', 'guardian', 'account_closed']);
+/** 其他监护人's own words: 1–20 characters, no control characters or angle brackets. */
+const RelationNoteSchema = z.string().trim()
+  .min(1, '请填写你与孩子的关系，如 姑姑').max(RELATION_NOTE_MAX, `最多 ${RELATION_NOTE_MAX} 个字`)
+  .refine((s) => !/[\p{Cc}<>]/u.test(s), '不能包含特殊字符');
 const LevelSchema = z.enum(['class', 'grade', 'school']);
 const StatusSchema = z.enum(['pending_approval', 'rejected', 'sent', 'closed', 'purged']);
 const ChoiceSchema = z.enum(['referral', 'self_care', 'meeting', 'decline']);
@@ -51,7 +57,10 @@ const BindingCodeSummarySchema = typed<T.BindingCodeSummary>()(
 export const StudentGuardiansSchema = typed<T.StudentGuardiansOutput>()(
   z.object({
     student: StudentSummarySchema, schoolId: z.string(),
-    guardians: z.array(z.object({ id: z.string(), displayName: z.string(), relation: RelationSchema, boundAt: iso, noticeConsentAt: iso.nullable(), revokedAt: iso.nullable() })),
+    guardians: z.array(z.object({
+      id: z.string(), displayName: z.string(), relation: RelationSchema, relationNote: z.string().nullable(), boundAt: iso, noticeConsentAt: iso.nullable(),
+      noticeConsentWithdrawnAt: iso.nullable(), revokedAt: iso.nullable(), revokeReason: RevokeReasonSchema.nullable(),
+    })),
     codes: z.array(BindingCodeSummarySchema),
   }),
 );
@@ -62,9 +71,14 @@ export const BindingCodeOutputSchema = typed<T.BindingCodeOutput>()(z.object({ c
 
 export const BindInputSchema = typed<T.BindInput>()(
   z.object({
-    code: trimmed(4, 20).describe('学校发放的绑定码，如 ABCD-EFGH'), relation: RelationSchema, noticeConsent: z.boolean().describe('单独同意接收孩子心理健康相关告知'),
+    code: trimmed(4, 20).describe('学校发放的绑定码，如 ABCD-EFGH'), relation: RelationSchema,
+    relationNote: RelationNoteSchema.nullable().optional().describe('选择“其他监护人”时必填：你与孩子的关系，如 姑姑（最多 20 字）'),
+    noticeConsent: z.boolean().describe('单独同意接收孩子心理健康相关告知'),
     phoneCode: trimmed(1, 128).nullable().describe('微信手机号按钮返回的 code'), acceptSchoolNotice: z.boolean(),
-  }).strict(),
+  }).strict().superRefine((b, ctx) => {
+    if (b.relation === 'other' && !b.relationNote) ctx.addIssue({ code: 'custom', path: ['relationNote'], message: '请填写你与孩子的关系，如 姑姑' });
+    if (b.relation !== 'other' && b.relationNote) ctx.addIssue({ code: 'custom', path: ['relationNote'], message: '只有“其他监护人”需要填写关系说明' });
+  }),
 );
 export const BindOutputSchema = typed<T.BindOutput>()(z.object({ child: BoundChildSchema }));
 
@@ -128,7 +142,8 @@ export const NoticeStaffViewSchema = typed<T.NoticeStaffView>()(
     createdAt: iso, createdByName: z.string(), approvedByName: z.string().nullable(), rejectionReason: z.string().nullable(), sentAt: iso.nullable(),
     closedAt: iso.nullable(), purgeAfter: iso.nullable(), content: ContentSchema.nullable(),
     recipients: z.array(z.object({
-      id: z.string(), guardianName: z.string(), relation: RelationSchema, deliveredAt: iso.nullable(), firstOpenedAt: iso.nullable(), openCount: z.number().int(),
+      id: z.string(), guardianName: z.string(), relation: RelationSchema, relationNote: z.string().nullable(), removedReason: RemoveReasonSchema.nullable(),
+      deliveredAt: iso.nullable(), firstOpenedAt: iso.nullable(), openCount: z.number().int(),
       secondPushAt: iso.nullable(), acknowledgedAt: iso.nullable(), choice: ChoiceSchema.nullable(), meetingSlot: iso.nullable(), reason: z.string().nullable(),
       signedName: z.string().nullable(), signature: SignatureOut.nullable(),
     })),
@@ -164,6 +179,7 @@ export const NoticeBoardSchema = typed<T.NoticeBoardOutput>()(
       createdAt: iso, createdByName: z.string(), sentAt: iso.nullable(), recipients: z.number().int(), read: z.number().int(), acknowledged: z.number().int(),
       choices: z.array(ChoiceSchema), openTasks: z.number().int(), referral: z.enum(['open', 'closed']).nullable(), overdue: z.boolean(),
       nextStep: z.object({ kind: z.enum(['second_push', 'call_guardian', 'leader_followup']), at: iso }).nullable(),
+      consentWithdrawn: z.number().int(), unread: z.number().int(), lastRemindedAt: iso.nullable(), nextRemindAt: iso.nullable(),
     })),
     counts: z.object({ pendingApproval: z.number().int(), awaiting: z.number().int(), acknowledged: z.number().int(), overdue: z.number().int(), openTasks: z.number().int() }),
     tasks: z.array(TaskSchema.extend({ noticeId: z.string(), studentName: z.string() })),
@@ -191,13 +207,27 @@ export const MyDataSchema = typed<T.MyDataOutput>()(
   z.object({
     user: z.object({ displayName: z.string(), createdAt: iso, wechatLinked: z.boolean() }),
     consents: z.array(z.object({ version: z.string(), agreedAt: iso })),
-    children: z.array(BoundChildSchema.extend({ noticeConsentAt: iso.nullable() })),
+    children: z.array(BoundChildSchema.extend({ noticeConsentAt: iso.nullable(), noticeConsentWithdrawnAt: iso.nullable() })),
+    formerChildren: z.array(z.object({
+      studentId: z.string(), name: z.string(), schoolName: z.string(), boundAt: iso, revokedAt: iso, revokeReason: RevokeReasonSchema.nullable(),
+    })),
     notices: z.array(z.object({
       id: z.string(), schoolName: z.string(), studentName: z.string(), sentAt: iso, firstOpenedAt: iso.nullable(), acknowledgedAt: iso.nullable(),
-      choice: ChoiceSchema.nullable(), purged: z.boolean(),
+      choice: ChoiceSchema.nullable(), purged: z.boolean(), removed: z.boolean(),
     })),
     noticeEvents: z.array(z.object({ at: iso, action: z.string() })),
     learning: z.object({ enrolments: z.number().int(), statements: z.number().int(), certificates: z.number().int() }),
     signups: z.number().int(),
   }),
 );
+
+export const RemindSchema = typed<T.RemindOutput>()(
+  z.object({ recipients: z.number().int(), queued: z.number().int(), remindedAt: iso, nextRemindAt: iso }),
+);
+export const MyTaskCountsSchema = typed<T.MyTaskCountsOutput>()(z.object({ open: z.number().int(), overdue: z.number().int() }));
+export const NoticeConsentInputSchema = typed<T.NoticeConsentInput>()(z.object({ consent: z.boolean() }).strict());
+export const StudentParams = z.object({ studentId: uuid.describe('孩子（学生）编号') });
+export const CloseAccountInputSchema = typed<T.CloseAccountInput>()(
+  z.object({ confirm: z.literal('注销账号', { message: '请输入“注销账号”四个字以确认' }) }).strict(),
+);
+export const CloseAccountSchema = typed<T.CloseAccountOutput>()(z.object({ closedAt: iso, purgeBy: iso }));

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type * as T from '../../../types';
 import { typed } from './schema';
 import { isStatementCursor } from '../domain/learning/xapi';
+import { GUARDIAN_RELATIONS } from '../../shared/labels';
 
 /** A trimmed string of a length range. */
 export const trimmed = (min: number, max: number) => z.string().trim().min(min).max(max);
@@ -12,6 +13,8 @@ export const uuid = z.string().uuid({ message: '无效的编号' });
 export const isoDate = z.string().describe('ISO 8601 时间');
 
 export const StageSchema = z.enum(['preschool', 'primary', 'junior', 'senior', 'vocational']);
+/** A guardian's relation (shared/labels.ts GUARDIAN_RELATIONS). */
+export const RelationSchema = z.enum(GUARDIAN_RELATIONS);
 export const RoleSchema = z.enum(['school_psychologist', 'head_teacher', 'school_leader', 'station_staff', 'federation_staff', 'admin']);
 export const ScopeTypeSchema = z.enum(['school', 'station', 'region', 'platform']);
 export const RegionLevelSchema = z.enum(['province', 'city', 'district']);
@@ -49,7 +52,7 @@ export const RoleGrantSchema = typed<T.RoleGrant>()(
 export const BoundChildSchema = typed<T.BoundChild>()(
   z.object({
     studentId: z.string(), name: z.string(), schoolId: z.string(), schoolName: z.string(), schoolRegionId: z.string(), grade: z.string(), className: z.string(),
-    stage: StageSchema, relation: z.enum(['father', 'mother', 'other']), boundAt: isoDate,
+    stage: StageSchema, relation: RelationSchema, relationNote: z.string().nullable(), boundAt: isoDate,
   }),
 );
 export const MeSchema = typed<T.MeOutput>()(

@@ -5,7 +5,8 @@ import {
   AcknowledgeInputSchema, AuditVerifySchema, BindingCodeInputSchema, BindingCodeOutputSchema, BindInputSchema, BindOutputSchema, CloseReferralSchema,
   DraftDeletedSchema, MyDataSchema, MyNoticeCountsSchema, MyNoticesSchema, NoticeDraftInputSchema, NoticeDraftListSchema, NoticeDraftSchema, NoticeDraftUpdateSchema, NoticeBoardSchema, NoticeGuardianViewSchema, NoticeInputSchema, NoticeSchoolsSchema, NoticeSettingsInputSchema,
   NoticeSettingsSchema, NoticeStaffViewSchema, NoticeViewSchema, RejectNoticeSchema, StudentGuardiansSchema, StudentInputSchema, StudentListSchema,
-  StudentQuery, StudentSummarySchema, TaskDoneSchema,
+  StudentQuery, StudentSummarySchema, TaskDoneSchema, RemindSchema, MyTaskCountsSchema, NoticeConsentInputSchema, StudentParams, CloseAccountInputSchema,
+  CloseAccountSchema,
 } from '../http/notice-schemas';
 
 const TAG = '学生心理问题告知书';
@@ -37,6 +38,36 @@ export const noticeRoutes = [
     summary: '系统保存的关于我和孩子的信息（绑定、同意记录、告知书回执、学习与报名数量）',
     response: MyDataSchema,
     handler: ({ services }) => services.noticeBoard().myData(),
+  }),
+  route({
+    method: 'get', path: '/api/me/tasks/counts', tag: STAFF, access: 'user',
+    summary: '我的未完成跟进任务数（只有数字，用于标签角标）',
+    response: MyTaskCountsSchema,
+    handler: ({ services }) => services.noticeBoard().taskCounts(),
+  }),
+  route({
+    method: 'put', path: '/api/me/children/{studentId}/notice-consent', tag: TAG, access: 'user', params: StudentParams,
+    summary: '撤回（consent=false）或重新给出（true）接收该孩子告知书的单独同意；撤回后学校可见，新告知书不再发给你，已有的从你的列表移除',
+    body: NoticeConsentInputSchema, response: MyDataSchema, errors: ['NOT_FOUND', 'PRIVACY_CONSENT_REQUIRED'],
+    handler: ({ params, body, services }) => services.rights().setNoticeConsent(params.studentId, body.consent),
+  }),
+  route({
+    method: 'post', path: '/api/me/children/{studentId}/unbind', tag: TAG, access: 'user', params: StudentParams, idempotent: true,
+    summary: '家长自行解除与该孩子的绑定',
+    body: empty, response: MyDataSchema, errors: ['NOT_FOUND'],
+    handler: ({ params, services }) => services.rights().unbind(params.studentId),
+  }),
+  route({
+    method: 'post', path: '/api/me/close-account', tag: '我的', access: 'user',
+    summary: '注销账号：立即退出并停止使用，个人信息在 30 日内删除（body.confirm 须为“注销账号”）',
+    body: CloseAccountInputSchema, response: CloseAccountSchema, errors: ['TOKEN_INVALID'],
+    handler: ({ services }) => services.rights().closeAccount(),
+  }),
+  route({
+    method: 'post', path: '/api/notices/{id}/remind', tag: STAFF, access: 'user', params: IdParams, idempotent: true,
+    summary: '提醒未读家长：向尚未查阅的监护人再次发送提醒（每份告知书 12 小时一次）',
+    body: empty, response: RemindSchema, errors: ['NOT_FOUND', 'NOTICE_CLOSED', 'TOO_MANY_ATTEMPTS', 'CONFLICT'],
+    handler: ({ params, services }) => services.noticeBoard().remind(params.id),
   }),
   route({
     method: 'get', path: '/api/notices/schools', tag: STAFF, access: 'user',

@@ -4,7 +4,7 @@ import { Button, Input } from '@nutui/nutui-react-taro';
 import { Success } from '../../../components/icon/more';
 import { useEffect, useState } from 'react';
 import type { BoundChild, GuardianRelation } from '../../../../types';
-import { RELATION_LABELS, STAGE_LABELS } from '../../../shared/labels';
+import { RELATION_LABELS, RELATION_NOTE_MAX, relationText, STAGE_LABELS } from '../../../shared/labels';
 import { CheckRow } from '../../../components/check-row';
 import { CharCounter, LIMITS, nativeMax, revealErrors, useLeaveGuard, useLimits } from '../../../components/form-kit';
 import { LoginPrompt } from '../../../components/login-prompt';
@@ -26,23 +26,25 @@ export const NOTICE_CONSENT_POINTS = [
   '告知书属于孩子的敏感个人信息，全程加密保存；只有孩子的监护人和发出告知书学校的授权老师（心理教师、学校领导）可以查看内容，班主任只能看到送达与确认情况。',
   '每一次打开告知书都会被记录（谁、在什么时间），记录防篡改、不可删除；页面会显示你的姓名水印，并关闭转发。',
   '学校结案后，告知书内容按学校设定的期限删除，只保留送达、阅读、确认的记录。',
-  '你可以随时在“我的数据”中查看系统保存的关于你和孩子的信息；如需撤回本同意，请联系学校解除绑定，撤回后将不再收到告知书。',
+  '你可以随时在“我的 → 我的数据”中查看系统保存的关于你和孩子的信息，并撤回本同意：撤回后学校会知道，之后的告知书不再发给你，已收到的从你的列表中移除。',
 ] as const;
 
 /** The binding form's fields refused, by name. */
-type Errors = Partial<Record<'code' | 'relation' | 'noticeConsent' | 'phone' | 'form', string>>;
+type Errors = Partial<Record<'code' | 'relation' | 'relationNote' | 'noticeConsent' | 'phone' | 'form', string>>;
 
 /** The form's fields in the order the page shows them (the first refused one is scrolled to). */
-const BIND_ORDER = ['code', 'relation', 'noticeConsent', 'phone', 'form'] as const;
+const BIND_ORDER = ['code', 'relation', 'relationNote', 'noticeConsent', 'phone', 'form'] as const;
 
 const CODE_ERRORS = new Set(['BINDING_CODE_INVALID', 'BINDING_CODE_USED', 'BINDING_CODE_EXPIRED', 'TOO_MANY_ATTEMPTS']);
 const PHONE_ERRORS = new Set(['PHONE_REQUIRED', 'PHONE_MISMATCH']);
 
 /** The form's problems before anything is sent: the code, the relation and the separate consent are all required. */
-export function checkBindForm(code: string, relation: GuardianRelation | null, consent: boolean): Errors {
+export function checkBindForm(code: string, relation: GuardianRelation | null, consent: boolean, note = ''): Errors {
   const errors: Errors = {};
   if (code.replace(/[^A-Za-z0-9]/g, '').length < 4) errors.code = '请输入学校发放的绑定码';
   if (!relation) errors.relation = '请选择你与孩子的关系';
+  if (relation === 'other' && !note.trim()) errors.relationNote = '请填写你与孩子的关系，如 姑姑';
+  else if (relation === 'other' && note.trim().length > RELATION_NOTE_MAX) errors.relationNote = `最多 ${RELATION_NOTE_MAX} 个字`;
   if (!consent) errors.noticeConsent = '请阅读并勾选单独同意，否则无法接收孩子的告知书';
   return errors;
 }
@@ -55,7 +57,7 @@ function Done({ child }: { child: BoundChild }) {
       <Text className='xq-bind__done-desc'>
         {child.schoolName} · {child.grade}{child.className} · {STAGE_LABELS[child.stage]}
       </Text>
-      <Text className='xq-bind__done-desc'>你是孩子的{RELATION_LABELS[child.relation]}。学校发出的告知书会出现在“学校通知”中。</Text>
+      <Text className='xq-bind__done-desc'>你是孩子的{relationText(child.relation, child.relationNote)}。学校发出的告知书会出现在“学校通知”中。</Text>
       <Button type='primary' block onClick={() => void Taro.redirectTo({ url: noticeRoutes.inbox() })}>
         查看学校通知
       </Button>
@@ -71,6 +73,7 @@ export default function BindPage() {
   const loggedIn = useLoggedIn();
   const [code, setCode] = useState('');
   const [relation, setRelation] = useState<GuardianRelation | null>(null);
+  const [note, setNote] = useState('');
   const [consent, setConsent] = useState(false);
   const [phoneCode, setPhoneCode] = useState<string | null>(null);
   const [errors, setErrors] = useState<Errors>({});
@@ -88,13 +91,13 @@ export default function BindPage() {
   const clear = (key: keyof Errors) => setErrors((e) => ({ ...e, [key]: undefined, form: undefined }));
 
   const submit = async () => {
-    const local = checkBindForm(code, relation, consent);
+    const local = checkBindForm(code, relation, consent, note);
     setErrors(local);
     if (revealErrors(local, BIND_ORDER) || !relation) return;
     const result = await run(async (key) => {
       // WeChat asks for the subscription only straight from a tap: nothing is awaited before it.
       const acceptSchoolNotice = await askNoticeSubscription(templateIds);
-      return bindChild({ code: code.trim(), relation, noticeConsent: consent, phoneCode, acceptSchoolNotice }, key);
+      return bindChild({ code: code.trim(), relation, relationNote: relation === 'other' ? note.trim() : null, noticeConsent: consent, phoneCode, acceptSchoolNotice }, key);
     });
     if (!result) return;
     // A phone code is good for one check only: ask again after any refusal.
@@ -170,6 +173,23 @@ export default function BindPage() {
             }}
           />
         </Field>
+        {relation === 'other' ? (
+          <Field name='relationNote' label='你是孩子的' hint={`如 姑姑、继父、舅舅（最多 ${RELATION_NOTE_MAX} 字）`} error={errors.relationNote}>
+            <View className='xq-field'>
+              <Input
+                value={note}
+                placeholder='如 姑姑'
+                maxLength={RELATION_NOTE_MAX}
+                aria-label='你与孩子的关系'
+                onChange={(v: string) => {
+                  setNote(v);
+                  clear('relationNote');
+                }}
+              />
+            </View>
+            <CharCounter value={note} max={RELATION_NOTE_MAX} />
+          </Field>
+        ) : null}
       </Section>
 
       <View id='xq-f-noticeConsent'>

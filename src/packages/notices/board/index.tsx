@@ -17,7 +17,9 @@ import { getMe } from '../../../services/me';
 import { getNoticeBoard, listNoticeSchools } from '../../../services/notices';
 import { Chips } from '../lib/form';
 import { CHOICE_LABELS, LEVEL_LABELS, LEVEL_TONES, NEXT_STEP_LABELS, STATUS_VIEW, TASK_LABELS } from '../lib/labels';
-import { go, noticeRoutes, when } from '../lib/nav';
+import { confirm, go, noticeRoutes, toast, when } from '../lib/nav';
+import { newIdempotencyKey } from '../../../services/idempotency';
+import { remindUnread } from '../../../services/rights';
 import { AdminPanel } from './admin';
 import './index.scss';
 
@@ -62,7 +64,37 @@ function Counts({ counts }: { counts: NoticeBoardOutput['counts'] }) {
   );
 }
 
-function Item({ item }: { item: NoticeBoardItem }) {
+/** 提醒未读家长 on a sent notice with unread copies: once per 12 hours (the server refuses earlier, with the time to retry). */
+function RemindButton({ item, onDone }: { item: NoticeBoardItem; onDone: () => void }) {
+  const [busy, setBusy] = useState(false);
+  const [shownAt] = useState(() => Date.now());
+  const waitUntil = item.nextRemindAt && new Date(item.nextRemindAt).getTime() > shownAt ? item.nextRemindAt : null;
+  return (
+    <View className='xq-board__remind' onClick={(e) => e.stopPropagation()}>
+      <Button
+        size='small'
+        fill='outline'
+        type='primary'
+        loading={busy}
+        disabled={busy || waitUntil !== null}
+        onClick={async () => {
+          if (!(await confirm('提醒未读家长', `向 ${item.unread} 位尚未查阅的监护人再次发送提醒（每份告知书 12 小时内只能提醒一次）。`, '提醒'))) return;
+          setBusy(true);
+          const result = await remindUnread(item.id, newIdempotencyKey());
+          setBusy(false);
+          if (!result.ok) return toast(result.error.message);
+          toast(`已提醒 ${result.data.recipients} 位家长`, 'success');
+          onDone();
+        }}
+      >
+        提醒未读家长
+      </Button>
+      {waitUntil ? <Text className='xq-board__item-meta'>已于 {when(item.lastRemindedAt)} 提醒，{when(waitUntil)} 后可再次提醒</Text> : null}
+    </View>
+  );
+}
+
+function Item({ item, onChanged }: { item: NoticeBoardItem; onChanged: () => void }) {
   const status = STATUS_VIEW[item.status];
   return (
     <View hoverClass='xq-pressed' className={`xq-board__item${item.overdue ? ' is-overdue' : ''} xq-tappable`} onClick={() => go(noticeRoutes.view(item.id))}>
@@ -89,6 +121,10 @@ function Item({ item }: { item: NoticeBoardItem }) {
           {item.openTasks > 0 ? ` · ${item.openTasks} 项待办` : ''}
         </Text>
       ) : null}
+      {item.consentWithdrawn > 0 ? (
+        <Text className='xq-board__item-line'>{item.consentWithdrawn} 位监护人已撤回接收告知书的同意，请电话联系</Text>
+      ) : null}
+      {item.status === 'sent' && item.unread > 0 ? <RemindButton item={item} onDone={onChanged} /> : null}
       {item.nextStep ? (
         <Text className={`xq-board__item-line${item.overdue ? ' is-overdue' : ''}`}>
           下一步：{NEXT_STEP_LABELS[item.nextStep.kind]} · {when(item.nextStep.at)}
@@ -104,7 +140,7 @@ function Item({ item }: { item: NoticeBoardItem }) {
 
 function Board({ schoolId }: { schoolId: string }) {
   const loader = useCallback(() => getNoticeBoard(schoolId), [schoolId]);
-  const { state, retry } = useRemote(loader, { loadOnMount: true });
+  const { state, retry, reload } = useRemote(loader, { loadOnMount: true });
   const [filter, setFilter] = useState<BoardFilter>('all');
   if (state.status === 'loading') return <StateView status='loading' skeleton='list' />;
   if (state.status === 'error') return <StateView status='error' description={state.error.message} onAction={retry} />;
@@ -160,7 +196,7 @@ function Board({ schoolId }: { schoolId: string }) {
         ) : (
           <View className='xq-board__list'>
             {shown.map((i) => (
-              <Item key={i.id} item={i} />
+              <Item key={i.id} item={i} onChanged={() => void reload()} />
             ))}
           </View>
         )}

@@ -1,8 +1,9 @@
 /** Chinese labels of the notices subpackage: levels, statuses, choices, tasks, referrals and binding codes (audit actions arrive named). */
 import type {
-  BindingCodeStatus, GuardianRelation, NoticeChoice, NoticeLevel, NoticeStatus, NoticeTaskKind, NoticeTaskOutcome, ReferralOutcome,
+  BindingCodeStatus, GuardianRelation, NoticeChoice, RecipientRemovedReason, NoticeLevel, NoticeStatus, NoticeTaskKind, NoticeTaskOutcome, ReferralOutcome,
 } from '../../../../types';
 import type { PillTone } from '../../../components/pill';
+import { GUARDIAN_RELATIONS } from '../../../shared/labels';
 
 /** The three levels of the school's warning process (三级预警). */
 export const LEVELS: readonly NoticeLevel[] = ['class', 'grade', 'school'];
@@ -49,8 +50,15 @@ export const CHOICE_HINTS: Record<NoticeChoice, string> = {
   decline: '暂不采取上述安排，请写明原因',
 };
 
-/** Chinese names of guardian relations, in the order a guardian picks one. */
-export const RELATIONS: readonly GuardianRelation[] = ['mother', 'father', 'other'];
+/** Why a guardian's copy left their view, as the school reads it. */
+export const REMOVED_LABELS: Record<RecipientRemovedReason, string> = {
+  unbound: '已解除绑定',
+  consent_withdrawn: '监护人已撤回告知同意',
+  account_closed: '监护人已注销账号',
+};
+
+/** Guardian relations, in the order a guardian picks one. */
+export const RELATIONS: readonly GuardianRelation[] = GUARDIAN_RELATIONS;
 
 /** Chinese names of escalation tasks. */
 export const TASK_LABELS: Record<NoticeTaskKind, string> = {

@@ -3,7 +3,7 @@ import { Button, Input } from '@nutui/nutui-react-taro';
 import { Copy } from '../../../components/icon/more';
 import { useCallback, useState } from 'react';
 import type { BindingCodeOutput, GuardianRelation, StudentGuardiansOutput } from '../../../../types';
-import { RELATION_LABELS, STAGE_LABELS } from '../../../shared/labels';
+import { RELATION_LABELS, relationText, STAGE_LABELS } from '../../../shared/labels';
 import { Pill } from '../../../components/pill';
 import { Section } from '../../../components/section';
 import { StateView } from '../../../components/state-view';
@@ -142,10 +142,14 @@ export function StudentDetail({ schoolId, studentId }: { schoolId: string; stude
           <View key={g.id} className='xq-students__guardian'>
             <View className='xq-students__guardian-text'>
               <Text className='xq-students__name'>
-                {g.displayName}（{RELATION_LABELS[g.relation]}）
+                {g.displayName}（{relationText(g.relation, g.relationNote)}）
               </Text>
               <Text className='xq-students__meta'>{when(g.boundAt)} 绑定</Text>
-              <Text className='xq-students__meta'>{g.noticeConsentAt ? `${when(g.noticeConsentAt)} 单独同意接收告知书` : '未同意接收告知书'}</Text>
+              <Text className='xq-students__meta'>
+                {g.noticeConsentAt
+                  ? `${when(g.noticeConsentAt)} 单独同意接收告知书`
+                  : g.noticeConsentWithdrawnAt ? `${when(g.noticeConsentWithdrawnAt)} 监护人已撤回接收告知书的同意` : '未同意接收告知书'}
+              </Text>
             </View>
             <Button
               size='small'
@@ -166,9 +170,11 @@ export function StudentDetail({ schoolId, studentId }: { schoolId: string; stude
           <View key={g.id} className='xq-students__guardian is-revoked'>
             <View className='xq-students__guardian-text'>
               <Text className='xq-students__name'>
-                {g.displayName}（{RELATION_LABELS[g.relation]}）
+                {g.displayName}（{relationText(g.relation, g.relationNote)}）
               </Text>
-              <Text className='xq-students__meta'>{when(g.revokedAt)} 已解除绑定</Text>
+              <Text className='xq-students__meta'>
+                {when(g.revokedAt)} {g.revokeReason === 'guardian' ? '监护人自行解除绑定' : g.revokeReason === 'account_closed' ? '监护人已注销账号' : '已解除绑定'}
+              </Text>
             </View>
           </View>
         ))}

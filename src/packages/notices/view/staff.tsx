@@ -3,7 +3,7 @@ import { Button } from '@nutui/nutui-react-taro';
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import type { NoticeRecipientView, NoticeStaffView, NoticeTask, NoticeTaskOutcome, Referral, ReferralOutcome } from '../../../../types';
-import { RELATION_LABELS, ROLE_LABELS } from '../../../shared/labels';
+import { relationText, ROLE_LABELS } from '../../../shared/labels';
 import { PageShell } from '../../../components/page-shell';
 import { Pill } from '../../../components/pill';
 import { SafetyCard } from '../../../components/safety-card';
@@ -16,7 +16,7 @@ import { approveNotice, closeNotice, closeReferral, completeNoticeTask, rejectNo
 import type { ApiResult } from '../../../services/request';
 import { Chips } from '../lib/form';
 import {
-  CHOICE_LABELS, LEVEL_LABELS, LEVEL_TONES, REFERRAL_OUTCOMES, REFERRAL_OUTCOME_LABELS, STATUS_VIEW, TASK_LABELS, TASK_OUTCOMES, TASK_OUTCOME_LABELS,
+  CHOICE_LABELS, LEVEL_LABELS, LEVEL_TONES, REFERRAL_OUTCOMES, REFERRAL_OUTCOME_LABELS, REMOVED_LABELS, STATUS_VIEW, TASK_LABELS, TASK_OUTCOMES, TASK_OUTCOME_LABELS,
 } from '../lib/labels';
 import { confirm, day, go, noticeRoutes, slotText, toast, when } from '../lib/nav';
 import { NoticeBody } from '../lib/notice-parts';
@@ -47,7 +47,7 @@ export function RecipientReceipt({ r }: { r: NoticeRecipientView }) {
     <View className='xq-notice__recipient'>
       <View className='xq-notice__recipient-head'>
         <Text className='xq-notice__recipient-name'>
-          {r.guardianName}（{RELATION_LABELS[r.relation]}）
+          {r.guardianName}（{relationText(r.relation, r.relationNote)}）{r.removedReason ? ` · ${REMOVED_LABELS[r.removedReason]}` : ''}
         </Text>
         <Pill tone={status.tone}>{status.label}</Pill>
       </View>

@@ -1,13 +1,14 @@
 /** Read models of notices without content: the school's board, a guardian's list, what the system holds about a guardian, the audit check. */
-import type { AuditAction, AuditVerifyOutput, MyDataOutput, MyNoticeCountsOutput, MyNoticesOutput, NoticeBoardItem, NoticeBoardOutput, NoticeChoice, NoticeLevel, NoticeStatus, NoticeTaskKind, StaffRole } from '../../../../types';
+import type { AuditAction, AuditVerifyOutput, GuardianRevokeReason, MyDataOutput, MyTaskCountsOutput, RemindOutput, MyNoticeCountsOutput, MyNoticesOutput, NoticeBoardItem, NoticeBoardOutput, NoticeChoice, NoticeLevel, NoticeStatus, NoticeTaskKind, StaffRole } from '../../../../types';
 import type { AppDeps } from '../../deps';
 import { iso, isoOrNull, one, type Sql } from '../../storage/db';
 import type { Caller } from '../caller';
 import { IdentityService } from '../identity';
 import { requireId } from '../registry';
-import { mayWorkTask, requireScopedStaff } from './access';
+import { mayWorkTask, requireScopedStaff, SCHOOL_ROLES } from './access';
 import { AUDIT_LABELS } from '../../../shared/labels';
 import { verifyAudit } from './audit';
+import { REMIND_INTERVAL_HOURS, remindUnread } from './remind';
 
 const HOUR = 3_600_000;
 /** A guardian's copy not opened yet, of a notice that can still be read. */
@@ -19,7 +20,7 @@ interface BoardRow {
   id: string; student_id: string; student_name: string; grade: string; class_name: string; level: NoticeLevel; status: NoticeStatus;
   created_at: Date; created_by_name: string; sent_at: Date | null; unread_hours: number; head_teacher_hours: number; leader_hours: number;
   recipients: number; read: number; unread_pending: number; acknowledged: number; choices: NoticeChoice[] | null; open_tasks: number; overdue_tasks: number;
-  task_kinds: NoticeTaskKind[] | null; referral_open: number; referral_closed: number;
+  task_kinds: NoticeTaskKind[] | null; referral_open: number; referral_closed: number; consent_withdrawn: number; unread: number; last_reminded: Date | null;
 }
 
 /** The next step of the ladder for a sent notice nobody has acknowledged yet. */
@@ -55,7 +56,10 @@ export class NoticeBoardService {
               (SELECT count(*) FROM notice_tasks t WHERE t.notice_id = n.id AND t.done_at IS NULL AND t.due_at < $2)::int AS overdue_tasks,
               (SELECT array_agg(t.kind) FROM notice_tasks t WHERE t.notice_id = n.id) AS task_kinds,
               (SELECT count(*) FROM referrals f WHERE f.notice_id = n.id AND f.closed_at IS NULL)::int AS referral_open,
-              (SELECT count(*) FROM referrals f WHERE f.notice_id = n.id AND f.closed_at IS NOT NULL)::int AS referral_closed
+              (SELECT count(*) FROM referrals f WHERE f.notice_id = n.id AND f.closed_at IS NOT NULL)::int AS referral_closed,
+              (SELECT count(*) FROM notice_recipients r WHERE r.notice_id = n.id AND r.removed_reason = 'consent_withdrawn')::int AS consent_withdrawn,
+              (SELECT count(*) FROM notice_recipients r WHERE r.notice_id = n.id AND r.revoked_at IS NULL AND r.first_opened_at IS NULL)::int AS unread,
+              (SELECT max(m.at) FROM notice_reminders m WHERE m.notice_id = n.id) AS last_reminded
          FROM notices n JOIN students s ON s.id = n.student_id JOIN users cu ON cu.id = n.created_by
         WHERE n.school_id = $1 AND ($3::uuid[] IS NULL OR s.class_id = ANY($3::uuid[])) ORDER BY n.created_at DESC, n.id LIMIT 300`,
       [schoolId, now, access.classIds],
@@ -67,7 +71,8 @@ export class NoticeBoardService {
         createdAt: iso(r.created_at), createdByName: r.created_by_name, sentAt: isoOrNull(r.sent_at), recipients: r.recipients, read: r.read,
         acknowledged: r.acknowledged, choices: r.choices ?? [], openTasks: r.open_tasks,
         referral: r.referral_open > 0 ? 'open' : r.referral_closed > 0 ? 'closed' : null,
-        overdue: r.overdue_tasks > 0 || lateAck, nextStep: nextStep(r),
+        overdue: r.overdue_tasks > 0 || lateAck, nextStep: nextStep(r), consentWithdrawn: r.consent_withdrawn, unread: r.unread,
+        lastRemindedAt: isoOrNull(r.last_reminded), nextRemindAt: r.last_reminded ? new Date(new Date(r.last_reminded).getTime() + REMIND_INTERVAL_HOURS * HOUR).toISOString() : null,
       };
     });
     const tasks = await db.query<{ id: string; notice_id: string; student_name: string; kind: NoticeTaskKind; assignee_role: StaffRole; created_at: Date; due_at: Date }>(
@@ -120,6 +125,27 @@ export class NoticeBoardService {
     return { unread: row?.unread ?? 0, unconfirmed: row?.unconfirmed ?? 0, waiting: row?.waiting ?? 0 };
   }
 
+  /**
+   * The caller's open escalation tasks at every school where they work (numbers only, for the tab badge): a call task
+   * counts for every school role (for a 班主任, only in their own classes), a follow-up for psychology teachers and
+   * leaders (who may work it).
+   */
+  async taskCounts(): Promise<MyTaskCountsOutput> {
+    const wide = [...new Set(this.me.scopesOf('school_psychologist', 'school_leader'))];
+    if (this.me.scopesOf(...SCHOOL_ROLES).length === 0) return { open: 0, overdue: 0 };
+    const [row] = await this.deps.db.query<MyTaskCountsOutput>(
+      `SELECT count(*)::int AS open, count(*) FILTER (WHERE t.due_at < $2)::int AS overdue
+         FROM notice_tasks t JOIN notices n ON n.id = t.notice_id JOIN students s ON s.id = n.student_id
+        WHERE t.done_at IS NULL
+          AND (n.school_id = ANY($1::uuid[])
+               OR (t.kind = 'call_guardian' AND s.class_id IN (
+                     SELECT h.class_id FROM class_head_teachers h JOIN classes c ON c.id = h.class_id
+                      WHERE h.user_id = $3 AND h.unassigned_at IS NULL AND c.closed_at IS NULL AND c.school_id = ANY($4::uuid[]))))`,
+      [wide, this.deps.clock(), this.me.userId, [...new Set(this.me.scopesOf('head_teacher'))]],
+    );
+    return { open: row?.open ?? 0, overdue: row?.overdue ?? 0 };
+  }
+
   /** Everything the system holds about the caller and their children, in one answer (PIPL: the right to know and to copy). */
   async myData(): Promise<MyDataOutput> {
     const { db } = this.deps;
@@ -127,14 +153,21 @@ export class NoticeBoardService {
     const me = await new IdentityService(this.deps).me(userId);
     const user = await one<{ display_name: string; created_at: Date; openid: string | null }>(db, 'SELECT display_name, created_at, openid FROM users WHERE id = $1', [userId]);
     const consents = await db.query<{ version: string; agreed_at: Date }>('SELECT version, agreed_at FROM privacy_consents WHERE user_id = $1 ORDER BY agreed_at', [userId]);
-    const noticeConsent = await db.query<{ student_id: string; notice_consent_at: Date | null }>(
-      'SELECT student_id, notice_consent_at FROM guardianships WHERE user_id = $1 AND revoked_at IS NULL', [userId],
+    const noticeConsent = await db.query<{ student_id: string; notice_consent_at: Date | null; notice_consent_withdrawn_at: Date | null }>(
+      'SELECT student_id, notice_consent_at, notice_consent_withdrawn_at FROM guardianships WHERE user_id = $1 AND revoked_at IS NULL', [userId],
     );
-    const consentOf = new Map(noticeConsent.map((g) => [g.student_id, isoOrNull(g.notice_consent_at)]));
+    const consentOf = new Map(noticeConsent.map((g) => [g.student_id, g]));
+    const former = await db.query<{ student_id: string; name: string; school_name: string; created_at: Date; revoked_at: Date; revoke_reason: GuardianRevokeReason | null }>(
+      `SELECT g.student_id, s.name, sc.name AS school_name, g.created_at, g.revoked_at, g.revoke_reason
+         FROM guardianships g JOIN students s ON s.id = g.student_id JOIN schools sc ON sc.id = s.school_id
+        WHERE g.user_id = $1 AND g.revoked_at IS NOT NULL ORDER BY g.revoked_at DESC, g.id LIMIT 100`,
+      [userId],
+    );
     const notices = await this.myNotices(db, userId, false);
     const events = await db.query<{ at: Date; action: AuditAction }>(
       `SELECT a.at, a.action FROM audit_log a WHERE a.subject_id IN (SELECT id FROM notice_recipients WHERE user_id = $1)
-          OR (a.actor_id = $1 AND a.action IN ('bound', 'binding_failed')) ORDER BY a.seq LIMIT 500`,
+          OR (a.actor_id = $1 AND a.action IN ('bound', 'binding_failed', 'notice_consent_withdrawn', 'notice_consent_given', 'guardian_unbound'))
+        ORDER BY a.seq LIMIT 500`,
       [userId],
     );
     const [counts] = await db.query<{ enrolments: number; statements: number; certificates: number; signups: number }>(
@@ -147,15 +180,25 @@ export class NoticeBoardService {
     return {
       user: { displayName: user.display_name, createdAt: iso(user.created_at), wechatLinked: user.openid !== null },
       consents: consents.map((c) => ({ version: c.version, agreedAt: iso(c.agreed_at) })),
-      children: me.children.map((c) => ({ ...c, noticeConsentAt: consentOf.get(c.studentId) ?? null })),
+      children: me.children.map((c) => ({
+        ...c, noticeConsentAt: isoOrNull(consentOf.get(c.studentId)?.notice_consent_at), noticeConsentWithdrawnAt: isoOrNull(consentOf.get(c.studentId)?.notice_consent_withdrawn_at),
+      })),
+      formerChildren: former.map((g) => ({
+        studentId: g.student_id, name: g.name, schoolName: g.school_name, boundAt: iso(g.created_at), revokedAt: iso(g.revoked_at), revokeReason: g.revoke_reason,
+      })),
       notices: notices.map((r) => ({
         id: r.id, schoolName: r.school_name, studentName: r.student_name, sentAt: iso(r.sent_at), firstOpenedAt: isoOrNull(r.first_opened_at),
-        acknowledgedAt: isoOrNull(r.acknowledged_at), choice: r.choice, purged: r.status === 'purged',
+        acknowledgedAt: isoOrNull(r.acknowledged_at), choice: r.choice, purged: r.status === 'purged', removed: r.removed,
       })),
       noticeEvents: events.map((e) => ({ at: iso(e.at), action: AUDIT_LABELS[e.action] ?? e.action })),
       learning: { enrolments: counts?.enrolments ?? 0, statements: counts?.statements ?? 0, certificates: counts?.certificates ?? 0 },
       signups: counts?.signups ?? 0,
     };
+  }
+
+  /** 提醒未读家长 on a notice of the caller's school (once per 12 hours per notice). */
+  remind(noticeId: string): Promise<RemindOutput> {
+    return remindUnread(this.deps, this.me, noticeId);
   }
 
   /** Verifies the whole audit chain against the newest checkpoint and anchors a verified head that moved (administrators). */
@@ -165,8 +208,12 @@ export class NoticeBoardService {
   }
 
   private async myNotices(sql: Sql, userId: string, activeOnly: boolean) {
-    return sql.query<{ id: string; school_name: string; student_name: string; sent_at: Date; first_opened_at: Date | null; acknowledged_at: Date | null; choice: NoticeChoice | null; status: NoticeStatus }>(
-      `SELECT n.id, sc.name AS school_name, s.name AS student_name, n.sent_at, r.first_opened_at, r.acknowledged_at, r.choice, n.status
+    return sql.query<{
+      id: string; school_name: string; student_name: string; sent_at: Date; first_opened_at: Date | null; acknowledged_at: Date | null; choice: NoticeChoice | null;
+      status: NoticeStatus; removed: boolean;
+    }>(
+      `SELECT n.id, sc.name AS school_name, s.name AS student_name, n.sent_at, r.first_opened_at, r.acknowledged_at, r.choice, n.status,
+              (r.revoked_at IS NOT NULL OR g.revoked_at IS NOT NULL) AS removed
          FROM notice_recipients r JOIN notices n ON n.id = r.notice_id JOIN students s ON s.id = n.student_id JOIN schools sc ON sc.id = n.school_id
          JOIN guardianships g ON g.id = r.guardianship_id
         WHERE r.user_id = $1 ${activeOnly ? 'AND r.revoked_at IS NULL AND g.revoked_at IS NULL' : ''}

@@ -1,7 +1,7 @@
 /** 学生心理问题告知书: issue (with a second staff member's approval where the school requires it), read, acknowledge, follow up, close. */
 import { randomUUID } from 'node:crypto';
 import type {
-  AcknowledgeInput, AuditAction, CloseReferralInput, GuardianRelation, NoticeChoice, NoticeContent, NoticeGuardianView, NoticeInput, NoticeLevel, NoticeSchoolsOutput,
+  AcknowledgeInput, AuditAction, CloseReferralInput, GuardianRelation, NoticeChoice, RecipientRemovedReason, NoticeContent, NoticeGuardianView, NoticeInput, NoticeLevel, NoticeSchoolsOutput,
   NoticeStaffView, NoticeStatus, NoticeTaskKind, NoticeTaskOutcome, NoticeView, ReferralOutcome, Signature, StaffRole, TaskDoneInput,
 } from '../../../../types';
 import type { AppDeps } from '../../deps';
@@ -76,6 +76,8 @@ interface RecipientRow {
   user_id: string;
   display_name: string;
   relation: GuardianRelation;
+  relation_note: string | null;
+  removed_reason: RecipientRemovedReason | null;
   delivered_at: Date | null;
   first_opened_at: Date | null;
   open_count: number;
@@ -295,7 +297,7 @@ export class NoticeService {
     const access = await requirePupil(db, this.caller, n);
     const readable = access.read && n.content !== null;
     const recipients = await db.query<RecipientRow>(
-      `SELECT r.id, r.user_id, u.display_name, r.relation, r.delivered_at, r.first_opened_at, r.open_count, r.second_push_at, r.acknowledged_at, r.choice, r.meeting_slot, r.ack_sealed
+      `SELECT r.id, r.user_id, u.display_name, r.relation, r.relation_note, r.removed_reason, r.delivered_at, r.first_opened_at, r.open_count, r.second_push_at, r.acknowledged_at, r.choice, r.meeting_slot, r.ack_sealed
          FROM notice_recipients r JOIN users u ON u.id = r.user_id WHERE r.notice_id = $1 ORDER BY r.created_at, r.id`,
       [n.id],
     );
@@ -335,7 +337,7 @@ export class NoticeService {
       recipients: recipients.map((r) => {
         const ack = opened?.acks.get(r.id);
         return {
-          id: r.id, guardianName: r.display_name, relation: r.relation, deliveredAt: isoOrNull(r.delivered_at), firstOpenedAt: isoOrNull(r.first_opened_at),
+          id: r.id, guardianName: r.display_name, relation: r.relation, relationNote: r.relation_note, removedReason: r.removed_reason, deliveredAt: isoOrNull(r.delivered_at), firstOpenedAt: isoOrNull(r.first_opened_at),
           openCount: r.open_count, secondPushAt: isoOrNull(r.second_push_at), acknowledgedAt: isoOrNull(r.acknowledged_at), choice: r.choice,
           meetingSlot: isoOrNull(r.meeting_slot), reason: ack?.reason ?? null, signedName: ack?.signedName ?? null, signature: ack?.signature ?? null,
         };
@@ -387,7 +389,7 @@ export class NoticeService {
   private async recipientOf(sql: Sql, noticeId: string, lock = false): Promise<RecipientRow | null> {
     return maybeOne<RecipientRow>(
       sql,
-      `SELECT r.id, r.user_id, u.display_name, r.relation, r.delivered_at, r.first_opened_at, r.open_count, r.second_push_at, r.acknowledged_at, r.choice, r.meeting_slot, r.ack_sealed
+      `SELECT r.id, r.user_id, u.display_name, r.relation, r.relation_note, r.removed_reason, r.delivered_at, r.first_opened_at, r.open_count, r.second_push_at, r.acknowledged_at, r.choice, r.meeting_slot, r.ack_sealed
          FROM notice_recipients r JOIN guardianships g ON g.id = r.guardianship_id JOIN users u ON u.id = r.user_id JOIN notices n ON n.id = r.notice_id
         WHERE r.notice_id = $1 AND r.user_id = $2 AND r.revoked_at IS NULL AND g.revoked_at IS NULL AND n.status IN ('sent', 'closed', 'purged')
         ${lock ? 'FOR UPDATE OF r' : ''}`,
@@ -395,9 +397,9 @@ export class NoticeService {
     );
   }
 
-  private async consentingGuardians(sql: Sql, studentId: string): Promise<{ id: string; user_id: string; relation: GuardianRelation }[]> {
+  private async consentingGuardians(sql: Sql, studentId: string): Promise<{ id: string; user_id: string; relation: GuardianRelation; relation_note: string | null }[]> {
     return sql.query(
-      'SELECT id, user_id, relation FROM guardianships WHERE student_id = $1 AND revoked_at IS NULL AND notice_consent_at IS NOT NULL ORDER BY created_at, id',
+      'SELECT id, user_id, relation, relation_note FROM guardianships WHERE student_id = $1 AND revoked_at IS NULL AND notice_consent_at IS NOT NULL ORDER BY created_at, id',
       [studentId],
     );
   }
@@ -410,8 +412,8 @@ export class NoticeService {
     for (const g of guardians) {
       const r = await one<{ id: string }>(
         tx,
-        'INSERT INTO notice_recipients (notice_id, guardianship_id, user_id, relation, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id',
-        [n.id, g.id, g.user_id, g.relation, now],
+        'INSERT INTO notice_recipients (notice_id, guardianship_id, user_id, relation, relation_note, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id',
+        [n.id, g.id, g.user_id, g.relation, g.relation_note, now],
       );
       await queueNoticeMessage(tx, { noticeId: n.id, recipientId: r.id, userId: g.user_id, schoolName: n.school_name, at: now, step: 'first' });
       events.push({ actorId: null, action: 'sent', noticeId: n.id, subjectId: r.id });
@@ -472,7 +474,9 @@ export class NoticeService {
 }
 
 /** Queues the neutral message of a notice copy: it says only that the school sent a notice. */
-export async function queueNoticeMessage(tx: Sql, m: { noticeId: string; recipientId: string; userId: string; schoolName: string; at: Date; step: 'first' | 'second' }): Promise<boolean> {
+export async function queueNoticeMessage(
+  tx: Sql, m: { noticeId: string; recipientId: string; userId: string; schoolName: string; at: Date; step: 'first' | 'second' | `remind-${number}` },
+): Promise<boolean> {
   return enqueue(tx, {
     userId: m.userId,
     template: 'school_notice',

@@ -1,6 +1,6 @@
 /** Students and their guardians: the school adds students and issues one-time binding codes; a guardian binds with a code and a separate consent. */
 import type {
-  BindInput, BindOutput, BindingCodeInput, BindingCodeOutput, BindingCodeSummary, GuardianBinding, GuardianRelation, StudentGuardiansOutput, StudentInput,
+  BindInput, BindOutput, BindingCodeInput, BindingCodeOutput, BindingCodeSummary, GuardianBinding, GuardianRelation, GuardianRevokeReason, StudentGuardiansOutput, StudentInput,
   StudentListOutput, StudentSummary,
 } from '../../../../types';
 import type { AppDeps } from '../../deps';
@@ -150,8 +150,8 @@ export class StudentService {
       const student = await this.loadStudent(tx, g.student_id);
       await requirePupil(tx, this.caller, student, '绑定不存在');
       if (!g.revoked_at) {
-        await tx.query('UPDATE guardianships SET revoked_at = $2, revoked_by = $3 WHERE id = $1', [g.id, now, this.caller.userId]);
-        await tx.query('UPDATE notice_recipients SET revoked_at = $2 WHERE guardianship_id = $1 AND revoked_at IS NULL', [g.id, now]);
+        await tx.query(`UPDATE guardianships SET revoked_at = $2, revoked_by = $3, revoke_reason = 'school' WHERE id = $1`, [g.id, now, this.caller.userId]);
+        await tx.query(`UPDATE notice_recipients SET revoked_at = $2, removed_reason = 'unbound' WHERE guardianship_id = $1 AND revoked_at IS NULL`, [g.id, now]);
         await appendAudit(tx, this.deps.config.notices.hmacKey, now, { actorId: this.caller.userId, action: 'binding_revoked', subjectId: g.id, details: { studentId: student.id } });
       }
       return this.guardiansOf(tx, student);
@@ -188,8 +188,8 @@ export class StudentService {
           await tx.query('UPDATE binding_codes SET used_by = $2, used_at = $3 WHERE id = $1', [code.id, this.caller.userId, now]);
           const g = await one<{ id: string }>(
             tx,
-            `INSERT INTO guardianships (student_id, user_id, relation, created_at, binding_code_id, notice_consent_at) VALUES ($1, $2, $3, $4, $5, $4) RETURNING id`,
-            [code.student_id, this.caller.userId, input.relation, now, code.id],
+            `INSERT INTO guardianships (student_id, user_id, relation, relation_note, created_at, binding_code_id, notice_consent_at) VALUES ($1, $2, $3, $4, $5, $6, $5) RETURNING id`,
+            [code.student_id, this.caller.userId, input.relation, input.relation === 'other' ? (input.relationNote ?? null) : null, now, code.id],
           );
           if (input.acceptSchoolNotice) await recordGrants(tx, this.caller.userId, ['school_notice'], now);
           await appendAudit(tx, config.notices.hmacKey, now, { actorId: this.caller.userId, action: 'bound', subjectId: g.id, details: { studentId: code.student_id, codeId: code.id, relation: input.relation } });
@@ -222,8 +222,12 @@ export class StudentService {
   private async guardiansOf(sql: Sql, student: StudentRow): Promise<StudentGuardiansOutput> {
     const now = this.deps.clock();
     const fresh = await this.loadStudent(sql, student.id);
-    const guardians = await sql.query<{ id: string; display_name: string; relation: GuardianRelation; created_at: Date; notice_consent_at: Date | null; revoked_at: Date | null }>(
-      `SELECT g.id, u.display_name, g.relation, g.created_at, g.notice_consent_at, g.revoked_at FROM guardianships g JOIN users u ON u.id = g.user_id
+    const guardians = await sql.query<{
+      id: string; display_name: string; relation: GuardianRelation; relation_note: string | null; created_at: Date; notice_consent_at: Date | null;
+      notice_consent_withdrawn_at: Date | null; revoked_at: Date | null; revoke_reason: GuardianRevokeReason | null;
+    }>(
+      `SELECT g.id, u.display_name, g.relation, g.relation_note, g.created_at, g.notice_consent_at, g.notice_consent_withdrawn_at, g.revoked_at, g.revoke_reason
+         FROM guardianships g JOIN users u ON u.id = g.user_id
         WHERE g.student_id = $1 ORDER BY g.revoked_at IS NOT NULL, g.created_at, g.id`,
       [student.id],
     );
@@ -232,7 +236,8 @@ export class StudentService {
       [student.id],
     );
     const list: GuardianBinding[] = guardians.map((g) => ({
-      id: g.id, displayName: g.display_name, relation: g.relation, boundAt: iso(g.created_at), noticeConsentAt: isoOrNull(g.notice_consent_at), revokedAt: isoOrNull(g.revoked_at),
+      id: g.id, displayName: g.display_name, relation: g.relation, relationNote: g.relation_note, boundAt: iso(g.created_at), noticeConsentAt: isoOrNull(g.notice_consent_at),
+      noticeConsentWithdrawnAt: isoOrNull(g.notice_consent_withdrawn_at), revokedAt: isoOrNull(g.revoked_at), revokeReason: g.revoke_reason,
     }));
     return { student: toStudent(fresh), schoolId: fresh.school_id, guardians: list, codes: codes.map((c) => toCode(c, now)) };
   }
