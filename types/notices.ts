@@ -24,7 +24,7 @@ export type AuditAction =
   | 'settings_changed'
   | 'binding_code_created' | 'binding_code_revoked' | 'bound' | 'binding_revoked' | 'binding_failed'
   | 'created' | 'approved' | 'rejected' | 'sent' | 'delivered' | 'opened' | 'acknowledged' | 'second_push' | 'escalated'
-  | 'content_viewed' | 'referral_created' | 'referral_closed' | 'task_done' | 'closed' | 'purged' | 'decrypt_failed';
+  | 'content_viewed' | 'referral_created' | 'referral_closed' | 'task_done' | 'closed' | 'purged' | 'decrypt_failed' | 'pupils_imported';
 
 /** A binding code's state. */
 export type BindingCodeStatus = 'open' | 'used' | 'expired' | 'revoked';

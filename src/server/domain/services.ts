@@ -10,6 +10,7 @@ import { EventService } from './events/events';
 import { RosterService } from './events/roster';
 import { SignupService } from './events/signups';
 import { IdentityService } from './identity';
+import { ImportService } from './imports/service';
 import { InvitationService } from './invitations';
 import { CourseService, PublicCourses, verifyCertificate } from './learning/courses';
 import { ProgressService } from './learning/progress';
@@ -49,6 +50,8 @@ export interface Services {
   noticeSettings(): NoticeSettingsService;
   noticeBoard(): NoticeBoardService;
   reports(): ReportService;
+  /** Bulk import of the registry and of pupils. */
+  imports(): ImportService;
   /** The subscribe-message templates the client requests at sign-up. */
   messageTemplates(): MessageTemplatesOutput;
 }
@@ -77,6 +80,7 @@ export function buildServices(deps: AppDeps, caller: Caller | null, address: str
     noticeSettings: () => new NoticeSettingsService(deps, required(caller)),
     noticeBoard: () => new NoticeBoardService(deps, required(caller)),
     reports: () => new ReportService(deps, required(caller)),
+    imports: () => new ImportService(deps, required(caller)),
     messageTemplates: () => ({
       templates: [
         ...(['signup_result', 'event_reminder', 'event_cancelled'] as const).map((key) => ({ key, templateId: deps.config.events.templates[key], title: TEMPLATE_TITLES[key], purpose: 'signup' as const })),
