@@ -174,6 +174,8 @@ export default function ImportPage() {
           </View>
           {errorRows > 0 ? (
             <Text className='xq-import__blocked'>有 {errorRows} 行有错误（列在最前面，格子位置如“C7”表示 C 列第 7 行）。请在表格中修改后重新选择文件；有错误时不会导入任何一行。</Text>
+          ) : stage.preview.counts.new + stage.preview.counts.changed === 0 ? (
+            <Text className='xq-import__ready'>全部 {stage.preview.total} 行检查通过，与已登记的完全一致，没有需要导入的变化。</Text>
           ) : (
             <Text className='xq-import__ready'>全部 {stage.preview.total} 行检查通过。确认后在一次操作中全部写入；同一文件再次导入不会重复添加。</Text>
           )}
