@@ -47,6 +47,8 @@ export interface ImportPreviewOutput {
   kind: ImportKind;
   total: number;
   counts: ImportCounts;
+  /** What else the import does, in Chinese (e.g. the classes it opens). */
+  notes: string[];
   rows: ImportRowResult[];
 }
 
@@ -55,6 +57,7 @@ export interface ImportCommitOutput {
   kind: ImportKind;
   total: number;
   counts: ImportCounts;
+  notes: string[];
 }
 
 /** PUT /api/admin/regions/{id} */

@@ -6,3 +6,4 @@ export type * from './events';
 export type * from './notices';
 export type * from './reports';
 export type * from './imports';
+export type * from './classes';

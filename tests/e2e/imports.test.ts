@@ -59,7 +59,7 @@ test('a school imports a 1,000-pupil class list with guardian phones from .xlsx 
   const [download] = await Promise.all([page.waitForEvent('download'), page.locator('taro-button-core:visible', { hasText: '下载学生名单模板' }).click()]);
   expect(download.suggestedFilename()).toBe('学生名单导入模板.xlsx');
   const template = new ExcelJS.Workbook();
-  await template.xlsx.load(fs.readFileSync((await download.path()) as string));
+  await template.xlsx.load(fs.readFileSync((await download.path()) as string) as unknown as ArrayBuffer);
   expect((template.worksheets[0]!.getRow(1).values as unknown[]).slice(1)).toEqual(HEADER);
 
   // A file with three mistakes: they come first, with their cells; nothing can be imported.

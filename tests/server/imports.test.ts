@@ -113,10 +113,16 @@ function suite(name: string, open: () => Promise<Database | null>): void {
       expect((await t.db.query('SELECT 1 FROM guardian_contacts')).length).toBe(0);
 
       const good = await xlsx([PUPIL_HEADER, ...rows]);
+      const first = await t.call('POST', '/api/imports/preview', { token: tok.psychologist, body: pupils(good) });
+      expect(first.body.notes).toEqual(['将新建 1 个班级：五年级（1）班（学生按年级和班级归入本校的班级）']);
       const done = await t.call('POST', '/api/imports', { token: tok.psychologist, body: pupils(good), headers: { 'idempotency-key': 'import-good-1' } });
       expect(done.status).toBe(201);
       expect(done.body.counts).toEqual({ new: 2, changed: 0, unchanged: 0, error: 0 });
       expect(await imported()).toBe(2);
+      const placed = await t.db.query<{ school_id: string; grade: string; name: string }>(
+        "SELECT c.school_id, c.grade, c.name FROM students s JOIN classes c ON c.id = s.class_id WHERE s.school_no IN ('B001', 'B002')",
+      );
+      expect(placed).toEqual([0, 1].map(() => ({ school_id: yuying, grade: '五年级', name: '五年级（1）班' })));
       const contacts = await t.db.query<{ slot: number; relation: string; phone_hash: string; phone_masked: string }>(
         "SELECT c.slot, c.relation, c.phone_hash, c.phone_masked FROM guardian_contacts c JOIN students s ON s.id = c.student_id WHERE s.school_no = 'B001' ORDER BY c.slot",
       );
@@ -129,6 +135,7 @@ function suite(name: string, open: () => Promise<Database | null>): void {
 
       const again = await t.call('POST', '/api/imports', { token: tok.psychologist, body: pupils(good) });
       expect(again.body.counts).toEqual({ new: 0, changed: 0, unchanged: 2, error: 0 });
+      expect(again.body.notes).toEqual([]);
       expect(await imported()).toBe(2);
 
       const edited = await xlsx([PUPIL_HEADER, ['B001', '李小明', '六年级', '六年级（1）班', '小学', '母亲', '13800138000', '父亲', '13700137000'], rows[1]!]);

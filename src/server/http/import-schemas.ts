@@ -25,14 +25,14 @@ export const ImportInputSchema = typed<T.ImportInput>()(
 const CountsSchema = z.object({ new: z.number().int(), changed: z.number().int(), unchanged: z.number().int(), error: z.number().int() });
 export const ImportPreviewSchema = typed<T.ImportPreviewOutput>()(
   z.object({
-    kind: ImportKindSchema, total: z.number().int(), counts: CountsSchema,
+    kind: ImportKindSchema, total: z.number().int(), counts: CountsSchema, notes: z.array(z.string()),
     rows: z.array(z.object({
       row: z.number().int(), outcome: z.enum(['new', 'changed', 'unchanged', 'error']), label: z.string(), changes: z.array(z.string()),
       errors: z.array(z.object({ cell: z.string(), message: z.string() })),
     })),
   }),
 );
-export const ImportCommitSchema = typed<T.ImportCommitOutput>()(z.object({ kind: ImportKindSchema, total: z.number().int(), counts: CountsSchema }));
+export const ImportCommitSchema = typed<T.ImportCommitOutput>()(z.object({ kind: ImportKindSchema, total: z.number().int(), counts: CountsSchema, notes: z.array(z.string()) }));
 
 export const UpdateRegionSchema = typed<T.UpdateRegionInput>()(z.object({ name: trimmed(1, 40) }).strict());
 export const UpdateSchoolSchema = typed<T.UpdateSchoolInput>()(

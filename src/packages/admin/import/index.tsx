@@ -172,6 +172,7 @@ export default function ImportPage() {
               </View>
             ))}
           </View>
+          {stage.preview.notes.map((n) => <Text key={n} className='xq-import__note'>{n}</Text>)}
           {errorRows > 0 ? (
             <Text className='xq-import__blocked'>有 {errorRows} 行有错误（列在最前面，格子位置如“C7”表示 C 列第 7 行）。请在表格中修改后重新选择文件；有错误时不会导入任何一行。</Text>
           ) : stage.preview.counts.new + stage.preview.counts.changed === 0 ? (

@@ -20,6 +20,8 @@ import { readUpload, type Sheet } from './files';
 /** A planned import: the rows' outcomes and how to write the changes. */
 interface Plan {
   rows: ImportRowResult[];
+  /** What else the import does (in Chinese), shown with the counts. */
+  notes: string[];
   apply(tx: Sql): Promise<void>;
 }
 
@@ -99,7 +101,7 @@ export class ImportService {
     const sheet = await readUpload(input.fileName, input.dataBase64);
     const plan = await this.plan(this.deps.db, input, sheet);
     const rows = [...plan.rows].sort((a, b) => Number(b.outcome === 'error') - Number(a.outcome === 'error') || a.row - b.row);
-    return { kind: input.kind, total: rows.length, counts: count(rows), rows };
+    return { kind: input.kind, total: rows.length, counts: count(rows), notes: plan.notes, rows };
   }
 
   /** The import in one transaction: planned again on the locked state and refused as a whole when any row has an error. */
@@ -114,7 +116,7 @@ export class ImportService {
         throw new AppError('VALIDATION_FAILED', `有 ${counts.error} 行有错误，没有导入任何数据；请按检查结果修改文件后重新导入`);
       }
       await plan.apply(tx);
-      return { kind: input.kind, total: plan.rows.length, counts };
+      return { kind: input.kind, total: plan.rows.length, counts, notes: plan.notes };
     });
   }
 
@@ -263,7 +265,7 @@ export class ImportService {
       return result(r, label, null);
     });
     return {
-      rows,
+      rows, notes: [],
       apply: async (tx) => {
         const ids = new Map([...scope.byCode].map(([code, r]) => [code, r.id]));
         const audit: AuditRecord[] = [];
@@ -325,7 +327,7 @@ export class ImportService {
       return result(r, label, null);
     });
     return {
-      rows,
+      rows, notes: [],
       apply: async (tx) => {
         const audit: AuditRecord[] = [];
         await inSlices([creates.map((c) => c.name), creates.map((c) => c.regionId), creates.map((c) => c.stages.join(',')), creates.map((c) => c.opened), creates.map((c) => c.closed)], 2000, async (cols) => {
@@ -402,7 +404,7 @@ export class ImportService {
       kind: v.kind, school: v.schoolId ? schoolName.get(v.schoolId) ?? v.schoolId : null, address: v.address, openedOn: v.opened, closedOn: v.closed,
     });
     return {
-      rows,
+      rows, notes: [],
       apply: async (tx) => {
         const audit: AuditRecord[] = [];
         const cols = [creates.map((c) => c.name), creates.map((c) => c.kind), creates.map((c) => c.regionId), creates.map((c) => c.schoolId), creates.map((c) => c.address), creates.map((c) => c.opened), creates.map((c) => c.closed)];
@@ -443,6 +445,9 @@ export class ImportService {
       'SELECT c.student_id, c.slot, c.relation, c.phone_hash FROM guardian_contacts c JOIN students s ON s.id = c.student_id WHERE s.school_id = $1',
       [schoolId],
     );
+    const classes = await sql.query<{ grade: string; name: string }>('SELECT grade, name FROM classes WHERE school_id = $1 AND closed_at IS NULL', [schoolId]);
+    const openClasses = new Set(classes.map((c) => `${c.grade}|${c.name}`));
+    const newClasses = new Map<string, string>();
     const byNo = new Map(pupils.map((p) => [p.school_no, p]));
     const contactOf = new Map(contacts.map((c) => [`${c.student_id}|${c.slot}`, c]));
     const readers = this.readers('pupils', sheet);
@@ -478,8 +483,12 @@ export class ImportService {
       if (no) dups.check(r, 'no', no);
       const label = `${no} ${name}`.trim();
       if (r.errors.length || !stage) return result(r, label, []);
+      const placeInClass = () => {
+        if (!openClasses.has(`${grade}|${className}`)) newClasses.set(`${grade}|${className}`, className.startsWith(grade) ? className : `${grade}${className}`);
+      };
       const existing = byNo.get(no);
       if (!existing) {
+        placeInClass();
         creates.push({ no, name, grade, className, stage, slots });
         for (const s of slots) contactWrites.push({ ...s, studentId: null, no });
         return result(r, label, null);
@@ -490,6 +499,7 @@ export class ImportService {
       if (className !== existing.class_name) changes.push('班级');
       if (stage !== existing.stage) changes.push('学段');
       if (changes.length) updates.push({ pupil: existing, name, grade, className, stage });
+      if (changes.includes('年级') || changes.includes('班级')) placeInClass();
       for (const s of slots) {
         const had = contactOf.get(`${existing.id}|${s.slot}`);
         const phoneChanged = !had || had.phone_hash !== hashPhone(s.phone);
@@ -500,8 +510,10 @@ export class ImportService {
       }
       return result(r, label, changes);
     });
+    const opened = [...newClasses.values()];
+    const notes = opened.length ? [`将新建 ${opened.length} 个班级：${opened.slice(0, 10).join('、')}${opened.length > 10 ? ' 等' : ''}（学生按年级和班级归入本校的班级）`] : [];
     return {
-      rows,
+      rows, notes,
       apply: async (tx) => {
         const now = this.deps.clock();
         const ids = new Map<string, string>();

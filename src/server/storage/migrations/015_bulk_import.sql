@@ -17,6 +17,6 @@ CREATE TABLE guardian_contacts (
   UNIQUE (student_id, slot)
 );
 
--- Regions are edited (by forms and imports) and audited like schools and stations.
+-- Regions are edited (by forms and imports) and audited like schools, stations and classes (014).
 ALTER TABLE registry_audit DROP CONSTRAINT registry_audit_entity_type_check;
-ALTER TABLE registry_audit ADD CONSTRAINT registry_audit_entity_type_check CHECK (entity_type IN ('region', 'school', 'station'));
+ALTER TABLE registry_audit ADD CONSTRAINT registry_audit_entity_type_check CHECK (entity_type IN ('region', 'school', 'station', 'class'));
