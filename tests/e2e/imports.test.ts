@@ -103,3 +103,35 @@ test('a school imports a 1,000-pupil class list with guardian phones from .xlsx 
   await page.locator('taro-button-core:visible', { hasText: '没有需要导入的变化' }).waitFor();
   await shot(page, 'import-again');
 }, 240_000);
+
+test('an administrator adds a school under a district and edits a station from the 名录 console', async () => {
+  const db = app.server().db;
+  const page = await app.page();
+  await page.goto(`${app.url()}/#/pages/me/index`);
+  await loginFromMe(page, '平台管理员');
+  const [{ id: district }] = await db.query<{ id: string }>("SELECT id FROM regions WHERE code = '140105'");
+  await page.goto(`${app.url()}/#/packages/admin/registry/index?id=${district}`);
+  await page.locator('.xq-registry__action:visible', { hasText: '新增学校' }).waitFor();
+  await shot(page, 'registry-actions');
+  await page.locator('.xq-registry__action:visible', { hasText: '新增学校' }).click();
+  await page.locator('.xq-page:visible', { hasText: '新增学校' }).waitFor();
+  await page.locator('taro-button-core:visible', { hasText: '添加学校' }).click();
+  await page.locator('.xq-field-error:visible', { hasText: '请填写学校名称' }).waitFor();
+  await page.locator('input[placeholder="学校名称"]:visible').fill('小店区晨光小学');
+  await page.locator('.xq-unit__chip:visible', { hasText: '小学' }).click();
+  await shot(page, 'registry-new-school');
+  await page.locator('taro-button-core:visible', { hasText: '添加学校' }).click();
+  await page.locator('.xq-registry__item:visible', { hasText: '小店区晨光小学' }).waitFor();
+  const [made] = await db.query<{ stages: string[]; opened: string | null }>("SELECT stages, to_char(opened_on, 'YYYY-MM-DD') AS opened FROM schools WHERE name = '小店区晨光小学'");
+  expect(made!.stages).toEqual(['primary']);
+  expect(made!.opened).not.toBeNull();
+
+  await page.locator('.xq-registry__item:visible', { hasText: '坞城街道家庭教育指导服务站' }).locator('.xq-link', { hasText: '编辑' }).click();
+  await page.locator('.xq-page:visible', { hasText: '修改站点' }).waitFor();
+  await page.locator('input[placeholder^="如：太原市小店区"]:visible').fill('太原市小店区坞城路 100 号');
+  await shot(page, 'registry-edit-station');
+  await page.locator('taro-button-core:visible', { hasText: '保存修改' }).click();
+  await page.locator('.xq-registry__item:visible', { hasText: '坞城路 100 号' }).waitFor();
+  const trail = await db.query<{ action: string; entity_type: string }>("SELECT action, entity_type FROM registry_audit WHERE action = 'edited'");
+  expect(trail).toEqual([{ action: 'edited', entity_type: 'station' }]);
+}, 120_000);
