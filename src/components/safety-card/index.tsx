@@ -1,7 +1,7 @@
 import Taro from '@tarojs/taro';
 import { View, Text } from '@tarojs/components';
-import { Button } from '@nutui/nutui-react-taro';
-import { Phone } from '@nutui/icons-react-taro';
+import { Button } from '../button';
+import { Phone } from '../icon';
 import type { SchoolContact } from '../../../types';
 import { HELP_HOTLINE } from '../../shared/labels';
 import './index.scss';

@@ -1,7 +1,6 @@
 import Taro from '@tarojs/taro';
 import { View, Text } from '@tarojs/components';
-import { Input } from '@nutui/nutui-react-taro';
-import { Right } from '@nutui/icons-react-taro';
+import { Right } from '../../components/icon';
 import { useCallback, useState } from 'react';
 import type { DutyStatus, EventListQuery, EventSummary } from '../../../types';
 import { EventCard } from '../../components/event-card';
@@ -13,6 +12,7 @@ import { useRemote } from '../../components/use-remote';
 import { getMe } from '../../services/me';
 import { getManage, listEvents } from '../../services/events';
 import type { ApiResult } from '../../services/request';
+import { SearchBox } from '../../components/search-box';
 import './index.scss';
 
 /** Roles that publish and run sessions. */
@@ -97,7 +97,19 @@ export default function EventsPage() {
             ))}
           </View>
           <View className='xq-events__search'>
-            <Input value={q} placeholder='搜索活动、主讲人、站点' maxLength={40} clearable onChange={(v: string) => setQ(v)} onConfirm={() => setSearch(q)} onClear={() => setSearch('')} />
+            <SearchBox
+              className='xq-events__search-box'
+              value={q}
+              placeholder='搜索活动、主讲人、站点'
+              maxLength={40}
+              active={search !== ''}
+              onInput={setQ}
+              onSearch={setSearch}
+              onClear={() => {
+                setQ('');
+                setSearch('');
+              }}
+            />
             <Text className={`xq-events__toggle${mentalHealth ? ' is-active' : ''} xq-link`} onClick={() => setMentalHealth(!mentalHealth)}>
               只看心理健康教育
             </Text>

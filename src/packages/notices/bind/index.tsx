@@ -1,7 +1,7 @@
 import Taro from '@tarojs/taro';
 import { View, Text, Button as TaroButton } from '@tarojs/components';
 import { Button, Input } from '@nutui/nutui-react-taro';
-import { Success } from '@nutui/icons-react-taro';
+import { Success } from '../../../components/icon/more';
 import { useEffect, useState } from 'react';
 import type { BoundChild, GuardianRelation } from '../../../../types';
 import { RELATION_LABELS, STAGE_LABELS } from '../../../shared/labels';

@@ -101,7 +101,7 @@ function ClassCard({ item, options, canManage, onChanged }: { item: SchoolClass;
       </View>
       {item.headTeachers.length === 0 ? <Text className='xq-classes__none'>未指定班主任</Text> : null}
       {item.headTeachers.map((h) => (
-        <View key={h.userId} className='xq-classes__teacher'>
+        <View key={h.userId} className={`xq-classes__teacher${canManage && !closed ? ' has-action' : ''}`}>
           <Text className='xq-classes__teacher-name'>班主任：{h.displayName}</Text>
           {canManage && !closed ? (
             <Button size='small' fill='outline' type='default' disabled={busy} aria-label={`取消${h.displayName}的班主任指定`} onClick={() => void unassign(h.userId, h.displayName)}>
@@ -110,13 +110,13 @@ function ClassCard({ item, options, canManage, onChanged }: { item: SchoolClass;
           ) : null}
         </View>
       ))}
-      {canManage && !closed ? (
+      {canManage && !closed && (item.headTeachers.length === 0 || free.length > 0) ? (
         <View className='xq-classes__assign'>
           {picking ? (
             <View className='xq-classes__picker'>
               <Text className='xq-classes__picker-title'>选择本校班主任</Text>
               {free.length === 0 ? (
-                <Text className='xq-classes__picker-empty'>{options.length === 0 ? '本校还没有班主任账号，请先在“邀请教师”中以班主任身份邀请。' : '本校班主任都已负责该班。'}</Text>
+                <Text className='xq-classes__picker-empty'>本校还没有班主任账号，请先在“邀请教师”中以班主任身份邀请。</Text>
               ) : (
                 free.map((o) => (
                   <View hoverClass='xq-pressed' key={o.userId} className='xq-classes__option xq-tappable' onClick={() => void assign(o)}>
