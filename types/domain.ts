@@ -60,7 +60,7 @@ export interface RegistryAuditEntry {
   at: string;
   actorId: string;
   actorName: string;
-  entityType: 'school' | 'station' | 'class';
+  entityType: 'region' | 'school' | 'station' | 'class';
   entityId: string;
   /** What was done, e.g. `open_dates`. */
   action: string;

@@ -5,4 +5,5 @@ export type * from './courses';
 export type * from './events';
 export type * from './notices';
 export type * from './reports';
+export type * from './imports';
 export type * from './classes';

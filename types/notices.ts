@@ -25,7 +25,7 @@ export type AuditAction =
   | 'binding_code_created' | 'binding_code_revoked' | 'bound' | 'binding_revoked' | 'binding_failed'
   | 'created' | 'approved' | 'rejected' | 'sent' | 'delivered' | 'opened' | 'acknowledged' | 'second_push' | 'escalated'
   | 'content_viewed' | 'referral_created' | 'referral_closed' | 'task_done' | 'closed' | 'purged' | 'decrypt_failed'
-  | 'reminded' | 'notice_consent_withdrawn' | 'notice_consent_given' | 'guardian_unbound' | 'account_closed' | 'account_purged';
+  | 'reminded' | 'notice_consent_withdrawn' | 'notice_consent_given' | 'guardian_unbound' | 'account_closed' | 'account_purged' | 'pupils_imported';
 
 /** A binding code's state. */
 export type BindingCodeStatus = 'open' | 'used' | 'expired' | 'revoked';

@@ -8,8 +8,9 @@ import { openPglite } from '../../src/server/storage/pglite';
 import { scratchPostgres } from '../helpers/db';
 import type { Database } from '../../src/server/storage/db';
 import { benchReports, printReports, writeReports } from './reports';
+import { benchImports, writeImports } from './imports';
 
-/** `npm run bench -- progress` (or rush, reports) runs only those parts; no argument runs all. */
+/** `npm run bench -- progress` (or rush, reports, imports) runs only those parts; no argument runs all. */
 const parts = process.argv.slice(2);
 const wanted = (part: string) => parts.length === 0 || parts.includes(part);
 
@@ -22,6 +23,11 @@ async function main(): Promise<void> {
       printReports(reports);
       writeReports(reports, machine);
     }
+  }
+  if (wanted('imports')) {
+    const imports = await benchImports();
+    for (const r of imports) console.log(`${r.driver}: ${r.rows} pupils (${r.fileKb} KB .xlsx): dry run ${r.preview} s, import ${r.commit} s, same file again ${r.again} s`);
+    writeImports(imports, machine, file);
   }
   console.log(`written to ${path.relative(process.cwd(), file)}`);
 }

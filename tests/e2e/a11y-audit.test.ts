@@ -52,7 +52,7 @@ const ONLY = (process.env.XQ_A11Y_ONLY ?? '').split(',').map((x) => x.trim()).fi
 /** Ids the pages need in their query, found or made once the server is up. */
 interface Fixture {
   school: string; pupil: string; course: string; quizCourse: string; lessons: Record<'article' | 'audio' | 'video', string>;
-  certificate: string; event: string; schoolEvent: string; notice: string; city: string;
+  certificate: string; event: string; schoolEvent: string; notice: string; city: string; station: string;
 }
 let fx: Fixture;
 
@@ -80,6 +80,8 @@ const CLASSES = v('packages/notices/classes/index', '班级与班主任', () => 
 const MANAGE = v('packages/events/manage/index', '活动管理');
 const INVITATIONS = v('packages/admin/invitations/index', '邀请');
 const DASHBOARD = v('packages/reports/dashboard/index', '妇联统计', undefined, 'dashboard');
+const PUPIL_IMPORT = v('packages/admin/import/index', '学生名单导入', () => `schoolId=${fx.school}`);
+const REGISTRY_IMPORT = v('packages/admin/import/index', '名录导入');
 
 /** Who opens which pages: every page a role reaches from its 我的 and tabs (common pages for everyone: as guest and parent). */
 const ROLES: { role: string; login?: string; shots?: boolean; visits: Visit[] }[] = [
@@ -98,7 +100,7 @@ const ROLES: { role: string; login?: string; shots?: boolean; visits: Visit[] }[
   },
   {
     role: '心理教师', login: '王静', visits: [
-      ...TABS, BOARD, v('packages/notices/issue/index', '发出告知书', () => `school=${fx.school}&student=${fx.pupil}`), STUDENTS, STAFF_NOTICE, MANAGE,
+      ...TABS, BOARD, v('packages/notices/issue/index', '发出告知书', () => `school=${fx.school}&student=${fx.pupil}`), STUDENTS, STAFF_NOTICE, MANAGE, PUPIL_IMPORT,
     ],
   },
   { role: '班主任', login: '陈磊', visits: [...TABS, BOARD, STUDENTS, STAFF_NOTICE, CLASSES] },
@@ -106,14 +108,17 @@ const ROLES: { role: string; login?: string; shots?: boolean; visits: Visit[] }[
     role: '学校领导', login: '周建国', visits: [
       ...TABS, BOARD, STAFF_NOTICE, STUDENTS, CLASSES, v('packages/notices/settings/index', '告知设置', () => `school=${fx.school}`), MANAGE,
       v('packages/events/edit/index', '发布活动'), v('packages/events/edit/index', '修改活动', () => `id=${fx.schoolEvent}`),
-      v('packages/events/roster/index', '签到名单', () => `id=${fx.schoolEvent}`), INVITATIONS,
+      v('packages/events/roster/index', '签到名单', () => `id=${fx.schoolEvent}`), INVITATIONS, PUPIL_IMPORT,
     ],
   },
-  { role: '妇联', login: '刘芳', shots: true, visits: [...TABS.map((t) => ({ ...t, shot: undefined })), DASHBOARD] },
+  { role: '妇联', login: '刘芳', shots: true, visits: [...TABS.map((t) => ({ ...t, shot: undefined })), DASHBOARD, REGISTRY_IMPORT] },
   {
     role: '管理员', login: '平台管理员', visits: [
       ...TABS, v('packages/admin/registry/index', '名录'), v('packages/admin/registry/index', '名录(太原市)', () => `id=${fx.city}`), INVITATIONS,
-      DASHBOARD, BOARD, v('packages/notices/settings/index', '告知设置(只读)', () => `school=${fx.school}`), MANAGE,
+      DASHBOARD, BOARD, v('packages/notices/settings/index', '告知设置(只读)', () => `school=${fx.school}`), MANAGE, REGISTRY_IMPORT,
+      v('packages/admin/unit/index', '新增区县', () => `type=region&regionId=${fx.city}`),
+      v('packages/admin/unit/index', '新增学校', () => `type=school&regionId=${fx.city}`),
+      v('packages/admin/unit/index', '修改站点', () => `type=station&regionId=${fx.city}&id=${fx.station}`),
     ],
   },
 ];
@@ -161,6 +166,7 @@ async function makeFixture(): Promise<Fixture> {
   const event = await one('SELECT id FROM events WHERE station_id IS NOT NULL AND starts_at > now() ORDER BY starts_at LIMIT 1');
   const schoolEvent = await one('SELECT id FROM events WHERE school_id = $1 AND starts_at > now() ORDER BY starts_at LIMIT 1', [school]);
   const city = await one("SELECT id FROM regions WHERE name = '太原市'");
+  const station = await one("SELECT id FROM stations WHERE name = '坞城街道家庭教育指导服务站'");
   // A finished course with its certificate (as xq_complete_course would leave it), on a course other than the one audited in progress.
   const certificate = 'XQAB-CDEF-GH23';
   const done = await one("SELECT id FROM courses WHERE module = 'parent_child' AND 'junior' = ANY(stages) ORDER BY slug LIMIT 1");
@@ -178,7 +184,7 @@ async function makeFixture(): Promise<Fixture> {
   await api('POST', `/api/notices/${created.id}/approve`, await token('leader'), {});
   // She has started the course whose outline, lessons and quiz are audited.
   await api('POST', `/api/courses/${course}/enroll`, await token('parent'), {});
-  return { school, pupil, course, quizCourse: course, lessons, certificate, event, schoolEvent, notice: created.id, city };
+  return { school, pupil, course, quizCourse: course, lessons, certificate, event, schoolEvent, notice: created.id, city, station };
 }
 
 /** Requests to /api/ still in flight on a page. */

@@ -326,6 +326,16 @@ const CASES: { route: string; prepare: (w: World) => Promise<Prepared> }[] = [
     }),
   },
   {
+    route: 'POST /api/imports',
+    prepare: async (w) => {
+      const csv = '学号,姓名,年级,班级,学段,监护人1关系,监护人1手机号\nIDEM001,幂等学生,五年级,五年级（9）班,小学,母亲,13800138009\n';
+      return {
+        who: 'psychologist', path: '/api/imports', body: { kind: 'pupils', schoolId: w.id.yuying, fileName: '名单.csv', dataBase64: Buffer.from(csv).toString('base64') },
+        count: () => w.count(`SELECT count(*) AS n FROM students WHERE school_no = 'IDEM001'`),
+      };
+    },
+  },
+  {
     route: 'POST /api/reports/closures',
     prepare: async (w) => ({
       who: 'federation', path: '/api/reports/closures', body: { regionId: w.id.taiyuan, period: '2026-09' },

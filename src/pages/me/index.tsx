@@ -146,6 +146,8 @@ function Profile({ me }: { me: MeOutput }) {
         ) : null}
         {isAdmin ? (
           <Cell title={<Entry icon={<Setting size={16} color='#267667' />} text='管理后台' />} description='地区、学校、站点与邀请' clickable onClick={() => open('/packages/admin/registry/index')} />
+        ) : reports ? (
+          <Cell title={<Entry icon={<Setting size={16} color='#267667' />} text='名录批量导入' />} description='从表格导入本地区的下级地区、学校和站点' clickable onClick={() => open('/packages/admin/import/index')} />
         ) : null}
       </CellGroup>
 

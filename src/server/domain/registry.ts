@@ -2,6 +2,7 @@
 import type {
   CreateRegionInput, CreateSchoolInput, CreateStationInput, Region, RegionDetailOutput, RegionLevel, RegionSummary, RegistryAuditEntry, RegistryAuditOutput,
   School, SchoolContactOutput, SetOpenDatesInput, SetSchoolContactInput, Stage, Station, StationKind,
+  UpdateRegionInput, UpdateSchoolInput, UpdateStationInput,
 } from '../../../types';
 import type { AppDeps } from '../deps';
 import { AppError } from '../http/errors';
@@ -15,7 +16,7 @@ interface OpenDates { opened_on: string | null; closed_on: string | null }
 interface SchoolRow extends OpenDates { id: string; name: string; region_id: string; stages: Stage[] }
 interface StationRow extends OpenDates { id: string; name: string; kind: StationKind; region_id: string; school_id: string | null; address: string }
 interface AuditRow {
-  id: string; at: Date; actor_id: string; actor_name: string; entity_type: 'school' | 'station' | 'class'; entity_id: string; action: string;
+  id: string; at: Date; actor_id: string; actor_name: string; entity_type: 'region' | 'school' | 'station' | 'class'; entity_id: string; action: string;
   before: Record<string, string | null>; after: Record<string, string | null>;
 }
 
@@ -216,6 +217,62 @@ export class RegistryService {
       }
       return row;
     });
+  }
+
+  /** Renames a region (admin; audited). */
+  async updateRegion(id: string, input: UpdateRegionInput): Promise<Region> {
+    this.requireAdmin();
+    return this.deps.db.transaction(async (tx) => {
+      const before = await maybeOne<RegionRow>(tx, 'SELECT id, code, name, level, parent_id FROM regions WHERE id = $1 FOR UPDATE', [requireId(id, '地区')]);
+      if (!before) throw new AppError('NOT_FOUND', '地区不存在');
+      if (before.name !== input.name) {
+        await tx.query('UPDATE regions SET name = $2 WHERE id = $1', [id, input.name]);
+        await this.audit(tx, 'region', id, 'edited', { name: before.name }, { name: input.name });
+      }
+      return toRegion({ ...before, name: input.name });
+    });
+  }
+
+  /** Edits a school's name and stages (admin; audited). */
+  async updateSchool(id: string, input: UpdateSchoolInput): Promise<School> {
+    this.requireAdmin();
+    return this.deps.db.transaction(async (tx) => {
+      const before = await maybeOne<SchoolRow>(tx, `SELECT ${SCHOOL_SQL} FROM schools WHERE id = $1 FOR UPDATE`, [requireId(id, '学校')]);
+      if (!before) throw new AppError('NOT_FOUND', '学校不存在');
+      if (input.name !== before.name && (await maybeOne(tx, 'SELECT 1 FROM schools WHERE region_id = $1 AND name = $2', [before.region_id, input.name]))) {
+        throw new AppError('CONFLICT', '该地区已有同名学校');
+      }
+      const stages = [...new Set(input.stages)];
+      const row = await one<SchoolRow>(tx, `UPDATE schools SET name = $2, stages = $3 WHERE id = $1 RETURNING ${SCHOOL_SQL}`, [id, input.name, stages]);
+      if (before.name !== row.name || before.stages.join() !== row.stages.join()) {
+        await this.audit(tx, 'school', id, 'edited', { name: before.name, stages: before.stages.join(',') }, { name: row.name, stages: row.stages.join(',') });
+      }
+      return toSchool(row);
+    });
+  }
+
+  /** Edits a station's name, kind and address (admin; audited). */
+  async updateStation(id: string, input: UpdateStationInput): Promise<Station> {
+    this.requireAdmin();
+    return this.deps.db.transaction(async (tx) => {
+      const before = await maybeOne<StationRow>(tx, `SELECT ${STATION_SQL} FROM stations WHERE id = $1 FOR UPDATE`, [requireId(id, '站点')]);
+      if (!before) throw new AppError('NOT_FOUND', '站点不存在');
+      if (input.name !== before.name && (await maybeOne(tx, 'SELECT 1 FROM stations WHERE region_id = $1 AND name = $2', [before.region_id, input.name]))) {
+        throw new AppError('CONFLICT', '该地区已有同名站点');
+      }
+      const row = await one<StationRow>(tx, `UPDATE stations SET name = $2, kind = $3, address = $4 WHERE id = $1 RETURNING ${STATION_SQL}`, [id, input.name, input.kind, input.address]);
+      if (before.name !== row.name || before.kind !== row.kind || before.address !== row.address) {
+        await this.audit(tx, 'station', id, 'edited', { name: before.name, kind: before.kind, address: before.address }, { name: row.name, kind: row.kind, address: row.address });
+      }
+      return toStation(row);
+    });
+  }
+
+  private async audit(tx: Sql, type: 'region' | 'school' | 'station', id: string, action: string, before: Record<string, string | null>, after: Record<string, string | null>): Promise<void> {
+    await tx.query(
+      'INSERT INTO registry_audit (at, actor_id, entity_type, entity_id, action, before, after) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+      [this.deps.clock(), (this.caller as Caller).userId, type, id, action, JSON.stringify(before), JSON.stringify(after)],
+    );
   }
 
   /** The registry audit trail (admin): the edits of one school or station, or all, newest first (at most 200). */

@@ -11,6 +11,7 @@ import { EventService } from './events/events';
 import { RosterService } from './events/roster';
 import { SignupService } from './events/signups';
 import { IdentityService } from './identity';
+import { ImportService } from './imports/service';
 import { InvitationService } from './invitations';
 import { CourseService, PublicCourses, verifyCertificate } from './learning/courses';
 import { ProgressService } from './learning/progress';
@@ -55,6 +56,8 @@ export interface Services {
   reports(): ReportService;
   /** A guardian's rights: notice consent, unbinding, closing the account. */
   rights(): RightsService;
+  /** Bulk import of the registry and of pupils. */
+  imports(): ImportService;
   /** The subscribe-message templates the client requests at sign-up. */
   messageTemplates(): MessageTemplatesOutput;
 }
@@ -85,6 +88,7 @@ export function buildServices(deps: AppDeps, caller: Caller | null, address: str
     noticeBoard: () => new NoticeBoardService(deps, required(caller)),
     reports: () => new ReportService(deps, required(caller)),
     rights: () => new RightsService(deps, required(caller)),
+    imports: () => new ImportService(deps, required(caller)),
     messageTemplates: () => ({
       templates: [
         ...(['signup_result', 'event_reminder', 'event_cancelled'] as const).map((key) => ({ key, templateId: deps.config.events.templates[key], title: TEMPLATE_TITLES[key], purpose: 'signup' as const })),

@@ -26,7 +26,7 @@ const auditValues = z.record(z.string(), z.string().nullable());
 export const RegistryAuditSchema = typed<T.RegistryAuditOutput>()(
   z.object({
     entries: z.array(z.object({
-      id: z.string(), at: isoDate, actorId: z.string(), actorName: z.string(), entityType: z.enum(['school', 'station', 'class']), entityId: z.string(),
+      id: z.string(), at: isoDate, actorId: z.string(), actorName: z.string(), entityType: z.enum(['region', 'school', 'station', 'class']), entityId: z.string(),
       action: z.string(), before: auditValues, after: auditValues,
     })),
   }),

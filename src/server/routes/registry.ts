@@ -5,6 +5,7 @@ import {
   RegionSchema, SchoolContactOutputSchema, SchoolListSchema, SchoolSchema, SetSchoolContactSchema, StationListSchema, StationSchema,
 } from '../http/schemas';
 import { RegistryAuditQuery, RegistryAuditSchema, SetOpenDatesSchema } from '../http/registry-schemas';
+import { UpdateRegionSchema, UpdateSchoolSchema, UpdateStationSchema } from '../http/import-schemas';
 
 /** Routes under /api/regions, /api/schools, /api/stations and /api/admin. */
 export const registryRoutes = [
@@ -43,6 +44,24 @@ export const registryRoutes = [
     summary: '新增学校（平台管理员）',
     body: CreateSchoolSchema, response: SchoolSchema, errors: ['FORBIDDEN', 'NOT_FOUND', 'CONFLICT'],
     handler: ({ body, services }) => services.registry.createSchool(body),
+  }),
+  route({
+    method: 'put', path: '/api/admin/regions/{id}', tag: '名录管理', access: 'user',
+    summary: '修改地区名称（平台管理员；记入名录审计）',
+    params: IdParams, body: UpdateRegionSchema, response: RegionSchema, errors: ['FORBIDDEN', 'NOT_FOUND'],
+    handler: ({ params, body, services }) => services.registry.updateRegion(params.id, body),
+  }),
+  route({
+    method: 'put', path: '/api/admin/schools/{id}', tag: '名录管理', access: 'user',
+    summary: '修改学校名称和学段（平台管理员；记入名录审计）',
+    params: IdParams, body: UpdateSchoolSchema, response: SchoolSchema, errors: ['FORBIDDEN', 'NOT_FOUND', 'CONFLICT'],
+    handler: ({ params, body, services }) => services.registry.updateSchool(params.id, body),
+  }),
+  route({
+    method: 'put', path: '/api/admin/stations/{id}', tag: '名录管理', access: 'user',
+    summary: '修改站点名称、类型和地址（平台管理员；记入名录审计）',
+    params: IdParams, body: UpdateStationSchema, response: StationSchema, errors: ['FORBIDDEN', 'NOT_FOUND', 'CONFLICT'],
+    handler: ({ params, body, services }) => services.registry.updateStation(params.id, body),
   }),
   route({
     method: 'put', path: '/api/admin/schools/{id}/psych-contact', tag: '名录管理', access: 'user',

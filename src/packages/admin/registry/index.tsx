@@ -51,6 +51,34 @@ function RegionRow({ region }: { region: RegionSummary }) {
   );
 }
 
+function go(url: string): void {
+  Taro.navigateTo({ url }).catch(() => undefined);
+}
+
+/** The form page of a unit: add one under the region (no id), or edit one. */
+function unitUrl(type: 'region' | 'school' | 'station', regionId: string, id?: string): string {
+  return `/packages/admin/unit/index?type=${type}&regionId=${encodeURIComponent(regionId)}${id ? `&id=${encodeURIComponent(id)}` : ''}`;
+}
+
+function RegionActions({ region }: { region: RegionSummary }) {
+  const actions: [string, string][] = [
+    ...(region.level !== 'district' ? [[`新增${region.level === 'province' ? '市' : '区县'}`, unitUrl('region', region.id)] as [string, string]] : []),
+    ['新增学校', unitUrl('school', region.id)],
+    ['新增站点', unitUrl('station', region.id)],
+    ['修改名称', unitUrl('region', region.id, region.id)],
+    ['批量导入', '/packages/admin/import/index'],
+  ];
+  return (
+    <View className='xq-registry__actions'>
+      {actions.map(([label, url]) => (
+        <View key={label} hoverClass='xq-pressed' className='xq-registry__action xq-tappable' onClick={() => go(url)}>
+          <Text>{label}</Text>
+        </View>
+      ))}
+    </View>
+  );
+}
+
 function RegionDetail({ detail }: { detail: RegionDetailOutput }) {
   const { region, path, children, schools, stations } = detail;
   return (
@@ -74,6 +102,8 @@ function RegionDetail({ detail }: { detail: RegionDetailOutput }) {
         </View>
       </View>
 
+      <RegionActions region={region} />
+
       {children.length > 0 ? (
         <Section title='下级地区' extra={`${children.length} 个`} flush>
           {children.map((child) => (
@@ -88,7 +118,10 @@ function RegionDetail({ detail }: { detail: RegionDetailOutput }) {
         ) : (
           schools.map((school) => (
             <View key={school.id} className='xq-registry__item'>
-              <Text className='xq-registry__name'>{school.name}</Text>
+              <View className='xq-registry__row-title'>
+                <Text className='xq-registry__name xq-registry__grow'>{school.name}</Text>
+                <Text className='xq-link' onClick={() => go(unitUrl('school', school.regionId, school.id))}>编辑</Text>
+              </View>
               <View className='xq-registry__tags'>
                 {school.stages.map((stage) => (
                   <Pill key={stage} tone='success'>
@@ -109,7 +142,8 @@ function RegionDetail({ detail }: { detail: RegionDetailOutput }) {
           stations.map((station) => (
             <View key={station.id} className='xq-registry__item'>
               <View className='xq-registry__row-title'>
-                <Text className='xq-registry__name'>{station.name}</Text>
+                <Text className='xq-registry__name xq-registry__grow'>{station.name}</Text>
+                <Text className='xq-link' onClick={() => go(unitUrl('station', station.regionId, station.id))}>编辑</Text>
               </View>
               <View className='xq-registry__tags'>
                 <Pill tone={station.kind === 'parent_school' ? 'primary' : 'warning'}>
@@ -144,6 +178,12 @@ export default function RegistryPage() {
         <View hoverClass='xq-pressed' className='xq-registry__invite xq-tappable' onClick={() => void Taro.navigateTo({ url: '/packages/admin/invitations/index' })}>
           <QrCode size={18} color='#267667' />
           <Text className='xq-registry__invite-text'>邀请工作人员</Text>
+          <ArrowRight size={12} color='#267667' />
+        </View>
+      ) : null}
+      {!regionId ? (
+        <View hoverClass='xq-pressed' className='xq-registry__invite xq-registry__import xq-tappable' onClick={() => go('/packages/admin/import/index')}>
+          <Text className='xq-registry__invite-text'>从表格批量导入地区、学校和站点</Text>
           <ArrowRight size={12} color='#267667' />
         </View>
       ) : null}

@@ -1,4 +1,4 @@
-import { useRouter } from '@tarojs/taro';
+import Taro, { useRouter } from '@tarojs/taro';
 import { View, Text } from '@tarojs/components';
 import { Button, Input } from '@nutui/nutui-react-taro';
 import { ArrowRight } from '../../../components/icon';
@@ -115,6 +115,10 @@ export default function StudentsPage() {
         <Button size='small' fill='outline' type='primary' onClick={() => setAdding((a) => !a)}>
           {adding ? '收起' : '添加学生'}
         </Button>
+      </View>
+      <View hoverClass='xq-pressed' className='xq-students__import xq-tappable' onClick={() => void Taro.navigateTo({ url: `/packages/admin/import/index?schoolId=${encodeURIComponent(schoolId)}` }).catch(() => undefined)}>
+        <Text className='xq-students__import-text'>从表格批量导入学生和监护人手机号</Text>
+        <ArrowRight size={12} color='#1d5c50' />
       </View>
       {adding ? (
         <AddStudent
