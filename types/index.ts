@@ -5,3 +5,4 @@ export type * from './courses';
 export type * from './events';
 export type * from './notices';
 export type * from './reports';
+export type * from './local';

@@ -9,6 +9,7 @@ import { CheckinService } from './events/checkin';
 import { EventService } from './events/events';
 import { RosterService } from './events/roster';
 import { SignupService } from './events/signups';
+import { HotlineService } from './hotlines';
 import { IdentityService } from './identity';
 import { InvitationService } from './invitations';
 import { CourseService, PublicCourses, verifyCertificate } from './learning/courses';
@@ -19,6 +20,7 @@ import { NoticeBoardService } from './notices/board';
 import { NoticeDraftService } from './notices/drafts';
 import { NoticeService } from './notices/notices';
 import { NoticeSettingsService } from './notices/settings';
+import { BindingSheetService } from './notices/sheets';
 import { StudentService } from './notices/students';
 import { RegistryService } from './registry';
 import { ReportService } from './reports/service';
@@ -49,6 +51,10 @@ export interface Services {
   noticeSettings(): NoticeSettingsService;
   noticeBoard(): NoticeBoardService;
   reports(): ReportService;
+  /** Regional help hotlines (a guest gets the national one). */
+  hotlines(): HotlineService;
+  /** Printable binding sheets of a class (school staff). */
+  bindingSheets(): BindingSheetService;
   /** The subscribe-message templates the client requests at sign-up. */
   messageTemplates(): MessageTemplatesOutput;
 }
@@ -77,6 +83,8 @@ export function buildServices(deps: AppDeps, caller: Caller | null, address: str
     noticeSettings: () => new NoticeSettingsService(deps, required(caller)),
     noticeBoard: () => new NoticeBoardService(deps, required(caller)),
     reports: () => new ReportService(deps, required(caller)),
+    hotlines: () => new HotlineService(deps, caller),
+    bindingSheets: () => new BindingSheetService(deps, required(caller)),
     messageTemplates: () => ({
       templates: [
         ...(['signup_result', 'event_reminder', 'event_cancelled'] as const).map((key) => ({ key, templateId: deps.config.events.templates[key], title: TEMPLATE_TITLES[key], purpose: 'signup' as const })),
