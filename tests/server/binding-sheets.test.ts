@@ -49,7 +49,7 @@ describe('binding sheets', () => {
 
   beforeAll(async () => {
     t = await testApp();
-    for (const who of ['psychologist', 'head_teacher', 'parent', 'admin']) tok[who] = await t.login(who);
+    for (const who of ['psychologist', 'head_teacher', 'parent', 'parent2', 'admin', 'federation']) tok[who] = await t.login(who);
     yuying = (await t.db.query<{ id: string }>("SELECT id FROM schools WHERE name = '小店区育英小学'"))[0]!.id;
     other = (await t.db.query<{ id: string }>("SELECT id FROM schools WHERE name = '小店区第二实验中学'"))[0]!.id;
     // 赵丽 (station staff) is also a 班主任 at another school.
@@ -85,4 +85,80 @@ describe('binding sheets', () => {
       expect(bytes.length).toBeGreaterThan(10_000);
     }
   });
+
+  test('a reprint shows the same codes; a code issued in the console is replaced (same relation and phone record) and the old one stops working', async () => {
+    const first = codesIn((await fetchPdf(tok.head_teacher!)).body);
+    expect(first).toHaveLength(2);
+    const again = await fetchPdf(tok.psychologist!);
+    expect(again.status).toBe(200);
+    expect(codesIn(again.body)).toEqual(first);
+
+    const pupil = (await t.db.query<{ id: string }>("SELECT id FROM students WHERE name = '孙浩然'"))[0]!.id;
+    const issued = await t.call('POST', `/api/students/${pupil}/binding-codes`, { token: tok.head_teacher, body: { relation: 'father', phone: '13800001234', expiresInDays: 7 } });
+    expect(issued.status).toBe(201);
+    const consoleCode = issued.body.code as string;
+    const third = await fetchPdf(tok.head_teacher!);
+    const codes = codesIn(third.body);
+    // 孙浩然 now has two slots (the printed one and the console one's replacement), 周雨桐 one.
+    expect(pageCount(third.body)).toBe(3);
+    expect(codes).toHaveLength(3);
+    expect(codes).toEqual(expect.arrayContaining(first));
+    expect(codes).not.toContain(consoleCode);
+    const replacement = codes.find((c) => !first.includes(c))!;
+    const row = (await t.db.query<{ relation: string; phone_masked: string; status: string }>(
+      `SELECT relation, phone_masked, CASE WHEN revoked_at IS NULL THEN 'open' ELSE 'revoked' END AS status FROM binding_codes WHERE student_id = $1 ORDER BY created_at, id`,
+      [pupil],
+    ));
+    expect(row.filter((r) => r.relation === 'father').map((r) => r.status).sort()).toEqual(['open', 'revoked']);
+    expect(row.filter((r) => r.relation === 'father').every((r) => r.phone_masked === '138****1234')).toBe(true);
+    const bindWith = (code: string) => t.call('POST', '/api/bindings', { token: tok.parent2, body: { code, relation: 'father', noticeConsent: true, phoneCode: null, acceptSchoolNotice: false } });
+    expect((await bindWith(consoleCode)).body.error.code).toBe('BINDING_CODE_INVALID');
+    const bound = await bindWith(replacement);
+    expect(bound.status).toBe(200);
+    expect(bound.body.child.name).toBe('孙浩然');
+    // The used code is no longer a slot: the next print has the other two.
+    const fourth = codesIn((await fetchPdf(tok.head_teacher!)).body);
+    expect(fourth.sort()).toEqual(first.slice().sort());
+  }, 60_000);
+
+  test('printing is audited on the chain (who, which class, how many pages), never the codes', async () => {
+    const rows = await t.db.query<{ details: Record<string, unknown> }>("SELECT details FROM audit_log WHERE action = 'binding_sheet_printed' ORDER BY seq");
+    expect(rows.length).toBeGreaterThanOrEqual(4);
+    expect(rows[0]!.details).toEqual({ grade: '五年级', className: '2班', pages: 2 });
+  });
+
+  test('another school\'s staff, a parent, the federation and an administrator get 404; a class with no pupils 404', async () => {
+    for (const who of ['otherSchool', 'parent', 'federation', 'admin']) {
+      const res = await fetchPdf(tok[who]!);
+      expect([who, res.status]).toEqual([who, 404]);
+      expect(res.type).toContain('application/json');
+      const list = await t.call('GET', `/api/schools/${yuying}/binding-sheets/classes`, { token: tok[who] });
+      expect([who, list.status]).toEqual([who, 404]);
+    }
+    // Their own school is theirs to print: 初二3班's only pupil (李子轩) is bound already, so there is nothing to print.
+    expect((await t.call('GET', `/api/schools/${other}/binding-sheets/classes`, { token: tok.otherSchool })).status).toBe(200);
+    const bound = await t.call('GET', `/api/schools/${other}/binding-sheets?grade=${encodeURIComponent('初二')}&className=${encodeURIComponent('3班')}`, { token: tok.otherSchool });
+    expect(bound.status).toBe(404);
+    expect(bound.body.error.message).toContain('都已绑定');
+    expect((await fetchPdf(tok.head_teacher!, yuying, `grade=${encodeURIComponent('九年级')}&className=1`)).status).toBe(404);
+    const anonymous = await createApp(t.deps).request(`/api/schools/${yuying}/binding-sheets?${CLASS}`);
+    expect(anonymous.status).toBe(401);
+  });
+
+  test('a missing font is a clear Chinese error, and no code is issued', async () => {
+    const broken = await testApp({ env: { XQ_PRINT_FONT: '/nonexistent/font.ttc' } });
+    try {
+      const token = await broken.login('head_teacher');
+      const school = (await broken.db.query<{ id: string }>("SELECT id FROM schools WHERE name = '小店区育英小学'"))[0]!.id;
+      const before = (await broken.db.query<{ n: number }>('SELECT count(*)::int AS n FROM binding_codes'))[0]!.n;
+      const res = await broken.call('GET', `/api/schools/${school}/binding-sheets?${CLASS}`, { token });
+      expect(res.status).toBe(500);
+      expect(res.body.error.code).toBe('PRINT_FONT_MISSING');
+      expect(res.body.error.message).toContain('中文字体');
+      expect(JSON.stringify(res.body)).not.toContain('/nonexistent');
+      expect((await broken.db.query<{ n: number }>('SELECT count(*)::int AS n FROM binding_codes'))[0]!.n).toBe(before);
+    } finally {
+      await broken.close();
+    }
+  }, 60_000);
 });

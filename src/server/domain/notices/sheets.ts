@@ -243,7 +243,7 @@ export async function renderBindingSheets(fontFile: string, fontFace: string, ct
     const qrSize = 150;
     doc.save().roundedRect(MARGIN, y, width, boxH, 8).lineWidth(1.2).strokeColor(ACCENT).stroke().restore();
     doc.fontSize(12).fillColor(MUTED).text('绑定码', MARGIN + 18, y + 18);
-    doc.fontSize(36).fillColor(INK).text(slot.code, MARGIN + 18, y + 40, { characterSpacing: 3 });
+    doc.fontSize(40).fillColor(INK).text(slot.code, MARGIN + 18, y + 38);
     doc.fontSize(11).fillColor(MUTED).text(`有效期至 ${chinaDate(slot.expiresAt)}，只能使用一次`, MARGIN + 18, y + 96);
     if (slot.phoneMasked) doc.text(`绑定时须使用学校登记的手机号 ${slot.phoneMasked}`, MARGIN + 18, y + 114);
     drawQr(doc, bindingLink(ctx.base, slot.code), MARGIN + width - qrSize - 10, y + 4, qrSize);
