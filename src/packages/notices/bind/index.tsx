@@ -1,4 +1,4 @@
-import Taro from '@tarojs/taro';
+import Taro, { useRouter } from '@tarojs/taro';
 import { View, Text, Button as TaroButton } from '@tarojs/components';
 import { Button, Input } from '@nutui/nutui-react-taro';
 import { Success } from '@nutui/icons-react-taro';
@@ -16,6 +16,7 @@ import { useSubmit } from '../../../components/use-submit';
 import { codeErrorMessage } from '../../../services/attempts';
 import { askNoticeSubscription, bindChild, noticeTemplateIds } from '../../../services/notices';
 import { Chips, Field, fieldErrors } from '../lib/form';
+import { bindCodeFromQuery } from '../lib/bind-link';
 import { RELATIONS } from '../lib/labels';
 import { noticeRoutes } from '../lib/nav';
 import './index.scss';
@@ -69,7 +70,8 @@ function Done({ child }: { child: BoundChild }) {
 /** 绑定孩子: a guardian enters the school's code, states their relation and gives the separate consent for notices. */
 export default function BindPage() {
   const loggedIn = useLoggedIn();
-  const [code, setCode] = useState('');
+  const { params } = useRouter();
+  const [code, setCode] = useState(() => bindCodeFromQuery(params));
   const [relation, setRelation] = useState<GuardianRelation | null>(null);
   const [consent, setConsent] = useState(false);
   const [phoneCode, setPhoneCode] = useState<string | null>(null);
