@@ -7,7 +7,7 @@ export default defineAppConfig({
     },
     {
       root: 'packages/admin',
-      pages: ['registry/index', 'invitations/index'],
+      pages: ['registry/index', 'invitations/index', 'hotline/index'],
     },
     {
       root: 'packages/course',

@@ -79,6 +79,8 @@ const STUDENTS = v('packages/notices/students/index', '学生与绑定', () => `
 const MANAGE = v('packages/events/manage/index', '活动管理');
 const INVITATIONS = v('packages/admin/invitations/index', '邀请');
 const DASHBOARD = v('packages/reports/dashboard/index', '妇联统计', undefined, 'dashboard');
+const HOTLINES = v('packages/admin/hotline/index', '心理援助热线');
+const HOTLINE_CITY = v('packages/admin/hotline/index', '心理援助热线(太原市)', () => `id=${fx.city}`);
 
 /** Who opens which pages: every page a role reaches from its 我的 and tabs (common pages for everyone: as guest and parent). */
 const ROLES: { role: string; login?: string; shots?: boolean; visits: Visit[] }[] = [
@@ -108,11 +110,11 @@ const ROLES: { role: string; login?: string; shots?: boolean; visits: Visit[] }[
       v('packages/events/roster/index', '签到名单', () => `id=${fx.schoolEvent}`), INVITATIONS,
     ],
   },
-  { role: '妇联', login: '刘芳', shots: true, visits: [...TABS.map((t) => ({ ...t, shot: undefined })), DASHBOARD] },
+  { role: '妇联', login: '刘芳', shots: true, visits: [...TABS.map((t) => ({ ...t, shot: undefined })), DASHBOARD, HOTLINES, HOTLINE_CITY] },
   {
     role: '管理员', login: '平台管理员', visits: [
       ...TABS, v('packages/admin/registry/index', '名录'), v('packages/admin/registry/index', '名录(太原市)', () => `id=${fx.city}`), INVITATIONS,
-      DASHBOARD, BOARD, v('packages/notices/settings/index', '告知设置(只读)', () => `school=${fx.school}`), MANAGE,
+      DASHBOARD, HOTLINES, HOTLINE_CITY, BOARD, v('packages/notices/settings/index', '告知设置(只读)', () => `school=${fx.school}`), MANAGE,
     ],
   },
 ];

@@ -8,6 +8,7 @@ import { isoDate, trimmed } from './schemas';
 export const hotlineNumber = z
   .string()
   .trim()
+  .max(20, '电话号码最多 20 个字符')
   .regex(/^[0-9]+(-[0-9]+)*$/, '电话号码只能包含数字和连字符“-”，如 12356 或 0351-1234567')
   .refine((v) => v.replace(/-/g, '').length >= 3 && v.replace(/-/g, '').length <= 15, '电话号码应为 3—15 位数字');
 
