@@ -112,6 +112,15 @@ function suite(name: string, open: () => Promise<Database | null>): void {
       expect(ok.status).toBe(200);
       expect(ok.body.own).toEqual({ number: '400-161-9995', label: '希望24热线', hours: '' });
     });
+
+    test('a parent with children in two regions sees each region\'s nearest line, the first-bound child\'s first', async () => {
+      await t.db.query(
+        `WITH s AS (INSERT INTO students (school_id, name, grade, class_name, stage) SELECT id, '李小禾', '一年级', '1班', 'primary' FROM schools WHERE name = '榆次区新华小学' RETURNING id)
+         INSERT INTO guardianships (student_id, user_id, relation, created_at, notice_consent_at) SELECT s.id, u.id, 'mother', now(), now() FROM s, users u WHERE u.dev_identity = 'parent'`,
+      );
+      const lines = (await seen('parent')).hotlines;
+      expect(lines.map((h) => [h.number, h.regionName])).toEqual([['0351-5550000', '小店区'], [SHANXI.number, '山西省']]);
+    });
   });
 }
 
