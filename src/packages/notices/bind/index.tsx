@@ -14,6 +14,7 @@ import { Section } from '../../../components/section';
 import { useLoggedIn } from '../../../components/use-session';
 import { useSubmit } from '../../../components/use-submit';
 import { codeErrorMessage } from '../../../services/attempts';
+import { forgetHotline } from '../../../services/local';
 import { askNoticeSubscription, bindChild, noticeTemplateIds } from '../../../services/notices';
 import { Chips, Field, fieldErrors } from '../lib/form';
 import { bindCodeFromQuery } from '../lib/bind-link';
@@ -103,6 +104,8 @@ export default function BindPage() {
     setPhoneCode(null);
     if (result.ok) {
       guard.release();
+      // The new child's school may be in a region with its own hotline.
+      forgetHotline();
       setBound(result.data.child);
       return;
     }

@@ -35,8 +35,8 @@ export function PrintSheets({ schoolId }: { schoolId: string }) {
   return (
     <Section title='打印家长绑定单'>
       <Text className='xq-students__hint'>
-        每位待绑定的监护人一页：绑定码、扫码绑定的二维码和给家长的说明。重新打印显示同一个绑定码；在学生详情里生成、只显示过一次的绑定码，打印时会作废并换成新码。
-        最上方的分发联有学生全名，便于分发，交给家长前可沿虚线剪下。
+        {'每位待绑定的监护人一页：绑定码、扫码绑定的二维码和给家长的说明。重新打印显示同一个绑定码；在学生详情里生成、只显示过一次的绑定码，打印时会作废并换成新码。'
+          + '最上方的分发联有学生全名，便于分发，交给家长前可沿虚线剪下。'}
       </Text>
       {state.status === 'loading' ? <StateView compact status='loading' /> : null}
       {state.status === 'error' ? <StateView compact status='error' description={state.error.message} onAction={retry} /> : null}
