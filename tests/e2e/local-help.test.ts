@@ -22,11 +22,11 @@ test('妇联 sets 太原市\'s hotline in the console; a 小店区 parent\'s saf
   await fed.locator('.nut-cell:visible', { hasText: '心理援助热线' }).click();
   await fed.locator('.xq-hotline__row:visible', { hasText: '太原市' }).click();
   await fed.locator('.xq-hotline__hero:visible', { hasText: '全国默认' }).waitFor();
-  await fed.locator('input[aria-label="热线号码"]:visible').fill('0351-12a');
+  await fed.locator('input[placeholder="如 0351-1234567"]:visible').fill('0351-12a');
   await fed.locator('taro-button-core:visible', { hasText: '保存' }).click();
   await fed.locator('.xq-field-error:visible', { hasText: '只能包含数字' }).waitFor();
-  await fed.locator('input[aria-label="热线号码"]:visible').fill('0351-7654321');
-  await fed.locator('input[aria-label="接听时间"]:visible').fill('每天 8:00–22:00');
+  await fed.locator('input[placeholder="如 0351-1234567"]:visible').fill('0351-7654321');
+  await fed.locator('input[placeholder="如 24小时"]:visible').fill('每天 8:00–22:00');
   await fed.locator('taro-button-core:visible', { hasText: '保存' }).click();
   await fed.locator('.xq-hotline__hero:visible', { hasText: '0351-7654321' }).waitFor();
   await fed.locator('.xq-hotline__history:visible', { hasText: '刘芳 · 设置' }).waitFor();
