@@ -3,7 +3,6 @@ import { useDidShow, useLaunch } from '@tarojs/taro';
 import dayjs from 'dayjs';
 import { configure as configureIcons } from '@nutui/icons-react-taro/dist/es/icons/configure.js';
 import 'dayjs/locale/zh-cn';
-import '@nutui/icons-react-taro/dist/style_icon.css';
 import { installPrivacyGate } from './services/privacy-gate';
 import { flushProgress, installProgressSync, queuedStatements } from './services/progress';
 import { refreshNoticeCounts } from './components/notice-alert';

@@ -5,13 +5,13 @@ import { SafetyCard } from '../../src/components/safety-card';
 import BindPage from '../../src/packages/notices/bind/index';
 import { bindCodeFromQuery } from '../../src/packages/notices/lib/bind-link';
 import { checkHotlineForm } from '../../src/packages/admin/hotline/index';
-import { nearestHotline } from '../../src/services/local';
+import { nearestHotline } from '../../src/services/hotline';
 import { noticeTemplateIds } from '../../src/services/notices';
 import { TOKEN_KEY } from '../../src/services/session';
 import { setRouterParams } from './taro';
 
-jest.mock('../../src/services/local', () => ({
-  ...jest.requireActual('../../src/services/local'),
+jest.mock('../../src/services/hotline', () => ({
+  ...jest.requireActual('../../src/services/hotline'),
   nearestHotline: jest.fn(),
 }));
 jest.mock('../../src/services/notices', () => ({

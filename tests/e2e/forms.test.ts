@@ -39,7 +39,7 @@ const OBSERVED = '最近两周李子涵午休时常一个人待在走廊尽头�
 test('a half-written notice comes back after a reload (the draft is kept on the server), and is gone once the notice is sent; an empty 提交确认 brings its first message into view', async () => {
   // 1. The psychology teacher starts a notice; leaving with unsaved text asks first (beforeunload).
   const teacher = await openAs('王静');
-  await teacher.locator('.nut-cell:visible', { hasText: '告知书工作台' }).click();
+  await teacher.locator('.xq-cell:visible', { hasText: '告知书工作台' }).click();
   await teacher.locator('taro-button-core:visible', { hasText: '发出告知书' }).click();
   await teacher.locator('.xq-issue__student:visible', { hasText: '李子涵' }).click();
   const observed = teacher.locator('.xq-issue__area:visible textarea').first();

@@ -45,7 +45,7 @@ describe('guests in Chromium', () => {
     const page = await app.page();
     await page.goto(`${app.url()}/#/pages/courses/index`);
     await page.locator('.xq-course-card__title:visible').first().waitFor();
-    expect(await page.locator('taro-button-core:visible', { hasText: '去登录' }).count()).toBe(0);
+    expect(await page.locator('.xq-btn:visible', { hasText: '去登录' }).count()).toBe(0);
     await page.locator('.xq-courses__count:visible', { hasText: `共 ${CONTENT.length} 门课程` }).waitFor();
     await shot(page, 'e2e-guest-courses');
 
@@ -82,7 +82,7 @@ describe('guests in Chromium', () => {
     const { title } = await issueCertificate();
     const page = await app.page();
     await page.goto(`${app.url()}/#/pages/me/index`);
-    const meEntry = await box(page, '.nut-cell', '证书查验');
+    const meEntry = await box(page, '.xq-cell', '证书查验');
     await page.goto(`${app.url()}/#/pages/index/index`);
     const homeEntry = await box(page, '.xq-home__entry', '证书查验');
     console.log(`证书查验 entries (CSS px): 首页 ${homeEntry.width}×${homeEntry.height}, 我的 ${meEntry.width}×${meEntry.height}`);

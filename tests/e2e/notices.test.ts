@@ -34,7 +34,7 @@ async function confirmModal(page: Page, text: string): Promise<void> {
 
 /** The psychology teacher writes a 年段 notice for a pupil; the school requires approval, so it waits for it. */
 async function issueFor(page: Page, pupil: string): Promise<string> {
-  await page.locator('.nut-cell:visible', { hasText: '告知书工作台' }).click();
+  await page.locator('.xq-cell:visible', { hasText: '告知书工作台' }).click();
   await page.locator('taro-button-core:visible', { hasText: '发出告知书' }).click();
   await page.locator('.xq-issue__student:visible', { hasText: pupil }).click();
   await page.locator('.xq-chips__chip:visible', { hasText: '年段预警' }).click();
@@ -81,7 +81,7 @@ async function inkedPixels(page: Page): Promise<number> {
 test('a teacher binds a parent and issues a notice a second teacher approves; the parent reads it under a watermark and signs 同意转介; the board shows it; another parent is refused; an unanswered notice escalates; the audit chain verifies and finds a tampered row', async () => {
   // 1. The psychology teacher generates a binding code for 孙浩然's mother.
   const teacher = await openAs('王静');
-  await teacher.locator('.nut-cell:visible', { hasText: '告知书工作台' }).click();
+  await teacher.locator('.xq-cell:visible', { hasText: '告知书工作台' }).click();
   await teacher.locator('taro-button-core:visible', { hasText: '学生与绑定' }).click();
   await teacher.locator('.xq-students__row:visible', { hasText: '孙浩然' }).click();
   await teacher.locator('.xq-chips__chip:visible', { hasText: '母亲' }).click();
@@ -92,7 +92,7 @@ test('a teacher binds a parent and issues a notice a second teacher approves; th
 
   // 2. 王芳 binds: refused without the separate consent, bound with it.
   const parent = await openAs('王芳');
-  await parent.locator('.nut-cell:visible', { hasText: '绑定孩子' }).click();
+  await parent.locator('.xq-cell:visible', { hasText: '绑定孩子' }).click();
   await parent.locator('input[placeholder="如 ABCD-EFGH"]:visible').fill(code.toLowerCase());
   await parent.locator('.xq-chips__chip:visible', { hasText: '母亲' }).click();
   await parent.locator('.xq-page__footer taro-button-core:visible', { hasText: '同意并绑定' }).click();
@@ -111,7 +111,7 @@ test('a teacher binds a parent and issues a notice a second teacher approves; th
   // 4. The parent sees it unread, opens it under her watermark, and acknowledges with 同意转介 and a signature.
   const reader = await openAs('王芳');
   await reader.locator('.xq-me__badge:visible', { hasText: '1' }).waitFor();
-  await reader.locator('.nut-cell:visible', { hasText: '学校通知' }).click();
+  await reader.locator('.xq-cell:visible', { hasText: '学校通知' }).click();
   await reader.locator('.xq-inbox__row:visible', { hasText: '孙浩然' }).click();
   await reader.locator('.xq-ack:visible').waitFor();
   expect(await reader.locator('.xq-wm__name:visible').first().innerText()).toBe('王芳');
@@ -128,7 +128,7 @@ test('a teacher binds a parent and issues a notice a second teacher approves; th
 
   // 5. The teacher's board shows it acknowledged with the referral; the receipt draws the signature back.
   const board = await openAs('王静');
-  await board.locator('.nut-cell:visible', { hasText: '告知书工作台' }).click();
+  await board.locator('.xq-cell:visible', { hasText: '告知书工作台' }).click();
   await board.locator('.xq-board__item:visible', { hasText: '孙浩然' }).locator('.xq-pill', { hasText: '同意转介' }).waitFor();
   await board.locator('.xq-board__item:visible', { hasText: '已确认 1/1' }).waitFor();
   await shot(board, 'notices-board');
@@ -161,7 +161,7 @@ test('a teacher binds a parent and issues a notice a second teacher approves; th
   // A day later the 班主任's call is overdue: red on the board, and done from the notice.
   offsetMs = 98 * HOUR;
   const headTeacher = await openAs('陈磊');
-  await headTeacher.locator('.nut-cell:visible', { hasText: '告知书工作台' }).click();
+  await headTeacher.locator('.xq-cell:visible', { hasText: '告知书工作台' }).click();
   await headTeacher.locator('.xq-board__item.is-overdue:visible', { hasText: '李子涵' }).waitFor();
   await headTeacher.locator('.xq-board__task.is-overdue:visible', { hasText: '班主任电话联系监护人' }).waitFor();
   await shot(headTeacher, 'notices-board-overdue');
@@ -176,7 +176,7 @@ test('a teacher binds a parent and issues a notice a second teacher approves; th
 
   // 8. The administrator verifies the audit chain; a changed row is found by its number.
   const admin = await openAs('平台管理员');
-  await admin.locator('.nut-cell:visible', { hasText: '告知书工作台' }).click();
+  await admin.locator('.xq-cell:visible', { hasText: '告知书工作台' }).click();
   await admin.locator('taro-button-core:visible', { hasText: '校验审计链' }).click();
   await admin.locator('.xq-board__audit.is-ok:visible', { hasText: '审计链完整' }).waitFor();
   const [acknowledged] = await app.server().db.query<{ seq: string }>("SELECT seq FROM audit_log WHERE action = 'acknowledged' AND notice_id = $1", [first]);

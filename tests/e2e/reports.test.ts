@@ -12,7 +12,7 @@ async function openReports(name: string): Promise<Page> {
   const page = await app.page();
   await page.goto(`${app.url()}/#/pages/me/index`);
   await loginFromMe(page, name);
-  await page.locator('.nut-cell:visible', { hasText: '妇联统计' }).click();
+  await page.locator('.xq-cell:visible', { hasText: '妇联统计' }).click();
   await page.locator('.xq-rpt__hero:visible').waitFor();
   return page;
 }

@@ -41,7 +41,7 @@ export async function shot(page: Page, name: string): Promise<string> {
 
 /** From the logged-out 我的 page: open the login page, pick a demo identity, and come back to 我的. */
 export async function loginFromMe(page: Page, name: string, screenshot?: string): Promise<void> {
-  await page.locator('taro-button-core:visible', { hasText: '去登录' }).click();
+  await page.locator('.xq-btn:visible', { hasText: '去登录' }).click();
   await page.getByText(name, { exact: true }).waitFor();
   if (screenshot) await shot(page, screenshot);
   await page.getByText(name, { exact: true }).click();

@@ -4,6 +4,8 @@ import path from 'node:path';
 
 const DIST = path.resolve(__dirname, '..', '..', 'dist', 'weapp');
 const LIMIT_KB = 500;
+/** The main package loads before anything shows: issue 14's budget for a slow phone. */
+const MAIN_LIMIT_KB = 420;
 
 function filesUnder(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -27,12 +29,15 @@ function measure(): { name: string; kb: number }[] {
 }
 
 describe('weapp package sizes', () => {
-  it(`keeps the main package and every subpackage under ${LIMIT_KB} KB`, () => {
+  it(`keeps the main package within ${MAIN_LIMIT_KB} KB and every subpackage under ${LIMIT_KB} KB`, () => {
     if (!fs.existsSync(path.join(DIST, 'app.json'))) throw new Error('dist/weapp is missing: run `npm run build:weapp` first');
     const sizes = measure();
     const table = ['package                     size (KB)', ...sizes.map((s) => `${s.name.padEnd(28)}${s.kb.toFixed(1).padStart(9)}`)].join('\n');
     console.log(table);
     expect(sizes.find((s) => s.name === 'main')).toBeDefined();
-    for (const size of sizes) expect({ name: size.name, underLimit: size.kb < LIMIT_KB }).toEqual({ name: size.name, underLimit: true });
+    for (const size of sizes) {
+      const limit = size.name === 'main' ? MAIN_LIMIT_KB : LIMIT_KB;
+      expect({ name: size.name, kb: size.kb, underLimit: size.kb <= limit }).toEqual({ name: size.name, kb: size.kb, underLimit: true });
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { View, Text } from '@tarojs/components';
-import { Clock, Location } from '@nutui/icons-react-taro';
+import { Clock, Location } from '../icon';
 import dayjs from 'dayjs';
 import type { EventSummary, SignupStatus } from '../../../types';
 import { Pill, type PillTone } from '../pill';

@@ -1,7 +1,7 @@
 import Taro from '@tarojs/taro';
 import { View, Text } from '@tarojs/components';
-import { Button } from '@nutui/nutui-react-taro';
-import { User } from '@nutui/icons-react-taro';
+import { Button } from '../button';
+import { User } from '../icon';
 import './index.scss';
 
 /** The page where users log in. */

@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'react';
 import Taro, { useDidShow } from '@tarojs/taro';
 import { View, Text } from '@tarojs/components';
-import { ArrowRight, Notice } from '@nutui/icons-react-taro';
+import { ArrowRight, Notice } from '../icon';
 import type { MyNoticeCountsOutput } from '../../../types';
 import { getMyNoticeCounts } from '../../services/notice-inbox';
 import { isLoggedIn, onAuthChanged } from '../../services/session';

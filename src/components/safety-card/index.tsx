@@ -1,10 +1,10 @@
 import Taro from '@tarojs/taro';
 import { View, Text } from '@tarojs/components';
-import { Button } from '@nutui/nutui-react-taro';
-import { Phone } from '@nutui/icons-react-taro';
 import { useEffect, useState } from 'react';
+import { Button } from '../button';
+import { Phone } from '../icon';
 import type { HotlineOutput, SchoolContact } from '../../../types';
-import { cachedHotline, nearestHotline, NATIONAL_HOTLINE_VIEW } from '../../services/local';
+import { cachedHotline, nearestHotline, NATIONAL_HOTLINE_VIEW } from '../../services/hotline';
 import { HELP_HOTLINE } from '../../shared/labels';
 import './index.scss';
 

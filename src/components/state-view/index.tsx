@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import { View, Text } from '@tarojs/components';
-import { Button, Loading } from '@nutui/nutui-react-taro';
-import { Articles, Clock, Location, Notice, QrCode, Refresh, Search, ShieldCheck, Star, User, Warning, Weixin } from '@nutui/icons-react-taro';
+import { Button, Spinner } from '../button';
+import { Articles, Clock, Location, Notice, QrCode, Refresh, Search, ShieldCheck, Star, User, Warning, Weixin } from '../icon';
 import { CLIENT_ERRORS } from '../../services/request';
 import './index.scss';
 
@@ -67,7 +67,7 @@ export function Skeleton({ shape, label = '加载中…' }: { shape: SkeletonSha
   return (
     <View className={`xq-skeleton xq-skeleton--${shape}`} aria-busy='true' aria-live='polite'>
       <View className='xq-skeleton__status'>
-        <Loading type='circular' />
+        <Spinner size='small' />
         <Text className='xq-skeleton__label'>{label}</Text>
       </View>
       {shape === 'detail' ? (
@@ -103,9 +103,10 @@ export function StateView({ status, title, description, actionText, onAction, co
   return (
     <View className={`xq-state xq-state--${status}${compact ? ' xq-state--compact' : ''}`} aria-live='polite'>
       {status === 'loading' ? (
-        <Loading type='circular' direction='vertical'>
+        <>
+          <Spinner className='xq-state__spinner' />
           <Text className='xq-state__loading-text'>{heading}</Text>
-        </Loading>
+        </>
       ) : (
         <>
           <View className='xq-state__icon'>{status === 'error' ? <Warning size={ICON_SIZE} color='var(--xq-warm)' /> : EMPTY_ICONS[icon]}</View>

@@ -1,7 +1,6 @@
 import Taro from '@tarojs/taro';
-import { View, Text } from '@tarojs/components';
-import { Input } from '@nutui/nutui-react-taro';
-import { Right } from '@nutui/icons-react-taro';
+import { View, Text, Input } from '@tarojs/components';
+import { Right } from '../../components/icon';
 import { useCallback, useState } from 'react';
 import type { DutyStatus, EventListQuery, EventSummary } from '../../../types';
 import { EventCard } from '../../components/event-card';
@@ -97,7 +96,26 @@ export default function EventsPage() {
             ))}
           </View>
           <View className='xq-events__search'>
-            <Input value={q} placeholder='搜索活动、主讲人、站点' maxLength={40} clearable onChange={(v: string) => setQ(v)} onConfirm={() => setSearch(q)} onClear={() => setSearch('')} />
+            <Input
+              className='xq-events__search-input'
+              value={q}
+              placeholder='搜索活动、主讲人、站点'
+              confirmType='search'
+              maxlength={40}
+              onInput={(e) => setQ(e.detail.value)}
+              onConfirm={() => setSearch(q)}
+            />
+            {q !== '' ? (
+              <Text
+                className='xq-events__search-clear xq-link'
+                onClick={() => {
+                  setQ('');
+                  setSearch('');
+                }}
+              >
+                清除
+              </Text>
+            ) : null}
             <Text className={`xq-events__toggle${mentalHealth ? ' is-active' : ''} xq-link`} onClick={() => setMentalHealth(!mentalHealth)}>
               只看心理健康教育
             </Text>

@@ -1,6 +1,6 @@
 import Taro from '@tarojs/taro';
 import { View, Text } from '@tarojs/components';
-import { ArrowRight, Articles, Clock, ShieldCheck, Star, User } from '@nutui/icons-react-taro';
+import { ArrowRight, Articles, Clock, ShieldCheck, Star, User } from '../../components/icon';
 import type { ReactNode } from 'react';
 import { PageShell } from '../../components/page-shell';
 import { SafetyCard } from '../../components/safety-card';

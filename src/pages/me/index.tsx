@@ -1,7 +1,8 @@
 import Taro from '@tarojs/taro';
 import { View, Text } from '@tarojs/components';
-import { Button, Cell, CellGroup } from '@nutui/nutui-react-taro';
-import { Articles, Edit, QrCode, Service, Setting, ShieldCheck, Star, User } from '@nutui/icons-react-taro';
+import { Button } from '../../components/button';
+import { Cell, CellGroup } from '../../components/cell';
+import { Articles, Edit, QrCode, Service, Setting, ShieldCheck, Star, User } from '../../components/icon';
 import dayjs from 'dayjs';
 import type { ReactNode } from 'react';
 import type { MeOutput, RoleGrant } from '../../../types';

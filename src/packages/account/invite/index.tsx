@@ -1,7 +1,7 @@
 import Taro from '@tarojs/taro';
 import { View, Text } from '@tarojs/components';
 import { Button, Input } from '@nutui/nutui-react-taro';
-import { Success } from '@nutui/icons-react-taro';
+import { Success } from '../../../components/icon/more';
 import { useState } from 'react';
 import { PageShell } from '../../../components/page-shell';
 import { Section } from '../../../components/section';

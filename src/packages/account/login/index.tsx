@@ -1,7 +1,7 @@
 import Taro from '@tarojs/taro';
 import { View, Text } from '@tarojs/components';
 import { Button } from '@nutui/nutui-react-taro';
-import { ArrowRight, User, Weixin } from '@nutui/icons-react-taro';
+import { ArrowRight, User, Weixin } from '../../../components/icon';
 import { useState } from 'react';
 import type { LoginOutput } from '../../../../types';
 import { PageShell } from '../../../components/page-shell';

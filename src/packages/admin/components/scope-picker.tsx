@@ -1,6 +1,7 @@
 import { ScrollView, View, Text } from '@tarojs/components';
 import { Button, Popup } from '@nutui/nutui-react-taro';
-import { ArrowLeft, ArrowRight } from '@nutui/icons-react-taro';
+import { ArrowRight } from '../../../components/icon';
+import { ArrowLeft } from '../../../components/icon/more';
 import { useEffect, useState } from 'react';
 import type { Region, RegionSummary, School, ScopeType, Station } from '../../../../types';
 import { REGION_LEVEL_LABELS, STATION_KIND_LABELS } from '../../../shared/labels';

@@ -1,7 +1,8 @@
 import Taro from '@tarojs/taro';
 import { View, Text } from '@tarojs/components';
 import { Button, Input } from '@nutui/nutui-react-taro';
-import { ArrowRight, Copy } from '@nutui/icons-react-taro';
+import { ArrowRight } from '../../../components/icon';
+import { Copy } from '../../../components/icon/more';
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import type { CreateInvitationOutput, InvitationSummary, StaffRole } from '../../../../types';

@@ -1,6 +1,6 @@
 import Taro, { useRouter } from '@tarojs/taro';
 import { View, Text } from '@tarojs/components';
-import { ArrowRight, Location, QrCode } from '@nutui/icons-react-taro';
+import { ArrowRight, Location, QrCode } from '../../../components/icon';
 import { useCallback } from 'react';
 import type { RegionDetailOutput, RegionSummary } from '../../../../types';
 import { REGION_LEVEL_LABELS, STAGE_LABELS, STATION_KIND_LABELS } from '../../../shared/labels';

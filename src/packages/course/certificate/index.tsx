@@ -1,7 +1,7 @@
 import Taro, { useRouter } from '@tarojs/taro';
 import { View, Text } from '@tarojs/components';
 import { Button } from '@nutui/nutui-react-taro';
-import { Copy } from '@nutui/icons-react-taro';
+import { Copy } from '../../../components/icon/more';
 import dayjs from 'dayjs';
 import { useCallback } from 'react';
 import type { CertificateOutput } from '../../../../types';

@@ -1,7 +1,8 @@
 import Taro, { useRouter } from '@tarojs/taro';
 import { View, Text } from '@tarojs/components';
 import { Button } from '@nutui/nutui-react-taro';
-import { Articles, Checked, Clock, Star, Video, Voice } from '@nutui/icons-react-taro';
+import { Articles, Clock, Star } from '../../../components/icon';
+import { Checked, Video, Voice } from '../../../components/icon/more';
 import dayjs from 'dayjs';
 import { useCallback, useState } from 'react';
 import type { CourseDetailOutput, LessonKind, LessonSummary } from '../../../../types';

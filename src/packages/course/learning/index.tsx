@@ -1,6 +1,6 @@
 import Taro from '@tarojs/taro';
 import { View, Text } from '@tarojs/components';
-import { Star } from '@nutui/icons-react-taro';
+import { Star } from '../../../components/icon';
 import type { MyLearningOutput } from '../../../../types';
 import { PageShell } from '../../../components/page-shell';
 import { Section } from '../../../components/section';

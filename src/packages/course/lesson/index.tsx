@@ -1,7 +1,7 @@
 import Taro, { useDidHide, useReachBottom, useRouter, useUnload } from '@tarojs/taro';
 import { View, Text, Video } from '@tarojs/components';
 import { Button } from '@nutui/nutui-react-taro';
-import { Checked, PlayDoubleBack, PlayDoubleForward, PlayStart, PlayStop } from '@nutui/icons-react-taro';
+import { Checked, PlayDoubleBack, PlayDoubleForward, PlayStart, PlayStop } from '../../../components/icon/more';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { LessonDetailOutput, LessonProgress, ProgressStatementInput, Segment } from '../../../../types';
 import { PageShell } from '../../../components/page-shell';

@@ -1,7 +1,7 @@
 import Taro, { useRouter } from '@tarojs/taro';
 import { View, Text } from '@tarojs/components';
 import { Button } from '@nutui/nutui-react-taro';
-import { Checked, Close } from '@nutui/icons-react-taro';
+import { Checked, Close } from '../../../components/icon/more';
 import { useCallback, useState, type ReactNode } from 'react';
 import type { QuizOutput, QuizResultOutput } from '../../../../types';
 import { PageShell } from '../../../components/page-shell';

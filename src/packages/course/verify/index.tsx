@@ -1,7 +1,7 @@
 import { useRouter } from '@tarojs/taro';
 import { View, Text } from '@tarojs/components';
 import { Button, Input } from '@nutui/nutui-react-taro';
-import { Failure, Success } from '@nutui/icons-react-taro';
+import { Failure, Success } from '../../../components/icon/more';
 import dayjs from 'dayjs';
 import { useCallback, useState } from 'react';
 import type { CertificateVerifyOutput } from '../../../../types';

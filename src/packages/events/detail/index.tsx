@@ -1,7 +1,8 @@
 import Taro, { useRouter } from '@tarojs/taro';
 import { View, Text } from '@tarojs/components';
 import { Button, Input } from '@nutui/nutui-react-taro';
-import { Clock, Location, Scan, User } from '@nutui/icons-react-taro';
+import { Clock, Location, User } from '../../../components/icon';
+import { Scan } from '../../../components/icon/more';
 import dayjs from 'dayjs';
 import { useCallback, useState } from 'react';
 import type { EventDetail } from '../../../../types';

@@ -1,7 +1,7 @@
 import Taro, { useRouter } from '@tarojs/taro';
 import { View, Text, Button as TaroButton } from '@tarojs/components';
 import { Button, Input } from '@nutui/nutui-react-taro';
-import { Success } from '@nutui/icons-react-taro';
+import { Success } from '../../../components/icon/more';
 import { useEffect, useState } from 'react';
 import type { BoundChild, GuardianRelation } from '../../../../types';
 import { RELATION_LABELS, STAGE_LABELS } from '../../../shared/labels';
@@ -14,7 +14,7 @@ import { Section } from '../../../components/section';
 import { useLoggedIn } from '../../../components/use-session';
 import { useSubmit } from '../../../components/use-submit';
 import { codeErrorMessage } from '../../../services/attempts';
-import { forgetHotline } from '../../../services/local';
+import { forgetHotline } from '../../../services/hotline';
 import { askNoticeSubscription, bindChild, noticeTemplateIds } from '../../../services/notices';
 import { Chips, Field, fieldErrors } from '../lib/form';
 import { bindCodeFromQuery } from '../lib/bind-link';

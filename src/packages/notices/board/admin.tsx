@@ -1,6 +1,6 @@
 import { View, Text } from '@tarojs/components';
 import { Button } from '@nutui/nutui-react-taro';
-import { ArrowRight } from '@nutui/icons-react-taro';
+import { ArrowRight } from '../../../components/icon';
 import { useState } from 'react';
 import type { AuditAction, AuditVerifyOutput, School } from '../../../../types';
 import { AUDIT_LABELS } from '../../../shared/labels';

@@ -1,7 +1,7 @@
 import { useRouter } from '@tarojs/taro';
 import { View, Text } from '@tarojs/components';
 import { Button } from '@nutui/nutui-react-taro';
-import { ArrowRight } from '@nutui/icons-react-taro';
+import { ArrowRight } from '../../../components/icon';
 import { useCallback, useState } from 'react';
 import type { NoticeBoardItem, NoticeBoardOutput, NoticeSchoolsOutput } from '../../../../types';
 import { ROLE_LABELS } from '../../../shared/labels';

@@ -1,5 +1,5 @@
 import { View, Text } from '@tarojs/components';
-import { ArrowRight, ShieldCheck } from '@nutui/icons-react-taro';
+import { ArrowRight, ShieldCheck } from '../../../components/icon';
 import type { MyNoticeSummary } from '../../../../types';
 import { LoginPrompt } from '../../../components/login-prompt';
 import { PageShell } from '../../../components/page-shell';

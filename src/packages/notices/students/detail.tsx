@@ -1,6 +1,6 @@
 import { View, Text } from '@tarojs/components';
 import { Button, Input } from '@nutui/nutui-react-taro';
-import { Copy } from '@nutui/icons-react-taro';
+import { Copy } from '../../../components/icon/more';
 import { useCallback, useState } from 'react';
 import type { BindingCodeOutput, GuardianRelation, StudentGuardiansOutput } from '../../../../types';
 import { RELATION_LABELS, STAGE_LABELS } from '../../../shared/labels';

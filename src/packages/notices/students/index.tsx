@@ -1,7 +1,7 @@
 import { useRouter } from '@tarojs/taro';
 import { View, Text } from '@tarojs/components';
 import { Button, Input } from '@nutui/nutui-react-taro';
-import { ArrowRight } from '@nutui/icons-react-taro';
+import { ArrowRight } from '../../../components/icon';
 import { useCallback, useRef, useState } from 'react';
 import type { Stage, StudentInput, StudentSummary } from '../../../../types';
 import { STAGES, STAGE_LABELS } from '../../../shared/labels';

@@ -1,5 +1,5 @@
 import { View, Text } from '@tarojs/components';
-import { ShieldCheck } from '@nutui/icons-react-taro';
+import { ShieldCheck } from '../../../components/icon';
 import type { NoticeGuardianView } from '../../../../types';
 import { PageShell } from '../../../components/page-shell';
 import { Pill } from '../../../components/pill';

@@ -1,7 +1,7 @@
 import Taro, { useRouter } from '@tarojs/taro';
 import { View, Text, Picker } from '@tarojs/components';
 import { Button } from '@nutui/nutui-react-taro';
-import { ArrowRight } from '@nutui/icons-react-taro';
+import { ArrowRight } from '../../../components/icon';
 import dayjs from 'dayjs';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ReportChild, ReportCount, ReportDashboardOutput, ReportUnit, ReportUnitType } from '../../../../types';
