@@ -19,7 +19,7 @@ async function openAs(name: string): Promise<Page> {
 
 test('妇联 sets 太原市\'s hotline in the console; a 小店区 parent\'s safety card shows it with 12356 beside it; a guest sees 12356', async () => {
   const fed = await openAs('刘芳');
-  await fed.locator('.nut-cell:visible', { hasText: '心理援助热线' }).click();
+  await fed.locator('.xq-cell:visible', { hasText: '心理援助热线' }).click();
   await fed.locator('.xq-hotline__row:visible', { hasText: '太原市' }).click();
   await fed.locator('.xq-hotline__hero:visible', { hasText: '全国默认' }).waitFor();
   await fed.locator('input[placeholder="如 0351-1234567"]:visible').fill('0351-12a');
@@ -52,7 +52,7 @@ test('妇联 sets 太原市\'s hotline in the console; a 小店区 parent\'s saf
 
 test('a 班主任 downloads 五年级2班\'s binding sheets (one PDF, a page per guardian to bind); a guardian opens a page\'s QR link and binds with its code', async () => {
   const teacher = await openAs('陈磊');
-  await teacher.locator('.nut-cell:visible', { hasText: '告知书工作台' }).click();
+  await teacher.locator('.xq-cell:visible', { hasText: '告知书工作台' }).click();
   await teacher.locator('taro-button-core:visible', { hasText: '学生与绑定' }).click();
   await teacher.locator('.xq-chips__chip:visible', { hasText: '五年级2班（3人）' }).click();
   await shot(teacher, 'e2e-binding-sheets-console');
