@@ -23,7 +23,7 @@ export default defineAppConfig({
     },
     {
       root: 'packages/notices',
-      pages: ['bind/index', 'inbox/index', 'view/index', 'board/index', 'issue/index', 'students/index', 'settings/index', 'mydata/index'],
+      pages: ['bind/index', 'inbox/index', 'view/index', 'board/index', 'issue/index', 'students/index', 'settings/index', 'mydata/index', 'classes/index'],
     },
   ],
   // Download a subpackage while the tab page that leads to it is shown (首页 and 课程 open courses, 活动 its events, 我的 login).

@@ -54,13 +54,13 @@ export interface SetOpenDatesInput {
   closedOn: string | null;
 }
 
-/** One administrator's edit of the registry, as kept in its audit trail. */
+/** One edit of the registry (an administrator's, or a school's staff managing its classes), as kept in its audit trail. */
 export interface RegistryAuditEntry {
   id: string;
   at: string;
   actorId: string;
   actorName: string;
-  entityType: 'school' | 'station';
+  entityType: 'school' | 'station' | 'class';
   entityId: string;
   /** What was done, e.g. `open_dates`. */
   action: string;

@@ -6,3 +6,4 @@ export type * from './events';
 export type * from './notices';
 export type * from './reports';
 export type * from './local';
+export type * from './classes';

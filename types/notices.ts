@@ -65,6 +65,8 @@ export interface StudentSummary {
   name: string;
   grade: string;
   className: string;
+  /** The pupil's class (classes of the registry; grade and className are its grade and name). */
+  classId: string;
   stage: Stage;
   /** Active guardians (bound and not revoked). */
   guardians: number;

@@ -16,6 +16,7 @@ import { compressReads, serveMedia } from './http/static-files';
 import { createIdempotencyStore } from './http/idempotency';
 import { mountRoutes, type AnyRoute, type RouteRuntime } from './http/route';
 import { authRoutes } from './routes/auth';
+import { classRoutes } from './routes/classes';
 import { invitationRoutes } from './routes/invitations';
 import { meRoutes } from './routes/me';
 import { courseRoutes } from './routes/courses';
@@ -35,7 +36,7 @@ const MEDIA_FILE = /^\/media\/[a-z0-9][a-z0-9._-]*\.(mp4|m4a|mp3|aac|wav|webm)$/
 type Env = { Variables: { requestId: string; caller: Caller | null } };
 
 /** Every route of the API, in documentation order. */
-export const ROUTES: readonly AnyRoute[] = [...systemRoutes, ...authRoutes, ...meRoutes, ...invitationRoutes, ...registryRoutes, ...courseRoutes, ...eventRoutes, ...noticeRoutes, ...reportRoutes, ...localRoutes];
+export const ROUTES: readonly AnyRoute[] = [...systemRoutes, ...authRoutes, ...meRoutes, ...invitationRoutes, ...registryRoutes, ...courseRoutes, ...eventRoutes, ...noticeRoutes, ...classRoutes, ...reportRoutes, ...localRoutes];
 
 /** A regular expression matching the concrete paths of an OpenAPI-style route path. */
 function pathPattern(routePath: string): RegExp {

@@ -96,7 +96,7 @@ describe('课程 catalogue', () => {
     const { container } = render(<CoursesPage />);
     await screen.findByText('青春期的亲子沟通');
     mockedList.mockResolvedValue({ ok: true, data: { ...LIST, courses: [] } });
-    const input = container.querySelector('.xq-courses__search-input');
+    const input = container.querySelector('.xq-search__input');
     expect(input).toBeTruthy();
     fireEvent(input as Element, new CustomEvent('input', { detail: { value: '睡眠' } }));
     fireEvent.click(screen.getByText('搜索'));

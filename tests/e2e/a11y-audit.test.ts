@@ -76,6 +76,7 @@ const PROFILE = v('packages/account/profile/index', '编辑资料');
 const BOARD = v('packages/notices/board/index', '告知书工作台');
 const STAFF_NOTICE = v('packages/notices/view/index', '告知书(教师)', () => `id=${fx.notice}`);
 const STUDENTS = v('packages/notices/students/index', '学生与绑定', () => `school=${fx.school}`);
+const CLASSES = v('packages/notices/classes/index', '班级与班主任', () => `school=${fx.school}`);
 const MANAGE = v('packages/events/manage/index', '活动管理');
 const INVITATIONS = v('packages/admin/invitations/index', '邀请');
 const DASHBOARD = v('packages/reports/dashboard/index', '妇联统计', undefined, 'dashboard');
@@ -102,10 +103,10 @@ const ROLES: { role: string; login?: string; shots?: boolean; visits: Visit[] }[
       ...TABS, BOARD, v('packages/notices/issue/index', '发出告知书', () => `school=${fx.school}&student=${fx.pupil}`), STUDENTS, STAFF_NOTICE, MANAGE,
     ],
   },
-  { role: '班主任', login: '陈磊', visits: [...TABS, BOARD, STUDENTS, STAFF_NOTICE] },
+  { role: '班主任', login: '陈磊', visits: [...TABS, BOARD, STUDENTS, STAFF_NOTICE, CLASSES] },
   {
     role: '学校领导', login: '周建国', visits: [
-      ...TABS, BOARD, STAFF_NOTICE, STUDENTS, v('packages/notices/settings/index', '告知设置', () => `school=${fx.school}`), MANAGE,
+      ...TABS, BOARD, STAFF_NOTICE, STUDENTS, CLASSES, v('packages/notices/settings/index', '告知设置', () => `school=${fx.school}`), MANAGE,
       v('packages/events/edit/index', '发布活动'), v('packages/events/edit/index', '修改活动', () => `id=${fx.schoolEvent}`),
       v('packages/events/roster/index', '签到名单', () => `id=${fx.schoolEvent}`), INVITATIONS,
     ],

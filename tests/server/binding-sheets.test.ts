@@ -95,8 +95,8 @@ function suite(name: string, open: () => Promise<Database | null>): void {
       for (const who of ['psychologist', 'head_teacher', 'parent', 'parent2', 'admin', 'federation']) tok[who] = await t.login(who);
       yuying = (await t.db.query<{ id: string }>("SELECT id FROM schools WHERE name = '小店区育英小学'"))[0]!.id;
       other = (await t.db.query<{ id: string }>("SELECT id FROM schools WHERE name = '小店区第二实验中学'"))[0]!.id;
-      // 赵丽 (station staff) is also a 班主任 at another school.
-      await t.db.query(`INSERT INTO role_grants (user_id, role, scope_type, scope_id) SELECT u.id, 'head_teacher', 'school', $1 FROM users u WHERE u.dev_identity = 'station'`, [other]);
+      // 赵丽 (station staff) is also the psychology teacher of another school.
+      await t.db.query(`INSERT INTO role_grants (user_id, role, scope_type, scope_id) SELECT u.id, 'school_psychologist', 'school', $1 FROM users u WHERE u.dev_identity = 'station'`, [other]);
       tok.otherSchool = await t.login('station');
     }, 60_000);
     afterAll(async () => {
@@ -189,6 +189,12 @@ function suite(name: string, open: () => Promise<Database | null>): void {
         const list = await t.call('GET', `/api/schools/${yuying}/binding-sheets/classes`, { token: tok[who] });
         expect([who, list.status]).toEqual([who, 404]);
       }
+      // A 班主任 prints only the classes they head (陈磊: 五年级2班): 四年级1班 is as if it had no pupils, and not listed.
+      const fourth = `grade=${encodeURIComponent('四年级')}&className=${encodeURIComponent('1班')}`;
+      expect((await fetchPdf(tok.head_teacher!, yuying, fourth)).status).toBe(404);
+      const listed = await t.call('GET', `/api/schools/${yuying}/binding-sheets/classes`, { token: tok.head_teacher });
+      expect(listed.body.classes.map((c: { grade: string; className: string }) => c.grade + c.className)).toEqual(['五年级2班']);
+      expect((await fetchPdf(tok.psychologist!, yuying, fourth)).status).toBe(200);
       // Their own school is theirs to print: 初二3班's only pupil (李子轩) is bound already, so there is nothing to print.
       expect((await t.call('GET', `/api/schools/${other}/binding-sheets/classes`, { token: tok.otherSchool })).status).toBe(200);
       const bound = await t.call('GET', `/api/schools/${other}/binding-sheets?grade=${encodeURIComponent('初二')}&className=${encodeURIComponent('3班')}`, { token: tok.otherSchool });

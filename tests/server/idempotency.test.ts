@@ -211,10 +211,17 @@ const CASES: { route: string; prepare: (w: World) => Promise<Prepared> }[] = [
     },
   },
   {
+    route: 'POST /api/schools/{id}/classes',
+    prepare: async (w) => {
+      const name = `${made + 10}班`;
+      return { who: 'leader', path: `/api/schools/${w.id.yuying}/classes`, body: { grade: '一年级', name, stage: 'primary' }, count: () => w.count(`SELECT count(*) AS n FROM classes WHERE grade = '一年级' AND name = $1`, [name]) };
+    },
+  },
+  {
     route: 'POST /api/students/{id}/binding-codes',
     prepare: async (w) => {
       const pupil = await w.student('吴思远');
-      return { who: 'head_teacher', path: `/api/students/${pupil}/binding-codes`, body: { relation: 'mother', phone: null, expiresInDays: 7 }, count: () => w.count('SELECT count(*) AS n FROM binding_codes WHERE student_id = $1', [pupil]) };
+      return { who: 'psychologist', path: `/api/students/${pupil}/binding-codes`, body: { relation: 'mother', phone: null, expiresInDays: 7 }, count: () => w.count('SELECT count(*) AS n FROM binding_codes WHERE student_id = $1', [pupil]) };
     },
   },
   {

@@ -133,6 +133,38 @@ for (const driver of ['PGlite', 'PostgreSQL']) {
       expect(await t.db.query('SELECT 1 FROM notice_drafts WHERE id = $1', [id])).toHaveLength(0);
     });
 
+    test('attacked as an outsider would: racing autosaves, an autosave after the send, odd text, another author\'s draft id', async () => {
+      const id = await create(draft(student['李子涵']!));
+      // Ten autosaves at once: each answers 200 and the draft ends as exactly one of them, never a mix.
+      const versions = Array.from({ length: 10 }, (_, i) => draft(student['李子涵']!, { observed: `第 ${i} 版观察`, recommendation: `第 ${i} 版建议` }));
+      const saves = await Promise.all(versions.map((content) => t.call('PUT', `/api/notice-drafts/${id}`, { token: tok.psychologist, body: { content } })));
+      expect(saves.map((r) => r.status)).toEqual(versions.map(() => 200));
+      const final = (await t.call('GET', `/api/notice-drafts/${id}`, { token: tok.psychologist })).body.content as NoticeDraftContent;
+      const n = /第 (\d) 版观察/.exec(final.observed)?.[1];
+      expect(final.recommendation).toBe(`第 ${n} 版建议`);
+      // A NUL or half an emoji is refused by field, not stored.
+      for (const bad of ['观察\u0000', '观察\ud83d']) {
+        const r = await t.call('PUT', `/api/notice-drafts/${id}`, { token: tok.psychologist, body: { content: draft(null, { observed: bad }) } });
+        expect([r.status, r.body.error?.code, r.body.error?.details?.[0]?.path]).toEqual([400, 'VALIDATION_FAILED', 'body.content.observed']);
+      }
+      // Another teacher's draft id on a notice of mine does not delete their draft.
+      const theirs = (await t.call('POST', '/api/notice-drafts', { token: tok.head_teacher, body: { schoolId: school, content: draft(null) } })).body.id as string;
+      const body = { studentId: student['李子涵'], level: 'class', observed: SECRET.observed, recommendation: SECRET.recommendation, institutions: [], meetingSlots: [], meetingPlace: SECRET.place, contactName: '王老师', contactPhone: '0351-0000101' };
+      const mine = await t.call('POST', '/api/notices', { token: tok.psychologist, body: { ...body, draftId: theirs } });
+      expect(mine.status === 201 || mine.status === 404).toBe(true);
+      expect(await t.db.query('SELECT 1 FROM notice_drafts WHERE id = $1', [theirs])).toHaveLength(1);
+      // The send and a late autosave race: once the notice exists its draft is gone, and a replayed autosave does not bring it back.
+      const [sent, late] = await Promise.all([
+        t.call('POST', '/api/notices', { token: tok.psychologist, body: { ...body, draftId: id } }),
+        t.call('PUT', `/api/notice-drafts/${id}`, { token: tok.psychologist, body: { content: versions[0] } }),
+      ]);
+      expect(sent.status).toBe(201);
+      expect([200, 404]).toContain(late.status);
+      const replay = await t.call('PUT', `/api/notice-drafts/${id}`, { token: tok.psychologist, body: { content: versions[1] } });
+      expect(replay.status).toBe(404);
+      expect(await t.db.query('SELECT 1 FROM notice_drafts WHERE id = $1', [id])).toHaveLength(0);
+    });
+
     test('runDueJobs deletes drafts 14 days after their last save, not before', async () => {
       await t.db.query('DELETE FROM notice_drafts');
       const old = await create();

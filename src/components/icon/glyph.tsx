@@ -13,9 +13,15 @@ export interface IconProps {
 
 const length = (value: number | string): string => (typeof value === 'number' || /^\d+(\.\d+)?$/.test(value) ? `${value}px` : value);
 
-/** Makes an icon component that paints its colour through an SVG mask (a base64 data URI), as NutUI's icons do, at a fraction of their weight. */
-export function glyph(name: string, svg64: string): (props: IconProps) => JSX.Element {
-  const uri = `url('data:image/svg+xml;base64,${svg64}') 0 0/100% 100% no-repeat`;
+/** An SVG of the glyph's outlines as a data URI, escaped for a CSS url() (text, not base64: it is smaller and compresses). */
+export function glyphUri(paths: string[]): string {
+  const svg = `<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 1024 1024'>${paths.map((d) => `<path d='${d}'/>`).join('')}</svg>`;
+  return `data:image/svg+xml,${svg.replace(/[%#<>"]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`)}`;
+}
+
+/** Makes an icon component that paints its colour through an SVG mask of the glyph's outlines, as NutUI's icons do, at a fraction of their weight. */
+export function glyph(name: string, paths: string[]): (props: IconProps) => JSX.Element {
+  const uri = `url("${glyphUri(paths)}") 0 0/100% 100% no-repeat`;
   const mask: Record<string, string> = process.env.TARO_ENV === 'h5' ? { mask: uri, WebkitMask: uri } : { mask: uri, '-webkitMask': uri };
   const Icon = ({ size, color, className, style, onClick }: IconProps): JSX.Element => {
     const box = size === undefined ? {} : { width: length(size), height: length(size) };

@@ -1,5 +1,5 @@
 import Taro from '@tarojs/taro';
-import { View, Text, Input, ScrollView } from '@tarojs/components';
+import { View, Text, ScrollView } from '@tarojs/components';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { CourseListOutput, CourseSummary, PolicyModule, Stage } from '../../../types';
 import { MODULE_LABELS, POLICY_MODULES, STAGES, STAGE_LABELS } from '../../shared/labels';
@@ -10,6 +10,7 @@ import { CourseCard } from '../../components/course-card';
 import { useRemote } from '../../components/use-remote';
 import { listCourses } from '../../services/courses';
 import { MODULE_DESCRIPTIONS } from './modules';
+import { SearchBox } from '../../components/search-box';
 import './index.scss';
 
 const SAFETY_MODULES: readonly PolicyModule[] = ['mh_aid', 'abnormal_awareness'];
@@ -73,31 +74,18 @@ function Catalogue() {
 
   return (
     <>
-      <View className='xq-courses__search'>
-        <Input
-          className='xq-courses__search-input'
-          value={text}
-          placeholder='搜索课程，如 情绪、沟通、睡眠'
-          confirmType='search'
-          maxlength={30}
-          onInput={(e) => setText(e.detail.value)}
-          onConfirm={() => setQ(text.trim())}
-        />
-        {q !== '' || text !== '' ? (
-          <Text
-            className='xq-courses__search-clear xq-link'
-            onClick={() => {
-              setText('');
-              setQ('');
-            }}
-          >
-            清除
-          </Text>
-        ) : null}
-        <Text className='xq-courses__search-go xq-link' onClick={() => setQ(text.trim())}>
-          搜索
-        </Text>
-      </View>
+      <SearchBox
+        value={text}
+        placeholder='搜索课程，如 情绪、沟通、睡眠'
+        maxLength={30}
+        active={q !== ''}
+        onInput={setText}
+        onSearch={setQ}
+        onClear={() => {
+          setText('');
+          setQ('');
+        }}
+      />
 
       {data && data.continueLearning.length > 0 ? (
         <View className='xq-courses__continue'>

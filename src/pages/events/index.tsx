@@ -1,5 +1,5 @@
 import Taro from '@tarojs/taro';
-import { View, Text, Input } from '@tarojs/components';
+import { View, Text } from '@tarojs/components';
 import { Right } from '../../components/icon';
 import { useCallback, useState } from 'react';
 import type { DutyStatus, EventListQuery, EventSummary } from '../../../types';
@@ -12,6 +12,7 @@ import { useRemote } from '../../components/use-remote';
 import { getMe } from '../../services/me';
 import { getManage, listEvents } from '../../services/events';
 import type { ApiResult } from '../../services/request';
+import { SearchBox } from '../../components/search-box';
 import './index.scss';
 
 /** Roles that publish and run sessions. */
@@ -96,26 +97,19 @@ export default function EventsPage() {
             ))}
           </View>
           <View className='xq-events__search'>
-            <Input
-              className='xq-events__search-input'
+            <SearchBox
+              className='xq-events__search-box'
               value={q}
               placeholder='搜索活动、主讲人、站点'
-              confirmType='search'
-              maxlength={40}
-              onInput={(e) => setQ(e.detail.value)}
-              onConfirm={() => setSearch(q)}
+              maxLength={40}
+              active={search !== ''}
+              onInput={setQ}
+              onSearch={setSearch}
+              onClear={() => {
+                setQ('');
+                setSearch('');
+              }}
             />
-            {q !== '' ? (
-              <Text
-                className='xq-events__search-clear xq-link'
-                onClick={() => {
-                  setQ('');
-                  setSearch('');
-                }}
-              >
-                清除
-              </Text>
-            ) : null}
             <Text className={`xq-events__toggle${mentalHealth ? ' is-active' : ''} xq-link`} onClick={() => setMentalHealth(!mentalHealth)}>
               只看心理健康教育
             </Text>

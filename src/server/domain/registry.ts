@@ -15,7 +15,7 @@ interface OpenDates { opened_on: string | null; closed_on: string | null }
 interface SchoolRow extends OpenDates { id: string; name: string; region_id: string; stages: Stage[] }
 interface StationRow extends OpenDates { id: string; name: string; kind: StationKind; region_id: string; school_id: string | null; address: string }
 interface AuditRow {
-  id: string; at: Date; actor_id: string; actor_name: string; entity_type: 'school' | 'station'; entity_id: string; action: string;
+  id: string; at: Date; actor_id: string; actor_name: string; entity_type: 'school' | 'station' | 'class'; entity_id: string; action: string;
   before: Record<string, string | null>; after: Record<string, string | null>;
 }
 

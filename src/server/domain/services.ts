@@ -5,6 +5,7 @@ import { UNKNOWN_ADDRESS } from '../http/client-address';
 import { AppError } from '../http/errors';
 import { Limiter } from './attempts';
 import type { Caller } from './caller';
+import { ClassService } from './classes';
 import { CheckinService } from './events/checkin';
 import { EventService } from './events/events';
 import { RosterService } from './events/roster';
@@ -46,6 +47,8 @@ export interface Services {
   checkins(): CheckinService;
   roster(): RosterService;
   students(): StudentService;
+  /** A school's classes and their 班主任. */
+  classes(): ClassService;
   notices(): NoticeService;
   noticeDrafts(): NoticeDraftService;
   noticeSettings(): NoticeSettingsService;
@@ -78,6 +81,7 @@ export function buildServices(deps: AppDeps, caller: Caller | null, address: str
     checkins: () => new CheckinService(deps, required(caller), limits),
     roster: () => new RosterService(deps, required(caller), limits),
     students: () => new StudentService(deps, required(caller), limits),
+    classes: () => new ClassService(deps, required(caller)),
     notices: () => new NoticeService(deps, required(caller)),
     noticeDrafts: () => new NoticeDraftService(deps, required(caller)),
     noticeSettings: () => new NoticeSettingsService(deps, required(caller)),

@@ -34,7 +34,7 @@ export const NoticeSettingsSchema = typed<T.NoticeSettings>()(
 );
 
 export const StudentSummarySchema = typed<T.StudentSummary>()(
-  z.object({ id: z.string(), name: z.string(), grade: z.string(), className: z.string(), stage: StageSchema, guardians: z.number().int(), openCodes: z.number().int() }),
+  z.object({ id: z.string(), name: z.string(), grade: z.string(), className: z.string(), classId: z.string(), stage: StageSchema, guardians: z.number().int(), openCodes: z.number().int() }),
 );
 export const StudentListSchema = typed<T.StudentListOutput>()(z.object({ students: z.array(StudentSummarySchema) }));
 export const StudentQuery = z.object({ q: trimmed(1, 20).optional().describe('姓名、年级或班级') });

@@ -20,13 +20,13 @@ export const SetOpenDatesSchema = typed<T.SetOpenDatesInput>()(
   }).refine((v) => v.openedOn === null || v.closedOn === null || v.closedOn >= v.openedOn, { message: '停办日期不能早于开办日期', path: ['closedOn'] }),
 );
 
-export const RegistryAuditQuery = z.object({ entityId: uuid.optional().describe('学校或站点编号；不填则列出全部') });
+export const RegistryAuditQuery = z.object({ entityId: uuid.optional().describe('学校、站点或班级编号；不填则列出全部') });
 
 const auditValues = z.record(z.string(), z.string().nullable());
 export const RegistryAuditSchema = typed<T.RegistryAuditOutput>()(
   z.object({
     entries: z.array(z.object({
-      id: z.string(), at: isoDate, actorId: z.string(), actorName: z.string(), entityType: z.enum(['school', 'station']), entityId: z.string(),
+      id: z.string(), at: isoDate, actorId: z.string(), actorName: z.string(), entityType: z.enum(['school', 'station', 'class']), entityId: z.string(),
       action: z.string(), before: auditValues, after: auditValues,
     })),
   }),

@@ -13,6 +13,8 @@ interface AccountSeed {
   key: string; name: string; description: string; consent: boolean;
   roles: { role: StaffRole; school?: string; station?: string; region?: string }[];
   children?: { name: string; school: string; grade: string; className: string; stage: Stage; relation: GuardianRelation }[];
+  /** The classes a 班主任 is assigned to (they see only these classes' pupils). */
+  headOf?: { school: string; grade: string; className: string }[];
 }
 
 const REGIONS: RegionSeed[] = [
@@ -61,7 +63,9 @@ export const DEMO_ACCOUNTS: AccountSeed[] = [
     ],
   },
   { key: 'psychologist', name: '王静', consent: true, roles: [{ role: 'school_psychologist', school: 'yuying' }], description: '育英小学心理教师' },
-  { key: 'head_teacher', name: '陈磊', consent: true, roles: [{ role: 'head_teacher', school: 'yuying' }], description: '育英小学五年级2班班主任' },
+  { key: 'head_teacher', name: '陈磊', consent: true, roles: [{ role: 'head_teacher', school: 'yuying' }], description: '育英小学五年级2班班主任（只看到本班学生）',
+    headOf: [{ school: 'yuying', grade: '五年级', className: '2班' }],
+  },
   { key: 'leader', name: '周建国', consent: true, roles: [{ role: 'school_leader', school: 'yuying' }], description: '育英小学副校长（可邀请本校教师）' },
   { key: 'station', name: '赵丽', consent: true, roles: [{ role: 'station_staff', station: 'wucheng' }], description: '坞城街道家庭教育指导服务站管理员' },
   { key: 'federation', name: '刘芳', consent: true, roles: [{ role: 'federation_staff', region: '140100' }], description: '太原市妇联工作人员（查看太原市的覆盖与参与）' },
@@ -149,6 +153,15 @@ export async function seedDemo(db: Database, privacyVersion: string, now: Date =
     }
     for (const p of PUPILS) {
       await tx.query('INSERT INTO students (school_id, name, grade, class_name, stage) VALUES ($1, $2, $3, $4, $5)', [schools.get(p.school), p.name, p.grade, p.className, p.stage]);
+    }
+    for (const a of DEMO_ACCOUNTS) {
+      for (const h of a.headOf ?? []) {
+        await tx.query(
+          `INSERT INTO class_head_teachers (class_id, user_id, assigned_at)
+           SELECT c.id, u.id, $5 FROM classes c, users u WHERE c.school_id = $1 AND c.grade = $2 AND c.name = $3 AND c.closed_at IS NULL AND u.dev_identity = $4`,
+          [schools.get(h.school), h.grade, h.className, a.key, now],
+        );
+      }
     }
     await saveSettings(tx, schools.get('yuying') as string, { ...YUYING_NOTICE_SETTINGS });
     const day = new Date(now);

@@ -122,6 +122,9 @@ function Board({ schoolId }: { schoolId: string }) {
         <Button fill='outline' type='primary' onClick={() => go(noticeRoutes.students(schoolId))}>
           学生与绑定
         </Button>
+        <Button fill='outline' type='primary' onClick={() => go(noticeRoutes.classes(schoolId))}>
+          班级与班主任
+        </Button>
         <Button fill='outline' type='default' onClick={() => go(noticeRoutes.settings(schoolId))}>
           告知设置
         </Button>

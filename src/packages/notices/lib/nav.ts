@@ -20,6 +20,7 @@ export const noticeRoutes = {
   issue: (school: string, student?: string, from?: string) => `${ROOT}/issue/index${q({ school, student, from })}`,
   students: (school: string) => `${ROOT}/students/index${q({ school })}`,
   settings: (school: string) => `${ROOT}/settings/index${q({ school })}`,
+  classes: (school: string) => `${ROOT}/classes/index${q({ school })}`,
   mydata: () => `${ROOT}/mydata/index`,
 };
 

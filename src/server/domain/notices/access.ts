@@ -1,6 +1,7 @@
 /** Who may do what with a school's notices: only staff of that school, each role to its part; administrators and federation staff never read a notice. */
 import type { StaffRole } from '../../../../types';
 import { AppError } from '../../http/errors';
+import type { Sql } from '../../storage/db';
 import type { Caller } from '../caller';
 
 /** The school roles that take part in notices. */
@@ -55,4 +56,44 @@ export function requireAccess(ok: boolean, message?: string): void {
 /** Whether a role may work an escalation task of a kind. */
 export function mayWorkTask(access: SchoolAccess, kind: 'call_guardian' | 'leader_followup'): boolean {
   return kind === 'call_guardian' ? access.staff : access.read;
+}
+
+/** The school roles whose pupil-level scope is the whole school (a 班主任 alone sees only their own classes). */
+const SCHOOL_WIDE: StaffRole[] = ['school_psychologist', 'school_leader'];
+
+/**
+ * The classes whose pupils the caller may see or act on at a school: null for the whole school (a psychology teacher or
+ * leader there), otherwise the open classes of that school the 班主任 is assigned to (empty: no pupil at all).
+ */
+export async function classScope(sql: Sql, caller: Caller, schoolId: string): Promise<string[] | null> {
+  if (SCHOOL_WIDE.some((r) => caller.has(r, schoolId))) return null;
+  if (!caller.has('head_teacher', schoolId)) return [];
+  const rows = await sql.query<{ id: string }>(
+    `SELECT c.id FROM class_head_teachers h JOIN classes c ON c.id = h.class_id
+      WHERE h.user_id = $1 AND h.unassigned_at IS NULL AND c.school_id = $2 AND c.closed_at IS NULL`,
+    [caller.userId, schoolId],
+  );
+  return rows.map((r) => r.id);
+}
+
+/** Staff access at a school with the caller's pupil scope (null: school-wide). */
+export interface ScopedAccess extends SchoolAccess {
+  classIds: string[] | null;
+}
+
+/** Throws NOT_FOUND unless the caller is staff of the school; returns their access and pupil scope. */
+export async function requireScopedStaff(sql: Sql, caller: Caller, schoolId: string): Promise<ScopedAccess> {
+  const access = requireStaff(caller, schoolId);
+  return { ...access, classIds: await classScope(sql, caller, schoolId) };
+}
+
+/**
+ * Throws NOT_FOUND (with the message a missing object gets, so nothing tells the two apart) unless the pupil is within
+ * the caller's scope: staff of the pupil's school and, for a 班主任, in one of their classes.
+ */
+export async function requirePupil(sql: Sql, caller: Caller, pupil: { school_id: string; class_id: string }, notFound?: string): Promise<ScopedAccess> {
+  const access = schoolAccess(caller, pupil.school_id);
+  const classIds = access.staff ? await classScope(sql, caller, pupil.school_id) : [];
+  if (!access.staff || (classIds !== null && !classIds.includes(pupil.class_id))) throw new AppError('NOT_FOUND', notFound);
+  return { ...access, classIds };
 }

@@ -5,7 +5,7 @@ import { iso, isoOrNull, one, type Sql } from '../../storage/db';
 import type { Caller } from '../caller';
 import { IdentityService } from '../identity';
 import { requireId } from '../registry';
-import { mayWorkTask, requireStaff } from './access';
+import { mayWorkTask, requireScopedStaff } from './access';
 import { AUDIT_LABELS } from '../../../shared/labels';
 import { verifyAudit } from './audit';
 
@@ -37,10 +37,10 @@ function nextStep(r: BoardRow): NoticeBoardItem['nextStep'] {
 export class NoticeBoardService {
   constructor(private readonly deps: AppDeps, private readonly me: Caller) {}
 
-  /** Every notice of the school with receipts, choices, open tasks and overdue flags; never content. */
+  /** Every notice of the school within the caller's scope (a 班主任: their own classes' pupils) with receipts, choices, open tasks and overdue flags; never content. */
   async board(schoolId: string): Promise<NoticeBoardOutput> {
-    const access = requireStaff(this.me, requireId(schoolId, '学校'));
     const { db } = this.deps;
+    const access = await requireScopedStaff(db, this.me, requireId(schoolId, '学校'));
     const now = this.deps.clock();
     const school = await one<{ id: string; name: string }>(db, 'SELECT id, name FROM schools WHERE id = $1', [schoolId]);
     const rows = await db.query<BoardRow>(
@@ -57,8 +57,8 @@ export class NoticeBoardService {
               (SELECT count(*) FROM referrals f WHERE f.notice_id = n.id AND f.closed_at IS NULL)::int AS referral_open,
               (SELECT count(*) FROM referrals f WHERE f.notice_id = n.id AND f.closed_at IS NOT NULL)::int AS referral_closed
          FROM notices n JOIN students s ON s.id = n.student_id JOIN users cu ON cu.id = n.created_by
-        WHERE n.school_id = $1 ORDER BY n.created_at DESC, n.id LIMIT 300`,
-      [schoolId, now],
+        WHERE n.school_id = $1 AND ($3::uuid[] IS NULL OR s.class_id = ANY($3::uuid[])) ORDER BY n.created_at DESC, n.id LIMIT 300`,
+      [schoolId, now, access.classIds],
     );
     const items: NoticeBoardItem[] = rows.map((r) => {
       const lateAck = r.status === 'sent' && r.acknowledged === 0 && r.sent_at !== null && now.getTime() > new Date(r.sent_at).getTime() + r.leader_hours * HOUR;
@@ -73,8 +73,8 @@ export class NoticeBoardService {
     const tasks = await db.query<{ id: string; notice_id: string; student_name: string; kind: NoticeTaskKind; assignee_role: StaffRole; created_at: Date; due_at: Date }>(
       `SELECT t.id, t.notice_id, s.name AS student_name, t.kind, t.assignee_role, t.created_at, t.due_at
          FROM notice_tasks t JOIN notices n ON n.id = t.notice_id JOIN students s ON s.id = n.student_id
-        WHERE n.school_id = $1 AND t.done_at IS NULL ORDER BY t.due_at, t.id`,
-      [schoolId],
+        WHERE n.school_id = $1 AND t.done_at IS NULL AND ($2::uuid[] IS NULL OR s.class_id = ANY($2::uuid[])) ORDER BY t.due_at, t.id`,
+      [schoolId, access.classIds],
     );
     return {
       school,

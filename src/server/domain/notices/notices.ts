@@ -11,7 +11,7 @@ import type { Caller } from '../caller';
 import { thing } from '../events/common';
 import { enqueue } from '../messages/outbox';
 import { requireId } from '../registry';
-import { mayWorkTask, requireAccess, requireStaff, schoolAccess, SCHOOL_ROLES, type SchoolAccess } from './access';
+import { mayWorkTask, requireAccess, requirePupil, requireStaff, schoolAccess, SCHOOL_ROLES, type SchoolAccess } from './access';
 import { AUDIT_LABELS } from '../../../shared/labels';
 import { appendAudit, type AuditEvent } from './audit';
 import { newDataKey, sealJson, unsealJson } from './crypto';
@@ -34,6 +34,7 @@ export interface NoticeRow {
   student_name: string;
   grade: string;
   class_name: string;
+  class_id: string;
   level: NoticeLevel;
   status: NoticeStatus;
   created_by: string;
@@ -52,7 +53,7 @@ export interface NoticeRow {
   rejection_sealed: Buffer | null;
 }
 
-const NOTICE_SELECT = `SELECT n.id, n.school_id, sc.name AS school_name, n.student_id, s.name AS student_name, s.grade, s.class_name, n.level, n.status,
+const NOTICE_SELECT = `SELECT n.id, n.school_id, sc.name AS school_name, n.student_id, s.name AS student_name, s.grade, s.class_name, s.class_id, n.level, n.status,
     n.created_by, cu.display_name AS created_by_name, n.created_at, au.display_name AS approved_by_name, n.sent_at, n.closed_at, n.purge_after,
     n.unread_hours, n.head_teacher_hours, n.leader_hours, n.key_id, n.wrapped_key, n.content, n.rejection_sealed
   FROM notices n JOIN schools sc ON sc.id = n.school_id JOIN students s ON s.id = n.student_id
@@ -118,9 +119,9 @@ export class NoticeService {
     const id = randomUUID();
     this.checkSlots(input.meetingSlots, now);
     await this.deps.db.transaction(async (tx) => {
-      const student = await maybeOne<{ id: string; school_id: string }>(tx, 'SELECT id, school_id FROM students WHERE id = $1', [requireId(input.studentId, '学生')]);
+      const student = await maybeOne<{ id: string; school_id: string; class_id: string }>(tx, 'SELECT id, school_id, class_id FROM students WHERE id = $1', [requireId(input.studentId, '学生')]);
       if (!student) throw new AppError('NOT_FOUND', '学生不存在');
-      const access = requireStaff(this.caller, student.school_id);
+      const access = await requirePupil(tx, this.caller, student, '学生不存在');
       requireAccess(access.issue, '只有本校心理教师可以撰写告知书');
       const guardians = await this.consentingGuardians(tx, student.id);
       if (guardians.length === 0) throw new AppError('NO_GUARDIANS');
@@ -250,11 +251,14 @@ export class NoticeService {
   async taskDone(taskId: string, input: TaskDoneInput): Promise<NoticeStaffView> {
     const now = this.deps.clock();
     const noticeId = await this.deps.db.transaction(async (tx) => {
-      const t = await maybeOne<{ id: string; notice_id: string; kind: NoticeTaskKind; done_at: Date | null; school_id: string }>(
-        tx, 'SELECT t.id, t.notice_id, t.kind, t.done_at, n.school_id FROM notice_tasks t JOIN notices n ON n.id = t.notice_id WHERE t.id = $1 FOR UPDATE OF t', [requireId(taskId, '任务')],
+      const t = await maybeOne<{ id: string; notice_id: string; kind: NoticeTaskKind; done_at: Date | null; school_id: string; class_id: string }>(
+        tx,
+        `SELECT t.id, t.notice_id, t.kind, t.done_at, n.school_id, s.class_id FROM notice_tasks t JOIN notices n ON n.id = t.notice_id JOIN students s ON s.id = n.student_id
+          WHERE t.id = $1 FOR UPDATE OF t`,
+        [requireId(taskId, '任务')],
       );
       if (!t) throw new AppError('NOT_FOUND', '任务不存在');
-      requireAccess(mayWorkTask(requireStaff(this.caller, t.school_id), t.kind), '该任务需由心理教师或学校领导处理');
+      requireAccess(mayWorkTask(await requirePupil(tx, this.caller, t, '任务不存在'), t.kind), '该任务需由心理教师或学校领导处理');
       if (t.done_at) throw new AppError('TASK_DONE');
       await tx.query('UPDATE notice_tasks SET done_at = $2, done_by = $3, outcome = $4 WHERE id = $1', [t.id, now, this.caller.userId, input.outcome]);
       await this.audit(tx, { actorId: this.caller.userId, action: 'task_done', noticeId: t.notice_id, subjectId: t.id, details: { kind: t.kind, outcome: input.outcome } });
@@ -267,11 +271,14 @@ export class NoticeService {
   async closeReferral(referralId: string, input: CloseReferralInput): Promise<NoticeStaffView> {
     const now = this.deps.clock();
     const noticeId = await this.deps.db.transaction(async (tx) => {
-      const r = await maybeOne<{ id: string; notice_id: string; closed_at: Date | null; school_id: string }>(
-        tx, 'SELECT r.id, r.notice_id, r.closed_at, n.school_id FROM referrals r JOIN notices n ON n.id = r.notice_id WHERE r.id = $1 FOR UPDATE OF r', [requireId(referralId, '转介')],
+      const r = await maybeOne<{ id: string; notice_id: string; closed_at: Date | null; school_id: string; class_id: string }>(
+        tx,
+        `SELECT r.id, r.notice_id, r.closed_at, n.school_id, s.class_id FROM referrals r JOIN notices n ON n.id = r.notice_id JOIN students s ON s.id = n.student_id
+          WHERE r.id = $1 FOR UPDATE OF r`,
+        [requireId(referralId, '转介')],
       );
       if (!r) throw new AppError('NOT_FOUND', '转介不存在');
-      requireAccess(requireStaff(this.caller, r.school_id).read, '只有本校心理教师或学校领导可以记录转介结果');
+      requireAccess((await requirePupil(tx, this.caller, r, '转介不存在')).read, '只有本校心理教师或学校领导可以记录转介结果');
       if (r.closed_at) throw new AppError('REFERRAL_CLOSED');
       await tx.query('UPDATE referrals SET closed_at = $2, closed_by = $3, outcome = $4 WHERE id = $1', [r.id, now, this.caller.userId, input.outcome]);
       await this.audit(tx, { actorId: this.caller.userId, action: 'referral_closed', noticeId: r.notice_id, subjectId: r.id, details: { outcome: input.outcome } });
@@ -285,7 +292,7 @@ export class NoticeService {
     const { db } = this.deps;
     const n = await loadNotice(db, id);
     if (!n) throw new AppError('NOT_FOUND');
-    const access = requireStaff(this.caller, n.school_id);
+    const access = await requirePupil(db, this.caller, n);
     const readable = access.read && n.content !== null;
     const recipients = await db.query<RecipientRow>(
       `SELECT r.id, r.user_id, u.display_name, r.relation, r.delivered_at, r.first_opened_at, r.open_count, r.second_push_at, r.acknowledged_at, r.choice, r.meeting_slot, r.ack_sealed
@@ -425,7 +432,7 @@ export class NoticeService {
   private async locked(tx: Sql, id: string): Promise<NoticeRow> {
     const n = await loadNotice(tx, id, true);
     if (!n) throw new AppError('NOT_FOUND');
-    requireStaff(this.caller, n.school_id);
+    await requirePupil(tx, this.caller, n);
     return n;
   }
 

@@ -16,7 +16,7 @@ import type { Caller } from '../caller';
 import { groupCode, normaliseCode, randomCode } from '../codes';
 import { NATIONAL_HOTLINE, nearestHotline } from '../hotlines';
 import { requireId } from '../registry';
-import { requireStaff } from './access';
+import { classScope, requireStaff } from './access';
 import { appendAudit, type AuditEvent } from './audit';
 import { keyedHash } from './crypto';
 
@@ -74,9 +74,11 @@ export class BindingSheetService {
   /** The school's classes (grade + class name) with their pupil counts, for the print form (any school role). */
   async classes(schoolId: string): Promise<SheetClassListOutput> {
     requireStaff(this.caller, requireId(schoolId, '学校'));
+    const scope = await classScope(this.deps.db, this.caller, schoolId);
     const rows = await this.deps.db.query<{ grade: string; class_name: string; pupils: number }>(
-      'SELECT grade, class_name, count(*)::int AS pupils FROM students WHERE school_id = $1 GROUP BY grade, class_name ORDER BY grade, class_name',
-      [schoolId],
+      `SELECT grade, class_name, count(*)::int AS pupils FROM students WHERE school_id = $1 AND ($2::uuid[] IS NULL OR class_id = ANY($2::uuid[]))
+        GROUP BY grade, class_name ORDER BY grade, class_name`,
+      [schoolId, scope],
     );
     return { classes: rows.map((r) => ({ grade: r.grade, className: r.class_name, pupils: r.pupils })) };
   }
@@ -94,10 +96,13 @@ export class BindingSheetService {
     const now = this.deps.clock();
     return db.transaction(async (tx) => {
       const school = await one<{ name: string; region_id: string }>(tx, 'SELECT name, region_id FROM schools WHERE id = $1', [schoolId]);
+      // A 班主任 alone prints only their own classes: another class answers as one with no pupils.
+      const scope = await classScope(tx, this.caller, schoolId);
       const pupils = await tx.query<{ id: string; name: string; guardians: number }>(
         `SELECT s.id, s.name, (SELECT count(*) FROM guardianships g WHERE g.student_id = s.id AND g.revoked_at IS NULL)::int AS guardians
-           FROM students s WHERE s.school_id = $1 AND s.grade = $2 AND s.class_name = $3 ORDER BY s.name, s.id FOR UPDATE`,
-        [schoolId, grade, className],
+           FROM students s WHERE s.school_id = $1 AND s.grade = $2 AND s.class_name = $3 AND ($4::uuid[] IS NULL OR s.class_id = ANY($4::uuid[]))
+          ORDER BY s.name, s.id FOR UPDATE`,
+        [schoolId, grade, className, scope],
       );
       if (pupils.length === 0) throw new AppError('NOT_FOUND', '该班级没有学生');
       const open = await tx.query<CodeRow>(

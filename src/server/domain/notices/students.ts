@@ -12,22 +12,23 @@ import { normaliseCode, randomCode } from '../codes';
 import { IdentityService } from '../identity';
 import { recordGrants } from '../messages/outbox';
 import { requireId } from '../registry';
-import { requireStaff } from './access';
+import { requirePupil, requireScopedStaff } from './access';
 import { appendAudit } from './audit';
 import { keyedHash } from './crypto';
 
 const CODE_LENGTH = 8;
+const STUDENT_NOT_FOUND = '学生不存在';
 /** The refusals that count as a wrong guess (kept against the limits of attempts.ts, and audited). */
 const WRONG_BINDING: ReadonlySet<string> = new Set(['BINDING_CODE_INVALID', 'PHONE_MISMATCH']);
 
-const STUDENT_COLUMNS = `s.id, s.name, s.grade, s.class_name, s.stage, s.school_id,
+const STUDENT_COLUMNS = `s.id, s.name, s.grade, s.class_name, s.class_id, s.stage, s.school_id,
   (SELECT count(*) FROM guardianships g WHERE g.student_id = s.id AND g.revoked_at IS NULL)::int AS guardians,
   (SELECT count(*) FROM binding_codes b WHERE b.student_id = s.id AND b.used_at IS NULL AND b.revoked_at IS NULL AND b.expires_at > $1)::int AS open_codes`;
 
-interface StudentRow { id: string; name: string; grade: string; class_name: string; stage: StudentSummary['stage']; school_id: string; guardians: number; open_codes: number }
+interface StudentRow { id: string; name: string; grade: string; class_name: string; class_id: string; stage: StudentSummary['stage']; school_id: string; guardians: number; open_codes: number }
 
 function toStudent(r: StudentRow): StudentSummary {
-  return { id: r.id, name: r.name, grade: r.grade, className: r.class_name, stage: r.stage, guardians: r.guardians, openCodes: r.open_codes };
+  return { id: r.id, name: r.name, grade: r.grade, className: r.class_name, classId: r.class_id, stage: r.stage, guardians: r.guardians, openCodes: r.open_codes };
 }
 
 interface CodeRow { id: string; relation: GuardianRelation | null; phone_masked: string | null; created_at: Date; expires_at: Date; used_at: Date | null; revoked_at: Date | null }
@@ -55,33 +56,43 @@ export class StudentService {
     return keyedHash(this.deps.config.notices.hmacKey, purpose, value);
   }
 
-  /** The school's students (search by name, grade or class). */
+  /** The school's students within the caller's scope (a 班主任: their own classes), searched by name, grade or class. */
   async list(schoolId: string, q: string | undefined): Promise<StudentListOutput> {
-    requireStaff(this.caller, requireId(schoolId, '学校'));
+    const { classIds } = await requireScopedStaff(this.deps.db, this.caller, requireId(schoolId, '学校'));
     const rows = await this.deps.db.query<StudentRow>(
       `SELECT ${STUDENT_COLUMNS} FROM students s
         WHERE s.school_id = $2 AND ($3::text IS NULL OR strpos(s.name || ' ' || s.grade || ' ' || s.class_name, $3) > 0)
+          AND ($4::uuid[] IS NULL OR s.class_id = ANY($4::uuid[]))
         ORDER BY s.grade, s.class_name, s.name, s.id LIMIT 500`,
-      [this.deps.clock(), schoolId, q ?? null],
+      [this.deps.clock(), schoolId, q ?? null, classIds],
     );
     return { students: rows.map(toStudent) };
   }
 
-  /** Adds a student to the school's roll. */
+  /** Adds a student to the school's roll, in the open class of that grade and name (opened when there is none; a 班主任 only adds to their own classes). */
   async add(schoolId: string, input: StudentInput): Promise<StudentSummary> {
-    requireStaff(this.caller, requireId(schoolId, '学校'));
-    const row = await one<{ id: string }>(
-      this.deps.db,
-      'INSERT INTO students (school_id, name, grade, class_name, stage) VALUES ($1, $2, $3, $4, $5) RETURNING id',
-      [schoolId, input.name, input.grade, input.className, input.stage],
-    );
-    return toStudent(await this.loadStudent(this.deps.db, row.id));
+    return this.deps.db.transaction(async (tx) => {
+      const { classIds } = await requireScopedStaff(tx, this.caller, requireId(schoolId, '学校'));
+      if (classIds !== null) {
+        const own = await maybeOne<{ id: string }>(
+          tx, 'SELECT id FROM classes WHERE school_id = $1 AND grade = $2 AND name = $3 AND closed_at IS NULL AND id = ANY($4::uuid[])',
+          [schoolId, input.grade, input.className, classIds],
+        );
+        if (!own) throw new AppError('FORBIDDEN', '班主任只能向自己负责的班级添加学生');
+      }
+      const row = await one<{ id: string }>(
+        tx,
+        'INSERT INTO students (school_id, name, grade, class_name, stage) VALUES ($1, $2, $3, $4, $5) RETURNING id',
+        [schoolId, input.name, input.grade, input.className, input.stage],
+      );
+      return toStudent(await this.loadStudent(tx, row.id));
+    });
   }
 
   /** A student's guardians and binding codes. */
   async guardians(studentId: string): Promise<StudentGuardiansOutput> {
     const student = await this.loadStudent(this.deps.db, requireId(studentId, '学生'));
-    requireStaff(this.caller, student.school_id);
+    await requirePupil(this.deps.db, this.caller, student, STUDENT_NOT_FOUND);
     return this.guardiansOf(this.deps.db, student);
   }
 
@@ -93,7 +104,7 @@ export class StudentService {
     }
     return this.deps.db.transaction(async (tx) => {
       const student = await this.loadStudent(tx, requireId(studentId, '学生'));
-      requireStaff(this.caller, student.school_id);
+      await requirePupil(tx, this.caller, student, STUDENT_NOT_FOUND);
       const code = randomCode(CODE_LENGTH);
       const row = await one<CodeRow>(
         tx,
@@ -118,7 +129,7 @@ export class StudentService {
       );
       if (!code) throw new AppError('NOT_FOUND', '绑定码不存在');
       const student = await this.loadStudent(tx, code.student_id);
-      requireStaff(this.caller, student.school_id);
+      await requirePupil(tx, this.caller, student, '绑定码不存在');
       if (code.used_at) throw new AppError('BINDING_CODE_USED', '该绑定码已被使用；如需解除，请解除对应监护人的绑定');
       if (!code.revoked_at) {
         await tx.query('UPDATE binding_codes SET revoked_at = $2 WHERE id = $1', [code.id, now]);
@@ -137,7 +148,7 @@ export class StudentService {
       );
       if (!g) throw new AppError('NOT_FOUND', '绑定不存在');
       const student = await this.loadStudent(tx, g.student_id);
-      requireStaff(this.caller, student.school_id);
+      await requirePupil(tx, this.caller, student, '绑定不存在');
       if (!g.revoked_at) {
         await tx.query('UPDATE guardianships SET revoked_at = $2, revoked_by = $3 WHERE id = $1', [g.id, now, this.caller.userId]);
         await tx.query('UPDATE notice_recipients SET revoked_at = $2 WHERE guardianship_id = $1 AND revoked_at IS NULL', [g.id, now]);
@@ -204,7 +215,7 @@ export class StudentService {
 
   private async loadStudent(sql: Sql, studentId: string): Promise<StudentRow> {
     const row = await maybeOne<StudentRow>(sql, `SELECT ${STUDENT_COLUMNS} FROM students s WHERE s.id = $2`, [this.deps.clock(), studentId]);
-    if (!row) throw new AppError('NOT_FOUND', '学生不存在');
+    if (!row) throw new AppError('NOT_FOUND', STUDENT_NOT_FOUND);
     return row;
   }
 
