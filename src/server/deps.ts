@@ -7,6 +7,7 @@ import { ConfigKeyWrapper, type KeyWrapper } from './domain/notices/crypto';
 import { createFileCheckpointStore, type CheckpointStore } from './domain/notices/checkpoint';
 import { createProgressIngester, type ProgressIngester } from './domain/learning/ingest';
 import { createSessionLoader, type SessionLoader } from './domain/identity';
+import { createSignupQueue, type SignupQueue } from './domain/events/signup-queue';
 
 /** The dependencies of the app and its domain services. */
 export interface AppDeps {
@@ -24,10 +25,12 @@ export interface AppDeps {
   progress: ProgressIngester;
   /** Session lookups: the requests that arrive together are authenticated in one query. */
   sessions: SessionLoader;
+  /** The sign-up queue: sign-ups that arrive together are decided in one transaction (a rush for one session). */
+  signups: SignupQueue;
 }
 
 /** The production dependencies on a database: real clock, JSON logs, WeChat at the configured base URL. */
-export function createDeps(config: Config, db: Database, overrides: Partial<Omit<AppDeps, 'config' | 'db' | 'progress' | 'sessions'>> = {}): AppDeps {
+export function createDeps(config: Config, db: Database, overrides: Partial<Omit<AppDeps, 'config' | 'db' | 'progress' | 'sessions' | 'signups'>> = {}): AppDeps {
   const clock = overrides.clock ?? (() => new Date());
   return {
     db,
@@ -36,6 +39,7 @@ export function createDeps(config: Config, db: Database, overrides: Partial<Omit
     clock,
     progress: createProgressIngester(db, clock, () => config.lessonCompleteRatio),
     sessions: createSessionLoader(db),
+    signups: createSignupQueue(db, clock, config),
     wechat: overrides.wechat ?? createWeChatClient(config.wechat),
     keys: overrides.keys ?? new ConfigKeyWrapper(config.notices.masterKeys, config.notices.currentKeyId),
     checkpoints: overrides.checkpoints ?? createFileCheckpointStore(config.notices.checkpointFile, config.notices.hmacKey),

@@ -7,6 +7,8 @@ export interface Config {
   production: boolean;
   port: number;
   databaseUrl: string | null;
+  /** DATABASE_URL leads to a pooler in transaction mode (PgBouncer pool_mode=transaction): no named prepared statements. */
+  transactionPooler: boolean;
   pgliteDir: string;
   sessionSecret: string;
   sessionTtlHours: number;
@@ -81,6 +83,7 @@ const EnvSchema = z.object({
   NODE_ENV: z.string().optional(),
   PORT: z.coerce.number().int().min(1).max(65535).default(8787),
   DATABASE_URL: z.string().url().optional(),
+  XQ_PG_TRANSACTION_POOLER: flag,
   PGLITE_DIR: z.string().min(1).optional(),
   XQ_SESSION_SECRET: z.string().min(32, 'XQ_SESSION_SECRET 至少 32 个字符').optional(),
   XQ_SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(24 * 7),
@@ -147,6 +150,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     production,
     port: e.PORT,
     databaseUrl: e.DATABASE_URL ?? null,
+    transactionPooler: e.XQ_PG_TRANSACTION_POOLER,
     pgliteDir: path.resolve(cwd, e.PGLITE_DIR ?? '.data/pglite'),
     sessionSecret: e.XQ_SESSION_SECRET ?? DEV_SECRET,
     sessionTtlHours: e.XQ_SESSION_TTL_HOURS,

@@ -34,14 +34,17 @@ export function cpuSnapshot(): CpuSnapshot {
   return { processes: out, machineMs };
 }
 
-/** CPU milliseconds between two snapshots: this process, PostgreSQL's processes, and the machine's busy time besides those and `known` (the load generator's own figure). */
-export function cpuBetween(before: CpuSnapshot, after: CpuSnapshot, known: number): { self: number; postgres: number; other: number } {
+/**
+ * CPU milliseconds between two snapshots: this process (and the `servers` processes, when the server runs in others),
+ * PostgreSQL's processes (with PgBouncer's), and the machine's busy time besides those and `known` (the load generator's own figure).
+ */
+export function cpuBetween(before: CpuSnapshot, after: CpuSnapshot, known: number, servers: readonly number[] = []): { self: number; postgres: number; other: number } {
   let self = 0;
   let postgres = 0;
   for (const [pid, now] of after.processes) {
     const used = now.ms - (before.processes.get(pid)?.ms ?? 0);
-    if (pid === process.pid) self += used;
-    else if (now.comm === 'postgres') postgres += used;
+    if (pid === process.pid || servers.includes(pid)) self += used;
+    else if (now.comm === 'postgres' || now.comm === 'pgbouncer') postgres += used;
   }
   return { self, postgres, other: Math.max(0, after.machineMs - before.machineMs - self - postgres - known) };
 }

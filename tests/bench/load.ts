@@ -22,6 +22,8 @@ export interface LoadPlan {
   rate: number | null;
   /** Milliseconds since the epoch of the parents' enrolment. */
   base: number;
+  /** Several server instances' progress URLs: a parent's heartbeats go to them in turn (heartbeat b of parent p to urls[(p + b) mod n]); else all to `url`. */
+  urls?: string[];
 }
 
 /** What the load generator reports back. */
@@ -36,9 +38,10 @@ export interface LoadReport {
 async function run(plan: LoadPlan): Promise<LoadReport> {
   const url = new URL(plan.url);
   const agent = new Agent({ keepAlive: true, maxSockets: plan.concurrency });
-  const post = (token: string, body: string) =>
+  const urls = (plan.urls ?? [plan.url]).map((u) => new URL(u));
+  const post = (token: string, body: string, target: URL = url) =>
     new Promise<number>((resolve, reject) => {
-      const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'content-length': Buffer.byteLength(body) } }, (res) => {
+      const req = request(target, { method: 'POST', agent, headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'content-length': Buffer.byteLength(body) } }, (res) => {
         res.resume();
         res.on('end', () => resolve(res.statusCode ?? 0));
       });
@@ -48,9 +51,9 @@ async function run(plan: LoadPlan): Promise<LoadReport> {
   // Open every connection before the clock starts (a real parent's phone keeps its own): hundreds of connections opened
   // in the same millisecond overflow the listen backlog, and the SYN retried a second later is not the server's latency.
   await Promise.all(
-    Array.from({ length: plan.concurrency }, () =>
+    Array.from({ length: plan.concurrency }, (_, i) =>
       new Promise<void>((resolve, reject) => {
-        request(new URL('/api/health', url), { agent }, (res) => {
+        request(new URL('/api/health', urls[i % urls.length]), { agent }, (res) => {
           res.resume();
           res.on('end', () => resolve());
         }).on('error', reject).end();
@@ -74,7 +77,13 @@ async function run(plan: LoadPlan): Promise<LoadReport> {
         timestamp: new Date(plan.base + 60_000 + beat * 15_000).toISOString(),
       })),
     });
-    const status = await post(plan.tokens[parent], body);
+    const target = urls[(parent + first) % urls.length];
+    // A keep-alive connection the server closed just as it was reused fails with a reset before any answer; the statements
+    // carry their ids (the server stores each once), so sending again is safe.
+    const status = await post(plan.tokens[parent], body, target).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ECONNRESET' || err.message === 'socket hang up') return post(plan.tokens[parent], body, target);
+      throw err;
+    });
     latencies.push(performance.now() - t0);
     if (status !== 200) failures++;
   };

@@ -15,6 +15,7 @@ import { openPglite } from '../../src/server/storage/pglite';
 import { upsertCourse } from '../../src/server/domain/learning/content';
 import type { Database } from '../../src/server/storage/db';
 import { scratchPostgres } from '../helpers/db';
+import { startInstances, startPgBouncer } from '../helpers/instances';
 import { sessionTokens } from '../helpers/parents';
 import { cpuBetween, cpuSnapshot } from './cpu';
 import type { LoadPlan, LoadReport } from './load';
@@ -37,6 +38,8 @@ export interface ProgressBenchResult {
   p95: number;
   p99: number;
   max: number;
+  /** Server processes (0: the server ran in the benchmark's process). */
+  instances: number;
   /** CPU milliseconds per statement while the load ran: the server process (with PGlite inside it), PostgreSQL's processes, the load generator, and anything else on the machine. */
   cpu: { server: number; postgres: number; load: number; other: number };
 }
@@ -64,10 +67,16 @@ function loadFromChild(plan: LoadPlan, onWarm: () => void): Promise<LoadReport> 
 export interface LoadShape {
   batch: number;
   rate: number | null;
+  /** Server processes on the database (0 or absent: the server runs in this process), optionally through PgBouncer in transaction mode. */
+  instances?: number;
+  pgbouncer?: boolean;
 }
 
 /** Runs the progress benchmark on a database. */
-export async function benchProgress(driver: string, db: Database, shape: LoadShape = { batch: 1, rate: null }): Promise<ProgressBenchResult> {
+export async function benchProgress(driver: string, db: Database & { url?: string }, shape: LoadShape = { batch: 1, rate: null }): Promise<ProgressBenchResult> {
+  // Server processes run on the real clock, so their parents' sessions are opened now (the in-process server's clock is a day after enrolment).
+  const instances = shape.instances ?? 0;
+  const sessionsAt = instances ? new Date() : null;
   await migrate(db);
   const config = loadConfig({ XQ_STATIC_DIR: '', XQ_SESSION_SECRET: 'b'.repeat(40) });
   const base = new Date('2026-11-01T00:00:00Z');
@@ -102,17 +111,25 @@ export async function benchProgress(driver: string, db: Database, shape: LoadSha
        SELECT k.id, u.user_id, 'mother', $2 FROM k JOIN u ON k.name = '学生' || u.i`,
       [users.map((u) => u.id), base, `bench-${tag}`],
     );
-    return { lessonId: lesson.id, tokens: await sessionTokens(tx, config.sessionSecret, users.map((u) => u.id), base) };
+    return { lessonId: lesson.id, tokens: await sessionTokens(tx, config.sessionSecret, users.map((u) => u.id), sessionsAt ?? base) };
   });
-  const server = await startServer({ config, db, port: 0, log: silentLogger, runJobs: false, clock: () => new Date(base.getTime() + 86_400_000) });
+  const bouncer = instances && shape.pgbouncer ? await startPgBouncer(db.url as string, 20) : null;
+  const processes = instances
+    ? await startInstances(instances, { DATABASE_URL: bouncer?.url ?? (db.url as string), XQ_SESSION_SECRET: config.sessionSecret, ...(bouncer ? { XQ_PG_TRANSACTION_POOLER: '1' } : {}) })
+    : [];
+  const server = instances ? null : await startServer({ config, db, port: 0, log: silentLogger, runJobs: false, clock: () => new Date(base.getTime() + 86_400_000) });
+  const urls = server ? [server.url] : processes.map((p) => p.url);
   let before = cpuSnapshot();
   const report = await loadFromChild({
-    url: `${server.url}/api/progress`, lessonId, tokens, heartbeats: HEARTBEATS, warmup: WARMUP, batch: shape.batch, rate: shape.rate, concurrency: shape.rate ? OPEN_SOCKETS : CONCURRENCY, base: base.getTime(),
+    url: `${urls[0]}/api/progress`, urls: urls.map((u) => `${u}/api/progress`), lessonId, tokens, heartbeats: HEARTBEATS, warmup: WARMUP, batch: shape.batch, rate: shape.rate,
+    concurrency: shape.rate ? OPEN_SOCKETS : CONCURRENCY, base: base.getTime(),
   }, () => {
     before = cpuSnapshot();
   });
-  const used = cpuBetween(before, cpuSnapshot(), report.cpuMs);
-  await server.close();
+  const used = cpuBetween(before, cpuSnapshot(), report.cpuMs, processes.map((p) => p.pid));
+  await server?.close();
+  await Promise.all(processes.map((p) => p.close()));
+  await bouncer?.close();
   const { latencies, failures, seconds } = report;
   const statements = PARENTS * HEARTBEATS;
   const perStatement = (ms: number) => Math.round((ms / statements) * 100) / 100;
@@ -121,7 +138,7 @@ export async function benchProgress(driver: string, db: Database, shape: LoadSha
   if (Number(credited) !== (WARMUP + HEARTBEATS) * 15) throw new Error(`expected ${(WARMUP + HEARTBEATS) * 15} s credited per parent, got ${credited}`);
   latencies.sort((a, b) => a - b);
   return {
-    driver, statements, seconds: Math.round(seconds * 10) / 10, perSecond: Math.round(statements / seconds),
+    driver, instances, statements, seconds: Math.round(seconds * 10) / 10, perSecond: Math.round(statements / seconds),
     p50: Math.round(percentile(latencies, 50) * 10) / 10, p95: Math.round(percentile(latencies, 95) * 10) / 10,
     p99: Math.round(percentile(latencies, 99) * 10) / 10, max: Math.round(latencies[latencies.length - 1] * 10) / 10,
     cpu: { server: perStatement(used.self), postgres: perStatement(used.postgres), load: perStatement(report.cpuMs), other: perStatement(used.other) },
@@ -143,6 +160,9 @@ export function benchDatabases(): BenchRun[] {
     list.push({ name: 'PostgreSQL 15, 64 in flight (capacity)', database: PG, batch: 1, rate: null, open: postgres });
     list.push({ name: `PostgreSQL 15, **open loop at ${OPEN_RATE} requests/s** (the target)`, database: PG, batch: 1, rate: OPEN_RATE, open: postgres });
     list.push({ name: 'PostgreSQL 15, *10 heartbeats per request*, 64 in flight (a batching client; not the target workload)', database: PG, batch: 10, rate: null, open: postgres });
+    list.push({ name: '1 server process, PostgreSQL 15, 64 in flight', database: PG, batch: 1, rate: null, instances: 1, open: postgres });
+    list.push({ name: '**3 server processes**, PostgreSQL 15, 64 in flight (each parent\'s heartbeats spread over them)', database: PG, batch: 1, rate: null, instances: 3, open: postgres });
+    list.push({ name: '**3 server processes → PgBouncer** (transaction mode, 20 server connections) → PostgreSQL 15, 64 in flight', database: PG, batch: 1, rate: null, instances: 3, pgbouncer: true, open: postgres });
   }
   return list;
 }

@@ -3,7 +3,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { benchDatabases, benchProgress, type ProgressBenchResult } from './progress';
-import { benchRush, writeRush, type RushResult } from './signup-rush';
+import { benchRush, writeRush, type RushResult, type RushServers } from './signup-rush';
+import { openPglite } from '../../src/server/storage/pglite';
+import { scratchPostgres } from '../helpers/db';
+import type { Database } from '../../src/server/storage/db';
 import { benchReports, printReports, writeReports } from './reports';
 
 /** `npm run bench -- progress` (or rush, reports) runs only those parts; no argument runs all. */
@@ -28,7 +31,9 @@ const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, ${Math.
 
 async function progress(): Promise<void> {
   const results: ProgressBenchResult[] = [];
-  for (const d of benchDatabases()) {
+  const only = process.env.BENCH_PROGRESS_ROWS ? process.env.BENCH_PROGRESS_ROWS.split(',').map(Number) : null;
+  for (const [i, d] of benchDatabases().entries()) {
+    if (only && !only.includes(i)) continue;
     const db = await d.open();
     try {
       const r = await benchProgress(d.name, db, d);
@@ -38,21 +43,44 @@ async function progress(): Promise<void> {
       await db.close();
     }
   }
-  const rows = results.map((r) => `| ${r.driver} | ${r.statements} | ${r.seconds} | **${r.perSecond}** | ${r.p50} | ${r.p95} | **${r.p99}** | ${r.max} |`).join('\n');
-  const cpuRows = results
+  const table = (list: ProgressBenchResult[]) => list.map((r) => `| ${r.driver} | ${r.statements} | ${r.seconds} | **${r.perSecond}** | ${r.p50} | ${r.p95} | **${r.p99}** | ${r.max} |`).join('\n');
+  const cpuTable = (list: ProgressBenchResult[]) => list
     .map((r) => `| ${r.driver} | ${r.cpu.server} | ${r.cpu.postgres} | ${r.cpu.load} | ${Math.round((r.cpu.server + r.cpu.postgres + r.cpu.load) * 100) / 100} | ${r.cpu.other} |`)
     .join('\n');
-  const text = fs.readFileSync(file, 'utf8');
-  const section = `<!-- progress:start -->\nLast run: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine}.\n\nLatency is per request (one statement, or ten in the batched row), from the moment it was due in the open loop. Each run first sends one unmeasured heartbeat per parent (connections, JIT, plans and caches warm up).\n\n| database | statements | seconds | statements/s | p50 ms | p95 ms | p99 ms | max ms |\n|---|---|---|---|---|---|---|---|\n${rows}\n\nCPU time per statement while the load ran, in ms (${os.cpus().length} cores can give ${os.cpus().length * 1000} ms of CPU per second, so the total bounds statements/s at ${os.cpus().length * 1000} ÷ total):\n\n| database | server process | PostgreSQL processes | load generator | total | other work on the machine |\n|---|---|---|---|---|---|\n${cpuRows}\n<!-- progress:end -->`;
-  fs.writeFileSync(file, text.replace(/<!-- progress:start -->[\s\S]*<!-- progress:end -->/, section));
+  const stamp = `Last run: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine}.`;
+  const single = results.filter((r) => !r.instances);
+  const multi = results.filter((r) => r.instances);
+  let text = fs.readFileSync(file, 'utf8');
+  if (single.length) {
+    const section = `<!-- progress:start -->\n${stamp}\n\nLatency is per request (one statement, or ten in the batched row), from the moment it was due in the open loop. Each run first sends one unmeasured heartbeat per parent (connections, JIT, plans and caches warm up).\n\n| database | statements | seconds | statements/s | p50 ms | p95 ms | p99 ms | max ms |\n|---|---|---|---|---|---|---|---|\n${table(single)}\n\nCPU time per statement while the load ran, in ms (${os.cpus().length} cores can give ${os.cpus().length * 1000} ms of CPU per second, so the total bounds statements/s at ${os.cpus().length * 1000} ÷ total):\n\n| database | server process | PostgreSQL processes | load generator | total | other work on the machine |\n|---|---|---|---|---|---|\n${cpuTable(single)}\n<!-- progress:end -->`;
+    text = text.replace(/<!-- progress:start -->[\s\S]*<!-- progress:end -->/, section);
+  }
+  if (multi.length) {
+    const section = `<!-- instances:start -->\n${stamp}\n\n| servers and database | statements | seconds | statements/s | p50 ms | p95 ms | p99 ms | max ms |\n|---|---|---|---|---|---|---|---|\n${table(multi)}\n\nCPU time per statement, in ms:\n\n| servers and database | server processes | PostgreSQL (+ PgBouncer) | load generator | total | other work on the machine |\n|---|---|---|---|---|---|\n${cpuTable(multi)}\n<!-- instances:end -->`;
+    text = text.replace(/<!-- instances:start -->[\s\S]*<!-- instances:end -->/, section);
+  }
+  fs.writeFileSync(file, text);
 }
 
 async function rush(): Promise<void> {
   const rush: RushResult[] = [];
-  for (const d of benchDatabases().filter((x) => x.batch === 1 && x.rate === null)) {
-    const db = await d.open();
+  const runs: { name: string; open: () => Promise<(Database & { url?: string }) | null>; servers: (url: string) => RushServers }[] = [
+    { name: 'one server in-process, PGlite (in-process)', open: () => openPglite(null), servers: () => ({ instances: 0 }) },
+  ];
+  if (process.env.DATABASE_URL) {
+    runs.push(
+      { name: 'one server in-process, PostgreSQL 15 (pg pool of 10)', open: () => scratchPostgres(10), servers: () => ({ instances: 0 }) },
+      { name: '**3 server processes**, PostgreSQL 15 (pg pool of 10 each)', open: () => scratchPostgres(4), servers: (url) => ({ instances: 3, databaseUrl: url, pgbouncer: false }) },
+      { name: '**3 server processes → PgBouncer** (transaction mode, 20 server connections) → PostgreSQL 15', open: () => scratchPostgres(4), servers: (url) => ({ instances: 3, databaseUrl: url, pgbouncer: true }) },
+    );
+  }
+  const only = process.env.BENCH_RUSH_ROWS ? process.env.BENCH_RUSH_ROWS.split(',').map(Number) : null;
+  for (const [i, run] of runs.entries()) {
+    if (only && !only.includes(i)) continue;
+    const db = await run.open();
+    if (!db) continue;
     try {
-      const r = await benchRush(d.database, db);
+      const r = await benchRush(run.name, db, run.servers(db.url ?? ''));
       rush.push(r);
       console.log(`${r.driver}: ${r.requests} sign-ups in ${r.seconds} s = ${r.perSecond}/s; p50 ${r.p50} ms, p99 ${r.p99} ms; ${r.confirmed} seats, ${r.waitlisted} waitlisted`);
     } finally {

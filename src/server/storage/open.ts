@@ -6,8 +6,8 @@ import { openPglite } from './pglite';
 import { openPostgres } from './pg';
 
 /** Opens and migrates the database the configuration names. */
-export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'pgliteDir'>): Promise<Database> {
-  const db = config.databaseUrl ? await openPostgres(config.databaseUrl) : await openPglite(config.pgliteDir);
+export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'pgliteDir'> & Partial<Pick<Config, 'transactionPooler'>>): Promise<Database> {
+  const db = config.databaseUrl ? await openPostgres(config.databaseUrl, 10, { namedStatements: !config.transactionPooler }) : await openPglite(config.pgliteDir);
   await migrate(db);
   return db;
 }

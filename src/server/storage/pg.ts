@@ -17,8 +17,19 @@ function statementName(text: string): string | undefined {
   return name;
 }
 
+/** How the pool talks to the server. */
+export interface PostgresOptions {
+  /**
+   * Prepare each query text once per connection under a name (default). Off behind a pooler in transaction mode
+   * (PgBouncer before 1.21): consecutive transactions of one client run on different server connections, where a name
+   * prepared on another one does not exist, so every query is sent unnamed (parsed and planned each time).
+   */
+  namedStatements?: boolean;
+}
+
 /** Opens a connection pool to PostgreSQL at the given URL. */
-export async function openPostgres(url: string, max = 10): Promise<Database> {
+export async function openPostgres(url: string, max = 10, options: PostgresOptions = {}): Promise<Database> {
+  const named = options.namedStatements ?? true;
   const pool = new pg.Pool({ connectionString: url, max });
   pool.on('error', () => {
     /* an idle client died; the pool replaces it */
@@ -27,7 +38,7 @@ export async function openPostgres(url: string, max = 10): Promise<Database> {
   client.release();
   const run = (q: pg.Pool | pg.PoolClient): Sql => ({
     async query<T>(text: string, params?: readonly unknown[]) {
-      const res = params ? await q.query({ name: statementName(text), text, values: [...params] }) : await q.query(text);
+      const res = params ? await q.query({ name: named ? statementName(text) : undefined, text, values: [...params] }) : await q.query(text);
       return res.rows as T[];
     },
   });

@@ -15,8 +15,10 @@ import {
 } from './common';
 import { promoteWaitlist } from './waitlist';
 
-interface ChildContext { schools: string[]; regions: string[] }
-interface SignupRow {
+/** The schools of a parent's bound children and their regions (what makes a session relevant to them). */
+export interface ChildContext { schools: string[]; regions: string[] }
+/** A parent's latest sign-up of a session, with the place on the waitlist. */
+export interface SignupRow {
   id: string; status: SignupStatus; companion: boolean; ticket_code: string; offer_expires_at: Date | null; checked_in_at: Date | null;
   created_at: Date; waitlist_position: number | null;
 }
@@ -69,21 +71,7 @@ export class EventService {
          FROM event_signups s WHERE s.event_id = $1 AND s.user_id = $2 ORDER BY s.created_at DESC LIMIT 1`,
       [id, this.caller.userId],
     );
-    const signup: MySignup | null = mine
-      ? {
-          id: mine.id, status: mine.status, companion: mine.companion,
-          ticketCode: mine.status === 'confirmed' && r.status === 'published' ? mine.ticket_code : null,
-          waitlistPosition: mine.waitlist_position, offerExpiresAt: isoOrNull(mine.offer_expires_at),
-          checkedInAt: isoOrNull(mine.checked_in_at), createdAt: iso(mine.created_at),
-        }
-      : null;
-    return {
-      ...toSummary(r, now, relevance(r, ctx)),
-      description: r.description, speaker: r.speaker, latitude: r.latitude, longitude: r.longitude,
-      onlineUrl: r.online_url, cancelReason: r.cancel_reason,
-      signupOpen: r.status === 'published' && now < new Date(r.signup_deadline) && now < new Date(r.ends_at),
-      signup, canManage: managesEvent(this.caller, r),
-    };
+    return composeDetail(r, now, ctx, mine, this.caller);
   }
 
   /** Publishes a session for a station or school the caller works for. */
@@ -194,13 +182,43 @@ export class EventService {
   }
 
   private async childContext(sql: Sql = this.deps.db): Promise<ChildContext> {
-    const rows = await sql.query<{ school_id: string; region_id: string }>(
-      `SELECT DISTINCT s.school_id, sc.region_id FROM guardianships g JOIN students s ON s.id = g.student_id JOIN schools sc ON sc.id = s.school_id
-        WHERE g.user_id = $1 AND g.revoked_at IS NULL`,
-      [this.caller.userId],
-    );
-    return { schools: rows.map((r) => r.school_id), regions: [...new Set(rows.map((r) => r.region_id))] };
+    return (await childContexts(sql, [this.caller.userId])).get(this.caller.userId) ?? { schools: [], regions: [] };
   }
+}
+
+/** The children's context of each of several parents (empty for a parent with no bound child), in one query. */
+export async function childContexts(sql: Sql, userIds: readonly string[]): Promise<Map<string, ChildContext>> {
+  const rows = await sql.query<{ user_id: string; school_id: string; region_id: string }>(
+    `SELECT DISTINCT g.user_id, s.school_id, sc.region_id FROM guardianships g JOIN students s ON s.id = g.student_id JOIN schools sc ON sc.id = s.school_id
+      WHERE g.user_id = ANY($1::uuid[]) AND g.revoked_at IS NULL`,
+    [userIds],
+  );
+  const out = new Map<string, ChildContext>(userIds.map((id) => [id, { schools: [], regions: [] }]));
+  for (const r of rows) {
+    const ctx = out.get(r.user_id) as ChildContext;
+    ctx.schools.push(r.school_id);
+    if (!ctx.regions.includes(r.region_id)) ctx.regions.push(r.region_id);
+  }
+  return out;
+}
+
+/** One session as the caller sees it, from its row, the caller's children's context and the caller's latest sign-up. */
+export function composeDetail(r: EventRow, now: Date, ctx: ChildContext, mine: SignupRow | null, caller: Caller): EventDetail {
+  const signup: MySignup | null = mine
+    ? {
+        id: mine.id, status: mine.status, companion: mine.companion,
+        ticketCode: mine.status === 'confirmed' && r.status === 'published' ? mine.ticket_code : null,
+        waitlistPosition: mine.waitlist_position, offerExpiresAt: isoOrNull(mine.offer_expires_at),
+        checkedInAt: isoOrNull(mine.checked_in_at), createdAt: iso(mine.created_at),
+      }
+    : null;
+  return {
+    ...toSummary(r, now, relevance(r, ctx)),
+    description: r.description, speaker: r.speaker, latitude: r.latitude, longitude: r.longitude,
+    onlineUrl: r.online_url, cancelReason: r.cancel_reason,
+    signupOpen: r.status === 'published' && now < new Date(r.signup_deadline) && now < new Date(r.ends_at),
+    signup, canManage: managesEvent(caller, r),
+  };
 }
 
 function hostOfRow(r: EventRow): { type: 'station' | 'school'; id: string } {

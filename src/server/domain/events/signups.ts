@@ -2,11 +2,9 @@
 import type { SignupInput, SignupOutput } from '../../../../types';
 import type { AppDeps } from '../../deps';
 import { AppError } from '../../http/errors';
-import { maybeOne, type Sql } from '../../storage/db';
+import type { Sql } from '../../storage/db';
 import type { Caller } from '../caller';
-import { randomCode } from '../codes';
-import { IdentityService } from '../identity';
-import { enqueue, recordGrants, withdraw } from '../messages/outbox';
+import { enqueue, withdraw } from '../messages/outbox';
 import { chinaTime, loadEvent, thing, type EventRow } from './common';
 import { EventService } from './events';
 import { promoteWaitlist } from './waitlist';
@@ -17,31 +15,9 @@ const HOUR = 3_600_000;
 export class SignupService {
   constructor(private readonly deps: AppDeps, private readonly caller: Caller) {}
 
-  /** Takes a seat, or a place on the waitlist when the session is full (or others are already waiting). */
+  /** Takes a seat, or a place on the waitlist when the session is full (or others are already waiting); concurrent sign-ups are decided together (signupBatch). */
   async signup(eventId: string, input: SignupInput): Promise<SignupOutput> {
-    const now = this.deps.clock();
-    await new IdentityService(this.deps).requireConsent(this.caller);
-    const seat = await this.deps.db.transaction(async (tx) => {
-      const r = await loadEvent(tx, eventId, this.caller.userId, true);
-      if (r.status === 'cancelled') throw new AppError('EVENT_CANCELLED');
-      if (now >= new Date(r.signup_deadline) || now >= new Date(r.ends_at)) throw new AppError('SIGNUP_CLOSED');
-      const guardian = await maybeOne(tx, 'SELECT 1 FROM guardianships WHERE user_id = $1 AND revoked_at IS NULL LIMIT 1', [this.caller.userId]);
-      if (!guardian) throw new AppError('PARENTS_ONLY');
-      const active = await maybeOne(tx, `SELECT 1 FROM event_signups WHERE event_id = $1 AND user_id = $2 AND status IN ('confirmed', 'waitlisted', 'offered')`, [eventId, this.caller.userId]);
-      if (active) throw new AppError('ALREADY_SIGNED_UP');
-      await recordGrants(tx, this.caller.userId, input.acceptedTemplates, now);
-      const need = input.companion ? 2 : 1;
-      const free = r.waitlist_length === 0 && r.seats_taken + need <= r.capacity;
-      const [row] = await tx.query<{ id: string }>(
-        `INSERT INTO event_signups (event_id, user_id, companion, status, ticket_code, created_at, waitlisted_at, confirmed_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-        [eventId, this.caller.userId, input.companion, free ? 'confirmed' : 'waitlisted', randomCode(12), now, free ? null : now, free ? now : null],
-      );
-      const signupId = (row as { id: string }).id;
-      if (free) await this.confirmMessages(tx, r, signupId, now, '报名成功');
-      return free;
-    });
-    const event = await new EventService(this.deps, this.caller).detail(eventId);
+    const { seat, event } = await this.deps.signups.submit({ eventId, caller: this.caller, companion: input.companion, templates: input.acceptedTemplates });
     return { event, message: seat ? '报名成功' : `名额已满，已为您登记候补（第 ${event.signup?.waitlistPosition ?? '?'} 位）` };
   }
 
@@ -75,28 +51,28 @@ export class SignupService {
         [eventId, this.caller.userId, now],
       );
       if (!s) throw new AppError('NO_OFFER');
-      await this.confirmMessages(tx, r, s.id, now, null);
+      await confirmMessages(tx, this.caller.userId, r, s.id, now, null, this.deps.config.events.reminderHours);
     });
     return { event: await new EventService(this.deps, this.caller).detail(eventId), message: '已确认，名额已为您保留' };
   }
+}
 
-  /** Queues the confirmation (when given) and the reminder before the start, for the templates the parent subscribed to. */
-  private async confirmMessages(tx: Sql, r: EventRow, signupId: string, now: Date, result: string | null): Promise<void> {
-    const starts = new Date(r.starts_at);
-    const page = `packages/events/detail/index?id=${r.id}`;
-    const place = thing(r.mode === 'online' ? '线上活动' : r.address || r.host_name);
-    if (result) {
-      await enqueue(tx, {
-        userId: this.caller.userId, template: 'signup_result', page, dedupeKey: `signup:${signupId}`, sendAfter: now,
-        payload: { thing1: thing(r.title), time2: chinaTime(starts), phrase3: result, thing4: place },
-      });
-    }
-    const remindAt = new Date(Math.max(now.getTime(), starts.getTime() - this.deps.config.events.reminderHours * HOUR));
-    if (remindAt < starts) {
-      await enqueue(tx, {
-        userId: this.caller.userId, template: 'event_reminder', page, dedupeKey: `reminder:${signupId}`, sendAfter: remindAt,
-        payload: { thing1: thing(r.title), time2: chinaTime(starts), thing3: place },
-      });
-    }
+/** Queues the confirmation (when given) and the reminder before the start, for the templates the parent subscribed to. */
+export async function confirmMessages(tx: Sql, userId: string, r: EventRow, signupId: string, now: Date, result: string | null, reminderHours: number): Promise<void> {
+  const starts = new Date(r.starts_at);
+  const page = `packages/events/detail/index?id=${r.id}`;
+  const place = thing(r.mode === 'online' ? '线上活动' : r.address || r.host_name);
+  if (result) {
+    await enqueue(tx, {
+      userId, template: 'signup_result', page, dedupeKey: `signup:${signupId}`, sendAfter: now,
+      payload: { thing1: thing(r.title), time2: chinaTime(starts), phrase3: result, thing4: place },
+    });
+  }
+  const remindAt = new Date(Math.max(now.getTime(), starts.getTime() - reminderHours * HOUR));
+  if (remindAt < starts) {
+    await enqueue(tx, {
+      userId, template: 'event_reminder', page, dedupeKey: `reminder:${signupId}`, sendAfter: remindAt,
+      payload: { thing1: thing(r.title), time2: chinaTime(starts), thing3: place },
+    });
   }
 }

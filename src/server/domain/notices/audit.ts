@@ -173,12 +173,16 @@ function refused(at: number, reason: string): Error {
 export async function checkpointAudit(deps: AppDeps, now: Date): Promise<number> {
   const { db, config, checkpoints, log } = deps;
   const key = config.notices.hmacKey;
-  const { newest, forged } = await checkpoints.newest();
-  if (forged.length) log.warn('audit_checkpoint_forged', { lines: forged.length });
-  if (newest && now.getTime() - Date.parse(newest.at) < config.notices.checkpointMinutes * 60_000) return 0;
-  const head = await snapshot(db, async (tx) => {
+  return snapshot(db, async (tx) => {
+    // Every instance runs the jobs: one of them at a time reads the newest checkpoint and appends the next, under a
+    // transaction-scoped lock (a session lock would not survive a pooler in transaction mode); the others skip this run.
+    const [lock] = await tx.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS ok', ['xq_audit_checkpoint']);
+    if (!lock?.ok) return 0;
+    const { newest, forged } = await checkpoints.newest();
+    if (forged.length) log.warn('audit_checkpoint_forged', { lines: forged.length });
+    if (newest && now.getTime() - Date.parse(newest.at) < config.notices.checkpointMinutes * 60_000) return 0;
     const h = await readHead(tx);
-    if (newest ? h.seq === newest.seq && h.hash === newest.hash : h.seq === 0) return null;
+    if (newest ? h.seq === newest.seq && h.hash === newest.hash : h.seq === 0) return 0;
     if (newest) {
       const entry = await maybeOne<{ hash: string }>(tx, 'SELECT hash FROM audit_log WHERE seq = $1', [newest.seq]);
       if (entry?.hash !== newest.hash) throw refused(newest.seq, 'truncated_after_checkpoint');
@@ -186,9 +190,7 @@ export async function checkpointAudit(deps: AppDeps, now: Date): Promise<number>
     const walk = await walkFrom(tx, key, newest ?? GENESIS, h.seq);
     if (walk.broken) throw refused(walk.broken.seq, walk.broken.reason);
     if (walk.prev !== h.hash) throw refused(h.seq, 'truncated');
-    return h;
+    await checkpoints.append({ seq: h.seq, hash: h.hash, at: now.toISOString() });
+    return 1;
   });
-  if (!head) return 0;
-  await checkpoints.append({ seq: head.seq, hash: head.hash, at: now.toISOString() });
-  return 1;
 }
