@@ -7,7 +7,7 @@ export default defineAppConfig({
     },
     {
       root: 'packages/admin',
-      pages: ['registry/index', 'invitations/index', 'import/index', 'unit/index'],
+      pages: ['registry/index', 'invitations/index', 'import/index', 'unit/index', 'hotline/index'],
     },
     {
       root: 'packages/course',

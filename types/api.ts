@@ -78,6 +78,7 @@ export type ErrorCode =
   | 'REQUEST_IN_PROGRESS'
   | 'NOTICE_UNREADABLE'
   | 'UPLOAD_QUOTA_EXCEEDED'
+  | 'PRINT_FONT_MISSING'
   | 'INTERNAL';
 
 /** The error envelope: every non-2xx answer has this body. */

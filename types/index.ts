@@ -6,4 +6,5 @@ export type * from './events';
 export type * from './notices';
 export type * from './reports';
 export type * from './imports';
+export type * from './local';
 export type * from './classes';

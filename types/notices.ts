@@ -21,7 +21,7 @@ export type ReferralOutcome = 'visited' | 'in_treatment' | 'not_pursued' | 'othe
 
 /** What can happen to a notice, a binding or a school's notice settings, as the audit log records it. */
 export type AuditAction =
-  | 'settings_changed'
+  | 'settings_changed' | 'binding_sheet_printed'
   | 'binding_code_created' | 'binding_code_revoked' | 'bound' | 'binding_revoked' | 'binding_failed'
   | 'created' | 'approved' | 'rejected' | 'sent' | 'delivered' | 'opened' | 'acknowledged' | 'second_push' | 'escalated'
   | 'content_viewed' | 'referral_created' | 'referral_closed' | 'task_done' | 'closed' | 'purged' | 'decrypt_failed'

@@ -26,6 +26,7 @@ import { importRoutes } from './routes/imports';
 import { registryRoutes } from './routes/registry';
 import { reportRoutes } from './routes/reports';
 import { systemRoutes } from './routes/system';
+import { localRoutes } from './routes/local';
 import { APP_VERSION } from './version';
 
 z.config(z.locales.zhCN());
@@ -36,7 +37,7 @@ const MEDIA_FILE = /^\/media\/[a-z0-9][a-z0-9._-]*\.(mp4|m4a|mp3|aac|wav|webm)$/
 type Env = { Variables: { requestId: string; caller: Caller | null } };
 
 /** Every route of the API, in documentation order. */
-export const ROUTES: readonly AnyRoute[] = [...systemRoutes, ...authRoutes, ...meRoutes, ...invitationRoutes, ...registryRoutes, ...courseRoutes, ...eventRoutes, ...noticeRoutes, ...classRoutes, ...reportRoutes, ...importRoutes];
+export const ROUTES: readonly AnyRoute[] = [...systemRoutes, ...authRoutes, ...meRoutes, ...invitationRoutes, ...registryRoutes, ...courseRoutes, ...eventRoutes, ...noticeRoutes, ...classRoutes, ...reportRoutes, ...importRoutes, ...localRoutes];
 
 /** A regular expression matching the concrete paths of an OpenAPI-style route path. */
 function pathPattern(routePath: string): RegExp {

@@ -32,6 +32,8 @@ export interface Config {
    * the template, and where (and how often) the audit chain's head is anchored outside the database.
    */
   notices: { masterKeys: Map<string, Buffer>; currentKeyId: string; hmacKey: Buffer; requirePhoneMatch: boolean; templateId: string; checkpointFile: string; checkpointMinutes: number };
+  /** Printed binding sheets: the CJK font (a .ttf, or a .ttc with the face's PostScript name) and the public address the QR links point to (null: the request's origin). */
+  print: { fontFile: string; fontFace: string; publicUrl: string | null };
 }
 
 /** A configuration error: the server refuses to start and says why. */
@@ -112,6 +114,9 @@ const EnvSchema = z.object({
   XQ_AUDIT_CHECKPOINT_FILE: z.string().min(1).optional(),
   XQ_AUDIT_CHECKPOINT_MINUTES: z.coerce.number().int().min(1).max(1440).default(10),
   WECHAT_TMPL_NOTICE: z.string().min(1).default('dev-tmpl-school-notice'),
+  XQ_PRINT_FONT: z.string().min(1).default('/usr/share/fonts/truetype/wqy/wqy-microhei.ttc'),
+  XQ_PRINT_FONT_FACE: z.string().min(1).default('WenQuanYiMicroHei'),
+  XQ_PUBLIC_URL: z.string().url().optional(),
 });
 
 /** Reads and validates configuration from an environment (process.env by default). */
@@ -178,6 +183,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
       checkpointFile: path.resolve(cwd, e.XQ_AUDIT_CHECKPOINT_FILE ?? '.data/audit-checkpoints.jsonl'),
       checkpointMinutes: e.XQ_AUDIT_CHECKPOINT_MINUTES,
     },
+    print: { fontFile: path.resolve(cwd, e.XQ_PRINT_FONT), fontFace: e.XQ_PRINT_FONT_FACE, publicUrl: e.XQ_PUBLIC_URL ? e.XQ_PUBLIC_URL.replace(/\/+$/, '') : null },
   };
 }
 

@@ -106,7 +106,7 @@ export const AUDIT_LABELS: Record<AuditAction, string> = {
   created: '撰写告知书', approved: '审批通过', rejected: '退回修改', sent: '发送告知书', delivered: '微信通知已送达', opened: '家长查阅',
   acknowledged: '家长确认', second_push: '未读再次提醒', escalated: '升级处理', content_viewed: '教师查看内容', decrypt_failed: '内容校验失败', referral_created: '创建转介',
   referral_closed: '转介结束', task_done: '任务完成', closed: '结案', purged: '内容按期删除',
-  settings_changed: '修改告知设置', pupils_imported: '导入学生名单',
+  settings_changed: '修改告知设置', pupils_imported: '导入学生名单', binding_sheet_printed: '打印家长绑定单',
   reminded: '提醒未读家长', notice_consent_withdrawn: '监护人撤回告知同意', notice_consent_given: '监护人重新同意接收告知',
   guardian_unbound: '监护人自行解除绑定', account_closed: '注销账号', account_purged: '注销账号的个人信息已删除',
 };

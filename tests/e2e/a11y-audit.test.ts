@@ -82,6 +82,8 @@ const INVITATIONS = v('packages/admin/invitations/index', '邀请');
 const DASHBOARD = v('packages/reports/dashboard/index', '妇联统计', undefined, 'dashboard');
 const PUPIL_IMPORT = v('packages/admin/import/index', '学生名单导入', () => `schoolId=${fx.school}`);
 const REGISTRY_IMPORT = v('packages/admin/import/index', '名录导入');
+const HOTLINES = v('packages/admin/hotline/index', '心理援助热线');
+const HOTLINE_CITY = v('packages/admin/hotline/index', '心理援助热线(太原市)', () => `id=${fx.city}`);
 
 /** Who opens which pages: every page a role reaches from its 我的 and tabs (common pages for everyone: as guest and parent). */
 const ROLES: { role: string; login?: string; shots?: boolean; visits: Visit[] }[] = [
@@ -111,11 +113,11 @@ const ROLES: { role: string; login?: string; shots?: boolean; visits: Visit[] }[
       v('packages/events/roster/index', '签到名单', () => `id=${fx.schoolEvent}`), INVITATIONS, PUPIL_IMPORT,
     ],
   },
-  { role: '妇联', login: '刘芳', shots: true, visits: [...TABS.map((t) => ({ ...t, shot: undefined })), DASHBOARD, REGISTRY_IMPORT] },
+  { role: '妇联', login: '刘芳', shots: true, visits: [...TABS.map((t) => ({ ...t, shot: undefined })), DASHBOARD, REGISTRY_IMPORT, HOTLINES, HOTLINE_CITY] },
   {
     role: '管理员', login: '平台管理员', visits: [
       ...TABS, v('packages/admin/registry/index', '名录'), v('packages/admin/registry/index', '名录(太原市)', () => `id=${fx.city}`), INVITATIONS,
-      DASHBOARD, BOARD, v('packages/notices/settings/index', '告知设置(只读)', () => `school=${fx.school}`), MANAGE, REGISTRY_IMPORT,
+      DASHBOARD, HOTLINES, HOTLINE_CITY, BOARD, v('packages/notices/settings/index', '告知设置(只读)', () => `school=${fx.school}`), MANAGE, REGISTRY_IMPORT,
       v('packages/admin/unit/index', '新增区县', () => `type=region&regionId=${fx.city}`),
       v('packages/admin/unit/index', '新增学校', () => `type=school&regionId=${fx.city}`),
       v('packages/admin/unit/index', '修改站点', () => `type=station&regionId=${fx.city}&id=${fx.station}`),

@@ -9,6 +9,7 @@ const BODIES: Record<keyof typeof LIMITS, [method: string, path: string]> = {
   event: ['post', '/api/events'],
   profile: ['put', '/api/me/profile'],
   invitation: ['post', '/api/invitations'],
+  hotline: ['put', '/api/admin/regions/{id}/hotline'],
 };
 
 interface JsonSchema {

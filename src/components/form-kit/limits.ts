@@ -10,4 +10,5 @@ export const LIMITS = {
   event: { title: 60, topic: 40, speaker: 60, address: 200, onlineUrl: 500, description: 2000 },
   profile: { displayName: 20 },
   invitation: { note: 60 },
+  hotline: { number: 20, label: 40, hours: 40 },
 } as const;

@@ -10,6 +10,7 @@ import { CheckinService } from './events/checkin';
 import { EventService } from './events/events';
 import { RosterService } from './events/roster';
 import { SignupService } from './events/signups';
+import { HotlineService } from './hotlines';
 import { IdentityService } from './identity';
 import { ImportService } from './imports/service';
 import { InvitationService } from './invitations';
@@ -21,6 +22,7 @@ import { NoticeBoardService } from './notices/board';
 import { NoticeDraftService } from './notices/drafts';
 import { NoticeService } from './notices/notices';
 import { NoticeSettingsService } from './notices/settings';
+import { BindingSheetService } from './notices/sheets';
 import { StudentService } from './notices/students';
 import { RegistryService } from './registry';
 import { RightsService } from './rights';
@@ -58,6 +60,10 @@ export interface Services {
   rights(): RightsService;
   /** Bulk import of the registry and of pupils. */
   imports(): ImportService;
+  /** Regional help hotlines (a guest gets the national one). */
+  hotlines(): HotlineService;
+  /** Printable binding sheets of a class (school staff). */
+  bindingSheets(): BindingSheetService;
   /** The subscribe-message templates the client requests at sign-up. */
   messageTemplates(): MessageTemplatesOutput;
 }
@@ -89,6 +95,8 @@ export function buildServices(deps: AppDeps, caller: Caller | null, address: str
     reports: () => new ReportService(deps, required(caller)),
     rights: () => new RightsService(deps, required(caller)),
     imports: () => new ImportService(deps, required(caller)),
+    hotlines: () => new HotlineService(deps, caller),
+    bindingSheets: () => new BindingSheetService(deps, required(caller)),
     messageTemplates: () => ({
       templates: [
         ...(['signup_result', 'event_reminder', 'event_cancelled'] as const).map((key) => ({ key, templateId: deps.config.events.templates[key], title: TEMPLATE_TITLES[key], purpose: 'signup' as const })),

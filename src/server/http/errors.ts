@@ -67,6 +67,7 @@ export const ERRORS: Record<ErrorCode, { status: Status; message: string }> = {
   REQUEST_IN_PROGRESS: { status: 409, message: '上一次提交仍在处理中，请稍候刷新查看结果' },
   NOTICE_UNREADABLE: { status: 409, message: '告知书内容校验失败，无法显示。学校已收到记录，请联系学校心理老师' },
   UPLOAD_QUOTA_EXCEEDED: { status: 429, message: '上传的文件过多或过大，请稍后再试' },
+  PRINT_FONT_MISSING: { status: 500, message: '服务器缺少打印所需的中文字体，暂时无法生成绑定单，请联系平台管理员（XQ_PRINT_FONT）' },
   INTERNAL: { status: 500, message: '服务器开小差了，请稍后重试' },
 };
 

@@ -1,4 +1,4 @@
-import Taro from '@tarojs/taro';
+import Taro, { useRouter } from '@tarojs/taro';
 import { View, Text, Button as TaroButton } from '@tarojs/components';
 import { Button, Input } from '@nutui/nutui-react-taro';
 import { Success } from '../../../components/icon/more';
@@ -14,8 +14,10 @@ import { Section } from '../../../components/section';
 import { useLoggedIn } from '../../../components/use-session';
 import { useSubmit } from '../../../components/use-submit';
 import { codeErrorMessage } from '../../../services/attempts';
+import { forgetHotline } from '../../../services/hotline';
 import { askNoticeSubscription, bindChild, noticeTemplateIds } from '../../../services/notices';
 import { Chips, Field, fieldErrors } from '../lib/form';
+import { bindCodeFromQuery } from '../lib/bind-link';
 import { RELATIONS } from '../lib/labels';
 import { noticeRoutes } from '../lib/nav';
 import './index.scss';
@@ -71,7 +73,8 @@ function Done({ child }: { child: BoundChild }) {
 /** 绑定孩子: a guardian enters the school's code, states their relation and gives the separate consent for notices. */
 export default function BindPage() {
   const loggedIn = useLoggedIn();
-  const [code, setCode] = useState('');
+  const { params } = useRouter();
+  const [code, setCode] = useState(() => bindCodeFromQuery(params));
   const [relation, setRelation] = useState<GuardianRelation | null>(null);
   const [note, setNote] = useState('');
   const [consent, setConsent] = useState(false);
@@ -104,6 +107,8 @@ export default function BindPage() {
     setPhoneCode(null);
     if (result.ok) {
       guard.release();
+      // The new child's school may be in a region with its own hotline.
+      forgetHotline();
       setBound(result.data.child);
       return;
     }

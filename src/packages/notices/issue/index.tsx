@@ -4,11 +4,10 @@ import { Button, Input } from '@nutui/nutui-react-taro';
 import dayjs from 'dayjs';
 import { useCallback, useRef, useState } from 'react';
 import type { NoticeContent, NoticeDraft, NoticeDraftContent, NoticeInput, NoticeLevel, NoticeSettings, ReferralInstitution, StudentSummary } from '../../../../types';
-import { HELP_HOTLINE } from '../../../shared/labels';
 import { CheckRow } from '../../../components/check-row';
 import { CharCounter, LIMITS, nativeMax, revealErrors, useLeaveGuard, useLimits } from '../../../components/form-kit';
 import { PageShell } from '../../../components/page-shell';
-import { SafetyCard } from '../../../components/safety-card';
+import { SafetyCard, useHotline } from '../../../components/safety-card';
 import { Section } from '../../../components/section';
 import { StateView } from '../../../components/state-view';
 import { useRemote } from '../../../components/use-remote';
@@ -205,6 +204,8 @@ function Editor({ schoolId, start }: { schoolId: string; start: IssueStart }) {
   const [noGuardians, setNoGuardians] = useState(false);
   const { cut, take } = useLimits();
   const [touched, setTouched] = useState(false);
+  const lines = useHotline();
+  const hotline = lines.hotlines[0] ?? lines.national;
   const [offer, setOffer] = useState<NoticeDraft | null>(start.draft);
   const draft = useNoticeDraft(schoolId, touched ? toDraftContent(form) : null);
   const guard = useLeaveGuard(draft.unsaved);
@@ -436,7 +437,7 @@ function Editor({ schoolId, start }: { schoolId: string; start: IssueStart }) {
           <CharCounter value={form.contactPhone} max={LIMITS.notice.contactPhone} cut={cut.contactPhone} />
         </Field>
         <Text className='xq-issue__hint'>
-          告知书会自动附上{HELP_HOTLINE.name}（{HELP_HOTLINE.number}）。内容加密保存，仅该学生的监护人和本校心理教师、学校领导可以查看。
+          告知书会自动附上{hotline.label}（{hotline.number}）。内容加密保存，仅该学生的监护人和本校心理教师、学校领导可以查看。
         </Text>
       </Section>
 

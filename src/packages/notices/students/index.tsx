@@ -15,6 +15,7 @@ import { addStudent, listStudents } from '../../../services/notices';
 import { Chips, Field, fieldErrors } from '../lib/form';
 import { toast } from '../lib/nav';
 import { StudentDetail } from './detail';
+import { PrintSheets } from './print';
 import './index.scss';
 
 function AddStudent({ schoolId, onAdded }: { schoolId: string; onAdded: (s: StudentSummary) => void }) {
@@ -129,6 +130,7 @@ export default function StudentsPage() {
           }}
         />
       ) : null}
+      <PrintSheets schoolId={schoolId} />
       <Section flush title='学生' extra={list.status === 'ready' ? `${list.data.students.length} 人` : undefined}>
         {list.status === 'loading' ? <StateView compact status='loading' /> : null}
         {list.status === 'error' ? <StateView compact status='error' description={list.error.message} onAction={search} /> : null}

@@ -1,0 +1,3 @@
+export default definePageConfig({
+  navigationBarTitleText: '心理援助热线',
+});
