@@ -205,6 +205,33 @@ function suite(name: string, open: () => Promise<Database | null>): void {
       expect(anonymous.status).toBe(401);
     });
 
+    test('guardian phones imported with a class list each get a page; a guardian binds with one; the next print leaves that slot out', async () => {
+      const csv = ['学号,姓名,年级,班级,学段,监护人1关系,监护人1手机号,监护人2关系,监护人2手机号', 'S601,钱多多,六年级,3班,小学,母亲,13900001111,祖父,13900002222', 'S602,孔小乐,六年级,3班,小学,外祖母,13900003333,,'].join('\n');
+      const body = { kind: 'pupils', schoolId: yuying, fileName: '六年级3班.csv', dataBase64: Buffer.from(csv).toString('base64') };
+      expect((await t.call('POST', '/api/imports', { token: tok.psychologist, body })).status).toBe(201);
+      const query = `grade=${encodeURIComponent('六年级')}&className=${encodeURIComponent('3班')}`;
+      const sheets = await fetchPdf(tok.psychologist!, yuying, query);
+      expect(sheets.status).toBe(200);
+      expect(pageCount(sheets.body)).toBe(3);
+      const codes = codesIn(sheets.body);
+      expect(codes).toHaveLength(3);
+      const rows = await t.db.query<{ relation: string; phone_masked: string }>(
+        `SELECT b.relation, b.phone_masked FROM binding_codes b JOIN students s ON s.id = b.student_id WHERE s.school_no IN ('S601', 'S602') AND b.revoked_at IS NULL ORDER BY b.phone_masked`,
+      );
+      expect(rows).toEqual([
+        { relation: 'mother', phone_masked: '139****1111' },
+        { relation: 'grandfather', phone_masked: '139****2222' },
+        { relation: 'maternal_grandmother', phone_masked: '139****3333' },
+      ]);
+      // A reprint gives the same three codes, not three more.
+      expect(codesIn((await fetchPdf(tok.psychologist!, yuying, query)).body).sort()).toEqual(codes.slice().sort());
+      const bound = await t.call('POST', '/api/bindings', { token: tok.parent2, body: { code: codes[0], relation: 'mother', noticeConsent: true, phoneCode: null, acceptSchoolNotice: false } });
+      expect(bound.status).toBe(200);
+      expect(['钱多多', '孔小乐']).toContain(bound.body.child.name);
+      const after = codesIn((await fetchPdf(tok.psychologist!, yuying, query)).body);
+      expect(after.sort()).toEqual(codes.slice(1).sort());
+    }, 60_000);
+
     test('a missing font is a clear Chinese error, and no code is issued', async () => {
       const broken = await testApp({ env: { XQ_PRINT_FONT: '/nonexistent/font.ttc' } });
       try {

@@ -85,7 +85,8 @@ export class BindingSheetService {
 
   /**
    * The class's guardian slots, issuing codes where needed, in one transaction (the class's pupils locked, so two prints
-   * at once give the same codes). A slot is an open binding code of a pupil (the school's phone record of a guardian), and,
+   * at once give the same codes). A slot is an open binding code of a pupil (the school's phone record of a guardian), a
+   * guardian phone registered by import that has no open code and has not bound yet (a code is issued for it), and,
    * while the phone check is off, one new slot for a pupil with no guardian and no open code. An open code printed before
    * is shown again; one issued in the console (shown once, not kept) is replaced by a new code with the same relation and
    * phone record, since the server cannot show it again.
@@ -108,6 +109,15 @@ export class BindingSheetService {
       const open = await tx.query<CodeRow>(
         `SELECT id, student_id, relation, phone_hash, phone_masked, expires_at, code_key_id, code_sealed FROM binding_codes
           WHERE student_id = ANY($1::uuid[]) AND used_at IS NULL AND revoked_at IS NULL AND expires_at > $2 ORDER BY created_at, id FOR UPDATE`,
+        [pupils.map((p) => p.id), now],
+      );
+      // Guardian phones the school registered (bulk import) with no open code yet and never bound: each gets a code.
+      const contacts = await tx.query<{ student_id: string; relation: GuardianRelation | null; phone_hash: string; phone_masked: string }>(
+        `SELECT gc.student_id, gc.relation, gc.phone_hash, gc.phone_masked FROM guardian_contacts gc
+          WHERE gc.student_id = ANY($1::uuid[])
+            AND NOT EXISTS (SELECT 1 FROM binding_codes b WHERE b.student_id = gc.student_id AND b.phone_hash = gc.phone_hash
+                             AND (b.used_at IS NOT NULL OR (b.revoked_at IS NULL AND b.expires_at > $2)))
+          ORDER BY gc.student_id, gc.slot`,
         [pupils.map((p) => p.id), now],
       );
       const audit: AuditEvent[] = [];
@@ -138,7 +148,11 @@ export class BindingSheetService {
           const fresh = await issue(pupil.id, c.relation, c.phone_hash, c.phone_masked);
           slots.push({ pupil: pupil.name, relation: c.relation, phoneMasked: c.phone_masked, ...fresh });
         }
-        if (mine.length === 0 && pupil.guardians === 0 && !config.notices.requirePhoneMatch) {
+        const registered = contacts.filter((c) => c.student_id === pupil.id);
+        for (const c of registered) {
+          slots.push({ pupil: pupil.name, relation: c.relation, phoneMasked: c.phone_masked, ...(await issue(pupil.id, c.relation, c.phone_hash, c.phone_masked)) });
+        }
+        if (mine.length === 0 && registered.length === 0 && pupil.guardians === 0 && !config.notices.requirePhoneMatch) {
           slots.push({ pupil: pupil.name, relation: null, phoneMasked: null, ...(await issue(pupil.id, null, null, null)) });
         }
       }
