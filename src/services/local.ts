@@ -1,6 +1,7 @@
 /** Regional hotline settings (admins, 妇联) and the printable binding sheets of a class. */
 import Taro from '@tarojs/taro';
 import type { RegionHotlineOutput, SetHotlineInput, SheetClassListOutput } from '../../types';
+import { classText } from '../shared/labels';
 import { forgetHotline } from './hotline';
 import { apiBase, authHeader, request, type ApiResult } from './request';
 
@@ -47,7 +48,7 @@ export async function downloadBindingSheets(schoolId: string, grade: string, cla
       }
       const link = document.createElement('a');
       link.href = URL.createObjectURL(await res.blob());
-      link.download = `${grade}${className}家长绑定单.pdf`;
+      link.download = `${classText(grade, className)}家长绑定单.pdf`;
       document.body.appendChild(link);
       link.click();
       link.remove();

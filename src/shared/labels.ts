@@ -86,6 +86,11 @@ export function relationText(relation: GuardianRelation, note: string | null | u
   return relation === 'other' && note ? `${RELATION_LABELS.other}（${note}）` : RELATION_LABELS[relation];
 }
 
+/** A class as people say it: 五年级2班, or the class name alone when it already names the grade (五年级（1）班 from an imported list). */
+export function classText(grade: string, className: string): string {
+  return className.startsWith(grade) ? className : `${grade}${className}`;
+}
+
 /** The help line shown on every safety card (Xiamen seed: 24小时学生心理援助热线). */
 export const HELP_HOTLINE = {
   name: '24小时学生心理援助热线',

@@ -1,12 +1,15 @@
 /**
  * Issue 15: a school imports a 1,000-pupil class list with guardian phones from .xlsx in the H5 console — from 学生与绑定,
  * the template downloads, a file with mistakes shows them first with their cells and cannot be confirmed, the corrected
- * file is checked (1,000 new) and imported, and the same file again changes nothing.
+ * file is checked (1,000 new) and imported, and the same file again changes nothing; then the binding sheets of one
+ * imported class download as one PDF with a page per imported guardian phone, and a guardian binds with a printed code.
  */
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import path from 'node:path';
 import ExcelJS from 'exceljs';
 import type { Page } from 'playwright-core';
-import { loginFromMe, shot } from '../helpers/browser';
+import { ARTIFACTS, loginFromMe, shot } from '../helpers/browser';
 import { h5Suite } from '../helpers/h5';
 
 const app = h5Suite();
@@ -102,7 +105,40 @@ test('a school imports a 1,000-pupil class list with guardian phones from .xlsx 
   expect(await count(page, '不变')).toBe('1000');
   await page.locator('taro-button-core:visible', { hasText: '没有需要导入的变化' }).waitFor();
   await shot(page, 'import-again');
-}, 240_000);
+
+  // 五年级（1）班's binding sheets: one page per guardian phone the list registered, each with its own code.
+  const [{ slots }] = await db.query<{ slots: number }>(
+    "SELECT count(*)::int AS slots FROM guardian_contacts c JOIN students s ON s.id = c.student_id WHERE s.school_id = $1 AND s.class_name = '五年级（1）班'",
+    [school],
+  );
+  expect(slots).toBe(150);
+  await page.goto(`${app.url()}/#/packages/notices/students/index?school=${school}`);
+  await page.locator('.xq-chips__chip:visible', { hasText: '五年级（1）班（100人）' }).click();
+  const [sheets] = await Promise.all([
+    page.waitForEvent('download', { timeout: 120_000 }),
+    page.locator('taro-button-core:visible', { hasText: '下载 五年级（1）班 绑定单（PDF）' }).click(),
+  ]);
+  expect(sheets.suggestedFilename()).toBe('五年级（1）班家长绑定单.pdf');
+  const pdfFile = path.join(ARTIFACTS, 'import-binding-sheets.pdf');
+  await sheets.saveAs(pdfFile);
+  expect(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [pdfFile]).toString())?.[1]).toBe(String(slots));
+  execFileSync('pdftoppm', ['-r', '60', '-png', '-f', '1', '-l', '1', pdfFile, path.join(ARTIFACTS, 'import-binding-sheets')]);
+  const codes = [...execFileSync('pdftotext', ['-layout', pdfFile, '-']).toString().matchAll(/\b([A-Z2-9]{4}-[A-Z2-9]{4})\b/g)].map((m) => m[1]);
+  expect(new Set(codes).size).toBe(slots);
+
+  // A guardian opens the first page's QR link (the code filled in) and binds.
+  const parent = await app.page();
+  await parent.goto(`${app.url()}/#/pages/me/index`);
+  await loginFromMe(parent, '王芳');
+  await parent.goto(`${app.url()}/#/packages/notices/bind/index?code=${codes[0]}`);
+  await parent.locator('input[placeholder="如 ABCD-EFGH"]:visible').waitFor();
+  expect(await parent.locator('input[placeholder="如 ABCD-EFGH"]:visible').inputValue()).toBe(codes[0]);
+  await parent.locator('.xq-chips__chip:visible', { hasText: '母亲' }).click();
+  await parent.locator('.xq-bind__check:visible').click();
+  await parent.locator('.xq-page__footer taro-button-core:visible', { hasText: '同意并绑定' }).click();
+  await parent.locator('.xq-bind__done:visible', { hasText: '已绑定' }).waitFor();
+  await shot(parent, 'import-bound');
+}, 360_000);
 
 test('an administrator adds a school under a district and edits a station from the 名录 console', async () => {
   const db = app.server().db;

@@ -6,6 +6,7 @@ import { StateView } from '../../../components/state-view';
 import { useRemote } from '../../../components/use-remote';
 import { useSubmit } from '../../../components/use-submit';
 import { downloadBindingSheets, listSheetClasses } from '../../../services/local';
+import { classText } from '../../../shared/labels';
 import { Chips } from '../lib/form';
 import { toast } from '../lib/nav';
 
@@ -48,7 +49,7 @@ export function PrintSheets({ schoolId }: { schoolId: string }) {
             value={picked}
             label={(k) => {
               const c = classes.find((x) => keyOf(x) === k);
-              return c ? `${c.grade}${c.className}（${c.pupils}人）` : k;
+              return c ? `${classText(c.grade, c.className)}（${c.pupils}人）` : k;
             }}
             onChange={(k) => {
               setPicked(k);
@@ -57,7 +58,7 @@ export function PrintSheets({ schoolId }: { schoolId: string }) {
           />
           {error ? <Text className='xq-field-error'>{error}</Text> : null}
           <Button block type='primary' loading={busy} disabled={busy} onClick={() => void download()}>
-            {chosen ? `下载 ${chosen.grade}${chosen.className} 绑定单（PDF）` : '下载绑定单（PDF）'}
+            {chosen ? `下载 ${classText(chosen.grade, chosen.className)} 绑定单（PDF）` : '下载绑定单（PDF）'}
           </Button>
         </View>
       ) : null}

@@ -10,7 +10,7 @@ import qrcode from 'qrcode-generator';
 import type { GuardianRelation, Hotline, SheetClassListOutput } from '../../../../types';
 import type { AppDeps } from '../../deps';
 import { AppError } from '../../http/errors';
-import { RELATION_LABELS } from '../../../shared/labels';
+import { classText, RELATION_LABELS } from '../../../shared/labels';
 import { one } from '../../storage/db';
 import type { Caller } from '../caller';
 import { groupCode, normaliseCode, randomCode } from '../codes';
@@ -170,7 +170,7 @@ export class BindingSheetService {
     requirePrintFont(print.fontFile);
     const { context, slots } = await this.slots(schoolId, grade, className);
     const pdf = await renderBindingSheets(print.fontFile, print.fontFace, { ...context, base: sheetBase(print.publicUrl, requestUrl) }, slots);
-    return { pdf, filename: `${context.schoolName}${grade}${className}家长绑定单.pdf`, pages: slots.length };
+    return { pdf, filename: `${context.schoolName}${classText(grade, className)}家长绑定单.pdf`, pages: slots.length };
   }
 
   /** The code of a sealed row, grouped for reading; null when it was not printed before or its master key is gone. */
@@ -225,7 +225,7 @@ const PRIVACY = [
 
 /** Renders the sheets as one PDF (one A4 page per slot). */
 export async function renderBindingSheets(fontFile: string, fontFace: string, ctx: SheetContext, slots: SheetSlot[]): Promise<Buffer> {
-  const doc = new PDFDocument({ size: 'A4', margin: MARGIN, autoFirstPage: false, info: { Title: `${ctx.schoolName}${ctx.grade}${ctx.className} 家长绑定单`, Author: '心桥' } });
+  const doc = new PDFDocument({ size: 'A4', margin: MARGIN, autoFirstPage: false, info: { Title: `${ctx.schoolName}${classText(ctx.grade, ctx.className)} 家长绑定单`, Author: '心桥' } });
   try {
     doc.registerFont('cjk', fontFile, fontFace);
   } catch {
@@ -244,7 +244,7 @@ export async function renderBindingSheets(fontFile: string, fontFace: string, ct
     const relation = slot.relation ? RELATION_LABELS[slot.relation] : '监护人';
     // 分发联: for the 班主任 to hand the page to the right pupil; cut off before the page goes home.
     doc.fontSize(10).fillColor(MUTED).text(
-      `分发联（班主任留存或剪下）  ${ctx.grade}${ctx.className}  ${slot.pupil}  ${relation}${slot.phoneMasked ? `  手机 ${slot.phoneMasked}` : ''}    第 ${index + 1} / ${slots.length} 页`,
+      `分发联（班主任留存或剪下）  ${classText(ctx.grade, ctx.className)}  ${slot.pupil}  ${relation}${slot.phoneMasked ? `  手机 ${slot.phoneMasked}` : ''}    第 ${index + 1} / ${slots.length} 页`,
       MARGIN, MARGIN, { width },
     );
     const cutY = MARGIN + 22;
@@ -254,7 +254,7 @@ export async function renderBindingSheets(fontFile: string, fontFace: string, ct
     let y = cutY + 24;
     doc.fontSize(22).fillColor(ACCENT).text('心桥 · 家长绑定单', MARGIN, y, { width });
     y += 34;
-    doc.fontSize(13).fillColor(INK).text(`${ctx.schoolName}  ${ctx.grade}${ctx.className}  ${maskName(slot.pupil)} 同学的${relation}`, MARGIN, y, { width });
+    doc.fontSize(13).fillColor(INK).text(`${ctx.schoolName}  ${classText(ctx.grade, ctx.className)}  ${maskName(slot.pupil)} 同学的${relation}`, MARGIN, y, { width });
     y += 30;
 
     // The code box, with the QR code of the binding link on the right.
