@@ -21,6 +21,8 @@ export async function removeReportDemo(db: Database): Promise<void> {
     await tx.query('DELETE FROM events WHERE id IN (SELECT id FROM demo_events)');
     await tx.query('DELETE FROM guardianships WHERE user_id IN (SELECT id FROM demo_parents)');
     await tx.query('DELETE FROM students WHERE school_id IN (SELECT id FROM schools WHERE name = ANY($1::text[]))', [schools]);
+    await tx.query('DELETE FROM class_head_teachers WHERE class_id IN (SELECT c.id FROM classes c JOIN schools sc ON sc.id = c.school_id WHERE sc.name = ANY($1::text[]))', [schools]);
+    await tx.query('DELETE FROM classes WHERE school_id IN (SELECT id FROM schools WHERE name = ANY($1::text[]))', [schools]);
     await tx.query('DELETE FROM users WHERE id IN (SELECT id FROM demo_parents)');
     await tx.query('DELETE FROM stations WHERE name = ANY($1::text[])', [stations]);
     await tx.query('DELETE FROM schools WHERE name = ANY($1::text[])', [schools]);

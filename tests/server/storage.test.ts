@@ -1,3 +1,4 @@
+import pg from 'pg';
 import type { Database } from '../../src/server/storage/db';
 import { migrate, readMigrations, splitStatements } from '../../src/server/storage/migrate';
 import { freshDb, scratchPostgres } from '../helpers/db';
@@ -43,6 +44,24 @@ describe.each(drivers)('storage on %s', (kind, open) => {
       }),
     ).rejects.toMatchObject({ code: '23505' });
     expect(await db.query("SELECT value FROM app_meta WHERE key = 'rollback-test'")).toEqual([]);
+  });
+
+  test('queries started together in a transaction reach its connection one after another, in order (pg deprecates giving a busy client another)', async () => {
+    let busyCalls = 0;
+    const original = pg.Client.prototype.query;
+    const spy = jest.spyOn(pg.Client.prototype, 'query').mockImplementation(function (this: pg.Client & { _activeQuery: unknown; _queryQueue: unknown[] }, ...args: unknown[]) {
+      if (this._activeQuery || this._queryQueue.length > 0) busyCalls++;
+      return (original as (...a: unknown[]) => unknown).apply(this, args) as never;
+    });
+    try {
+      const values = await db.transaction((tx) =>
+        Promise.all(Array.from({ length: 5 }, (_, i) => tx.query<{ v: number }>('SELECT $1::int AS v, pg_sleep(0.02)', [i]).then((r) => r[0]?.v))),
+      );
+      expect(values).toEqual([0, 1, 2, 3, 4]);
+      expect(busyCalls).toBe(0);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   test('parameters are never interpolated into SQL', async () => {

@@ -42,6 +42,19 @@ export async function openPostgres(url: string, max = 10, options: PostgresOptio
       return res.rows as T[];
     },
   });
+  // A transaction's queries share one connection: queries started together (a Promise.all in the domain) are sent one
+  // after another, in the order they were started, instead of being handed to a busy client (deprecated in pg 8).
+  const serial = (conn: pg.PoolClient): Sql => {
+    const sql = run(conn);
+    let tail: Promise<unknown> = Promise.resolve();
+    return {
+      query<T>(text: string, params?: readonly unknown[]) {
+        const next = tail.then(() => sql.query<T>(text, params));
+        tail = next.catch(() => undefined);
+        return next;
+      },
+    };
+  };
   return {
     kind: 'postgres',
     query: run(pool).query,
@@ -49,7 +62,7 @@ export async function openPostgres(url: string, max = 10, options: PostgresOptio
       const conn = await pool.connect();
       try {
         await conn.query('BEGIN');
-        const result = await fn(run(conn));
+        const result = await fn(serial(conn));
         await conn.query('COMMIT');
         return result;
       } catch (err) {
