@@ -34,6 +34,9 @@ export interface Region {
   name: string;
   level: RegionLevel;
   parentId: string | null;
+  /** Open / close dates (`YYYY-MM-DD`, China date; the close date is the last open day), or null. */
+  openedOn: string | null;
+  closedOn: string | null;
 }
 
 /** A school of the registry. */

@@ -10,9 +10,9 @@ import { iso, maybeOne, one, type Sql } from '../storage/db';
 import type { Caller } from './caller';
 import { isUuid } from './identity';
 
-interface RegionRow { id: string; code: string; name: string; level: RegionLevel; parent_id: string | null }
-interface SummaryRow extends RegionRow { child_count: number; school_count: number; station_count: number }
 interface OpenDates { opened_on: string | null; closed_on: string | null }
+interface RegionRow extends OpenDates { id: string; code: string; name: string; level: RegionLevel; parent_id: string | null }
+interface SummaryRow extends RegionRow { child_count: number; school_count: number; station_count: number }
 interface SchoolRow extends OpenDates { id: string; name: string; region_id: string; stages: Stage[] }
 interface StationRow extends OpenDates { id: string; name: string; kind: StationKind; region_id: string; school_id: string | null; address: string }
 interface AuditRow {
@@ -24,8 +24,10 @@ interface AuditRow {
 const DATES_SQL = `to_char(opened_on, 'YYYY-MM-DD') AS opened_on, to_char(closed_on, 'YYYY-MM-DD') AS closed_on`;
 const SCHOOL_SQL = `id, name, region_id, stages, ${DATES_SQL}`;
 const STATION_SQL = `id, name, kind, region_id, school_id, address, ${DATES_SQL}`;
+const REGION_SQL = `id, code, name, level, parent_id, ${DATES_SQL}`;
 
 const SUMMARY_SQL = `SELECT r.id, r.code, r.name, r.level, r.parent_id,
+  to_char(r.opened_on, 'YYYY-MM-DD') AS opened_on, to_char(r.closed_on, 'YYYY-MM-DD') AS closed_on,
   (SELECT count(*)::int FROM regions c WHERE c.parent_id = r.id) AS child_count,
   (SELECT count(*)::int FROM schools s WHERE s.region_id IN (SELECT id FROM subtree(r.id))) AS school_count,
   (SELECT count(*)::int FROM stations s WHERE s.region_id IN (SELECT id FROM subtree(r.id))) AS station_count
@@ -33,7 +35,9 @@ const SUMMARY_SQL = `SELECT r.id, r.code, r.name, r.level, r.parent_id,
 
 const PARENT_LEVEL: Record<RegionLevel, RegionLevel | null> = { province: null, city: 'province', district: 'city' };
 
-const toRegion = (r: RegionRow): Region => ({ id: r.id, code: r.code, name: r.name, level: r.level, parentId: r.parent_id });
+const toRegion = (r: RegionRow): Region => ({
+  id: r.id, code: r.code, name: r.name, level: r.level, parentId: r.parent_id, openedOn: r.opened_on, closedOn: r.closed_on,
+});
 const toSummary = (r: SummaryRow): RegionSummary => ({ ...toRegion(r), childCount: r.child_count, schoolCount: r.school_count, stationCount: r.station_count });
 const toSchool = (r: SchoolRow): School => ({ id: r.id, name: r.name, regionId: r.region_id, stages: r.stages, openedOn: r.opened_on, closedOn: r.closed_on });
 const toStation = (r: StationRow): Station => ({
@@ -47,6 +51,11 @@ const toAudit = (r: AuditRow): RegistryAuditEntry => ({
 /** The China-time calendar date (`YYYY-MM-DD`) of an instant. */
 function chinaDate(at: Date): string {
   return new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+}
+
+/** Refuses a closed region (or one with a close date set) as the parent of a new region, school or station. */
+function refuseClosedParent(region: RegionRow, what: '地区' | '学校' | '站点'): void {
+  if (region.closed_on) throw new AppError('CONFLICT', `地区“${region.name}”已停办（停办日期 ${region.closed_on}），不能在其下新增${what}`);
 }
 
 /** Throws NOT_FOUND for a malformed id, so it never reaches SQL. */
@@ -79,9 +88,9 @@ export class RegistryService {
     if (!row) throw new AppError('NOT_FOUND', '地区不存在');
     const path = await db.query<RegionRow & { depth: number }>(
       `WITH RECURSIVE up AS (
-         SELECT id, code, name, level, parent_id, 0 AS depth FROM regions WHERE id = $1
-         UNION ALL SELECT r.id, r.code, r.name, r.level, r.parent_id, up.depth + 1 FROM regions r JOIN up ON r.id = up.parent_id)
-       SELECT * FROM up ORDER BY depth DESC`,
+         SELECT id, code, name, level, parent_id, opened_on, closed_on, 0 AS depth FROM regions WHERE id = $1
+         UNION ALL SELECT r.id, r.code, r.name, r.level, r.parent_id, r.opened_on, r.closed_on, up.depth + 1 FROM regions r JOIN up ON r.id = up.parent_id)
+       SELECT id, code, name, level, parent_id, ${DATES_SQL}, depth FROM up ORDER BY depth DESC`,
       [id],
     );
     const children = await db.query<SummaryRow>(`${SUMMARY_SQL} WHERE r.parent_id = $1 ORDER BY r.code`, [id]);
@@ -122,14 +131,15 @@ export class RegistryService {
       if (wanted === null && input.parentId) throw new AppError('VALIDATION_FAILED', '省级地区不能有上级地区');
       if (wanted !== null) {
         if (!input.parentId) throw new AppError('VALIDATION_FAILED', '请选择上级地区');
-        const parent = await maybeOne<RegionRow>(tx, 'SELECT level FROM regions WHERE id = $1', [requireId(input.parentId, '上级地区')]);
+        const parent = await maybeOne<RegionRow>(tx, `SELECT ${REGION_SQL} FROM regions WHERE id = $1 FOR SHARE`, [requireId(input.parentId, '上级地区')]);
         if (!parent) throw new AppError('NOT_FOUND', '上级地区不存在');
+        refuseClosedParent(parent, '地区');
         if (parent.level !== wanted) throw new AppError('VALIDATION_FAILED', '上级地区的层级不对：市的上级须为省，区县的上级须为市');
       }
       if (await maybeOne(tx, 'SELECT 1 FROM regions WHERE code = $1', [input.code])) throw new AppError('CONFLICT', '该行政区划代码已存在');
       const row = await one<RegionRow>(
         tx,
-        'INSERT INTO regions (code, name, level, parent_id) VALUES ($1, $2, $3, $4) RETURNING id, code, name, level, parent_id',
+        `INSERT INTO regions (code, name, level, parent_id) VALUES ($1, $2, $3, $4) RETURNING ${REGION_SQL}`,
         [input.code, input.name, input.level, input.parentId],
       );
       return toRegion(row);
@@ -140,7 +150,7 @@ export class RegistryService {
   async createSchool(input: CreateSchoolInput): Promise<School> {
     this.requireAdmin();
     return this.deps.db.transaction(async (tx) => {
-      await this.requireRegion(input.regionId, tx);
+      refuseClosedParent(await this.requireRegion(input.regionId, tx, true), '学校');
       if (await maybeOne(tx, 'SELECT 1 FROM schools WHERE region_id = $1 AND name = $2', [input.regionId, input.name])) {
         throw new AppError('CONFLICT', '该地区已有同名学校');
       }
@@ -170,7 +180,7 @@ export class RegistryService {
   async createStation(input: CreateStationInput): Promise<Station> {
     this.requireAdmin();
     return this.deps.db.transaction(async (tx) => {
-      await this.requireRegion(input.regionId, tx);
+      refuseClosedParent(await this.requireRegion(input.regionId, tx, true), '站点');
       if (input.schoolId) {
         const school = await maybeOne<SchoolRow>(tx, 'SELECT region_id FROM schools WHERE id = $1', [requireId(input.schoolId, '学校')]);
         if (!school) throw new AppError('NOT_FOUND', '学校不存在');
@@ -188,6 +198,28 @@ export class RegistryService {
     });
   }
 
+  /**
+   * Sets a region's open / close dates (admin, audited). Closing is refused while a region, school or station under it
+   * is still open at the close date (not closed, or closed later).
+   */
+  async setRegionDates(regionId: string, input: SetOpenDatesInput): Promise<Region> {
+    const id = requireId(regionId, '地区');
+    return toRegion(await this.setDates<RegionRow>('region', id, input, async (tx) => {
+      if (input.closedOn === null) return;
+      const open = await one<{ regions: number; schools: number; stations: number }>(
+        tx,
+        `SELECT (SELECT count(*)::int FROM subtree($1) t JOIN regions r ON r.id = t.id WHERE r.id <> $1 AND (r.closed_on IS NULL OR r.closed_on > $2)) AS regions,
+                (SELECT count(*)::int FROM schools s WHERE s.region_id IN (SELECT id FROM subtree($1)) AND (s.closed_on IS NULL OR s.closed_on > $2)) AS schools,
+                (SELECT count(*)::int FROM stations s WHERE s.region_id IN (SELECT id FROM subtree($1)) AND (s.closed_on IS NULL OR s.closed_on > $2)) AS stations`,
+        [id, input.closedOn],
+      );
+      const left = [open.regions && `下级地区 ${open.regions} 个`, open.schools && `学校 ${open.schools} 所`, open.stations && `站点 ${open.stations} 个`].filter(Boolean);
+      if (left.length) {
+        throw new AppError('CONFLICT', `该地区下还有到 ${input.closedOn} 仍未停办的${left.join('、')}，请先为它们设置不晚于该日期的停办日期，再停办该地区`);
+      }
+    }));
+  }
+
   /** Sets a school's open / close dates (admin); the change is written to the registry audit trail in the same transaction. */
   async setSchoolDates(schoolId: string, input: SetOpenDatesInput): Promise<School> {
     return toSchool(await this.setDates('school', requireId(schoolId, '学校'), input));
@@ -198,13 +230,16 @@ export class RegistryService {
     return toStation(await this.setDates('station', requireId(stationId, '站点'), input));
   }
 
-  private async setDates<R extends SchoolRow | StationRow>(type: 'school' | 'station', id: string, input: SetOpenDatesInput): Promise<R> {
+  private async setDates<R extends RegionRow | SchoolRow | StationRow>(
+    type: 'region' | 'school' | 'station', id: string, input: SetOpenDatesInput, check?: (tx: Sql) => Promise<void>,
+  ): Promise<R> {
     this.requireAdmin();
-    const table = type === 'school' ? 'schools' : 'stations';
-    const columns = type === 'school' ? SCHOOL_SQL : STATION_SQL;
+    const table = { region: 'regions', school: 'schools', station: 'stations' }[type];
+    const columns = { region: REGION_SQL, school: SCHOOL_SQL, station: STATION_SQL }[type];
     return this.deps.db.transaction(async (tx) => {
       const before = await maybeOne<OpenDates>(tx, `SELECT ${DATES_SQL} FROM ${table} WHERE id = $1 FOR UPDATE`, [id]);
-      if (!before) throw new AppError('NOT_FOUND', type === 'school' ? '学校不存在' : '站点不存在');
+      if (!before) throw new AppError('NOT_FOUND', { region: '地区不存在', school: '学校不存在', station: '站点不存在' }[type]);
+      if (check) await check(tx);
       const row = await one<R>(tx, `UPDATE ${table} SET opened_on = $2, closed_on = $3 WHERE id = $1 RETURNING ${columns}`, [id, input.openedOn, input.closedOn]);
       if (before.opened_on !== row.opened_on || before.closed_on !== row.closed_on) {
         await tx.query(
@@ -223,7 +258,7 @@ export class RegistryService {
   async updateRegion(id: string, input: UpdateRegionInput): Promise<Region> {
     this.requireAdmin();
     return this.deps.db.transaction(async (tx) => {
-      const before = await maybeOne<RegionRow>(tx, 'SELECT id, code, name, level, parent_id FROM regions WHERE id = $1 FOR UPDATE', [requireId(id, '地区')]);
+      const before = await maybeOne<RegionRow>(tx, `SELECT ${REGION_SQL} FROM regions WHERE id = $1 FOR UPDATE`, [requireId(id, '地区')]);
       if (!before) throw new AppError('NOT_FOUND', '地区不存在');
       if (before.name !== input.name) {
         await tx.query('UPDATE regions SET name = $2 WHERE id = $1', [id, input.name]);
@@ -291,7 +326,10 @@ export class RegistryService {
     this.caller.requireAdmin();
   }
 
-  private async requireRegion(id: string, sql: Sql = this.deps.db): Promise<void> {
-    if (!(await maybeOne(sql, 'SELECT 1 FROM regions WHERE id = $1', [requireId(id, '地区')]))) throw new AppError('NOT_FOUND', '地区不存在');
+  /** The region (NOT_FOUND if none); `lock` takes a share lock, so a concurrent close waits for (and sees) what this adds under it. */
+  private async requireRegion(id: string, sql: Sql = this.deps.db, lock = false): Promise<RegionRow> {
+    const row = await maybeOne<RegionRow>(sql, `SELECT ${REGION_SQL} FROM regions WHERE id = $1${lock ? ' FOR SHARE' : ''}`, [requireId(id, '地区')]);
+    if (!row) throw new AppError('NOT_FOUND', '地区不存在');
+    return row;
   }
 }

@@ -89,14 +89,14 @@ export const CreateInvitationOutputSchema = typed<T.CreateInvitationOutput>()(z.
 export const InvitationListSchema = typed<T.InvitationListOutput>()(z.object({ invitations: z.array(InvitationSummarySchema) }));
 export const RedeemInvitationSchema = typed<T.RedeemInvitationInput>()(z.object({ code: trimmed(4, 20).describe('邀请码，如 ABCD-EFGH') }));
 
+/** A date of the registry (`YYYY-MM-DD`) in a response, or null. */
+const openDate = z.string().nullable().describe('日期（YYYY-MM-DD），未填为 null');
 export const RegionSchema = typed<T.Region>()(
-  z.object({ id: z.string(), code: z.string(), name: z.string(), level: RegionLevelSchema, parentId: z.string().nullable() }),
+  z.object({ id: z.string(), code: z.string(), name: z.string(), level: RegionLevelSchema, parentId: z.string().nullable(), openedOn: openDate, closedOn: openDate }),
 );
 export const RegionSummarySchema = typed<T.RegionSummary>()(
   RegionSchema.extend({ childCount: z.number().int(), schoolCount: z.number().int(), stationCount: z.number().int() }),
 );
-/** A date of the registry (`YYYY-MM-DD`) in a response, or null. */
-const openDate = z.string().nullable().describe('日期（YYYY-MM-DD），未填为 null');
 export const SchoolSchema = typed<T.School>()(
   z.object({ id: z.string(), name: z.string(), regionId: z.string(), stages: z.array(StageSchema), openedOn: openDate, closedOn: openDate }),
 );

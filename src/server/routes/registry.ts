@@ -76,6 +76,12 @@ export const registryRoutes = [
     handler: ({ body, services }) => services.registry.createStation(body),
   }),
   route({
+    method: 'put', path: '/api/admin/regions/{id}/open-dates', tag: '名录管理', access: 'user',
+    summary: '设置地区的开办、停办日期（平台管理员；记入名录审计）。地区下仍有到停办日期未停办的下级地区、学校或站点时不能停办；已停办的地区不能再新增下级',
+    params: IdParams, body: SetOpenDatesSchema, response: RegionSchema, errors: ['FORBIDDEN', 'NOT_FOUND', 'CONFLICT'],
+    handler: ({ params, body, services }) => services.registry.setRegionDates(params.id, body),
+  }),
+  route({
     method: 'put', path: '/api/admin/schools/{id}/open-dates', tag: '名录管理', access: 'user',
     summary: '设置学校的开办、停办日期（平台管理员；记入名录审计）',
     params: IdParams, body: SetOpenDatesSchema, response: SchoolSchema, errors: ['FORBIDDEN', 'NOT_FOUND'],

@@ -28,7 +28,7 @@ interface Plan {
 type AuditValues = Record<string, string | null>;
 interface AuditRecord { type: 'region' | 'school' | 'station'; id: string; action: 'import_created' | 'import_updated'; before: AuditValues; after: AuditValues }
 
-interface RegionRow { id: string; code: string; name: string; level: RegionLevel; parent_id: string | null }
+interface RegionRow { id: string; code: string; name: string; level: RegionLevel; parent_id: string | null; closed_on: string | null }
 interface SchoolRow { id: string; name: string; region_id: string; stages: Stage[]; opened_on: string | null; closed_on: string | null }
 interface StationRow { id: string; name: string; kind: StationKind; region_id: string; school_id: string | null; address: string; opened_on: string | null; closed_on: string | null }
 interface PupilRow { id: string; school_no: string; name: string; grade: string; class_name: string; stage: Stage }
@@ -48,6 +48,11 @@ const STAGE_HINT = Object.values(STAGE_LABELS).join('、');
 /** China-time calendar date of an instant. */
 function chinaDate(at: Date): string {
   return new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+}
+
+/** Why a row cannot add a region, school or station under a closed region (or one with a close date set). */
+function closedRegion(region: RegionRow, what: '地区' | '学校' | '站点'): string {
+  return `地区“${region.name}”已停办（停办日期 ${region.closed_on}），不能在其下新增${what}`;
 }
 
 /** 138****5678 */
@@ -154,7 +159,7 @@ export class ImportService {
 
   /** The regions, and which of them the caller may change: all for an admin; for 妇联 staff, those under their regions. */
   private async registryScope(sql: Sql) {
-    const regions = await sql.query<RegionRow>('SELECT id, code, name, level, parent_id FROM regions');
+    const regions = await sql.query<RegionRow>(`SELECT id, code, name, level, parent_id, to_char(closed_on, 'YYYY-MM-DD') AS closed_on FROM regions`);
     const byCode = new Map(regions.map((r) => [r.code, r]));
     const byId = new Map(regions.map((r) => [r.id, r]));
     const roots = new Set(this.caller.scopesOf('federation_staff'));
@@ -255,6 +260,7 @@ export class ImportService {
         if (!up) r.fail('parent', failed.has(parent) ? `上级代码所在的第 ${failed.get(parent)} 行有错误` : `上级代码“${parent}”没有登记（也可以写在本表前面的行中）`);
         else if (up.level !== wanted) r.fail('parent', `上级层级不对：${LEVEL_NAMES[level]}的上级须为${LEVEL_NAMES[wanted]}`);
         else if (known && !scope.covers(known.id)) r.fail('parent', `上级地区“${known.name}”不在您负责的地区内`);
+        else if (known?.closed_on) r.fail('parent', closedRegion(known, '地区'));
       }
       if (r.errors.length) {
         failed.set(code, r.row);
@@ -317,6 +323,7 @@ export class ImportService {
       const changes: string[] = [];
       if (existing && [...stages].sort().join() !== [...existing.stages].sort().join()) changes.unshift('学段');
       const { opened, closed } = this.dates(r, existing, changes);
+      if (!existing && region?.closed_on) r.fail('region', closedRegion(region, '学校'));
       const label = region ? `${name}（${region.name}）` : name;
       if (r.errors.length || !region) return result(r, label, []);
       if (existing) {
@@ -391,6 +398,7 @@ export class ImportService {
         if (address !== existing.address) changes.push('地址');
       }
       const { opened, closed } = this.dates(r, existing, changes);
+      if (!existing && region?.closed_on) r.fail('region', closedRegion(region, '站点'));
       const label = region ? `${name}（${region.name}）` : name;
       if (r.errors.length || !region || !kind) return result(r, label, []);
       if (existing) {
