@@ -25,6 +25,11 @@ export function listStations(regionId: string): Promise<ApiResult<StationListOut
   return request<StationListOutput>('/api/stations', { query: { regionId } });
 }
 
+/** Sets a region's open / close dates (administrators; audited): refused while anything under it is open at the close date. */
+export function setRegionDates(id: string, input: SetOpenDatesInput): Promise<ApiResult<Region>> {
+  return request<Region>(`/api/admin/regions/${encodeURIComponent(id)}/open-dates`, { method: 'PUT', body: input });
+}
+
 /** Sets a school's open / close dates (administrators; audited). */
 export function setSchoolDates(id: string, input: SetOpenDatesInput): Promise<ApiResult<School>> {
   return request<School>(`/api/admin/schools/${encodeURIComponent(id)}/open-dates`, { method: 'PUT', body: input });

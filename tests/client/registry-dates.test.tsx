@@ -1,7 +1,7 @@
 import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { OpenDates, datesLine } from '../../src/packages/admin/registry/open-dates';
 import { devLogin } from '../../src/services/auth';
-import { listRegions, listStations, setStationDates } from '../../src/services/registry';
+import { getRegion, listRegions, listStations, setStationDates } from '../../src/services/registry';
 import { must, withBackend } from './backend-process';
 
 withBackend();
@@ -49,5 +49,18 @@ describe('open and close dates of stations (admin registry) against the real bac
     const refused = await setStationDates(liuxiang.id, { openedOn: '2020-01-01', closedOn: null });
     expect(refused.ok).toBe(false);
     if (!refused.ok) expect(refused.error.code).toBe('FORBIDDEN');
+  });
+
+  test('a region\'s editor shows why it cannot close while units under it are open; nothing is saved', async () => {
+    must(await devLogin('admin'));
+    const [province] = must(await listRegions()).regions;
+    render(<OpenDates kind='region' unit={{ id: province!.id, name: province!.name, openedOn: null, closedOn: '2026-12-31' }} />);
+    fireEvent.click(screen.getByText('修改日期'));
+    expect(screen.getByText(/停办地区前，其下的地区、学校和站点须先停办/)).toBeTruthy();
+    await act(async () => {
+      fireEvent.click(screen.getByText('保存'));
+    });
+    await waitFor(() => expect(screen.getByText(/^该地区下还有到 2026-12-31 仍未停办的下级地区 \d+ 个、学校 \d+ 所、站点 \d+ 个/)).toBeTruthy());
+    expect(must(await getRegion(province!.id)).region.closedOn).toBeNull();
   });
 });

@@ -61,10 +61,13 @@ function unitUrl(type: 'region' | 'school' | 'station', regionId: string, id?: s
 }
 
 function RegionActions({ region }: { region: RegionSummary }) {
-  const actions: [string, string][] = [
+  const adds: [string, string][] = region.closedOn ? [] : [
     ...(region.level !== 'district' ? [[`新增${region.level === 'province' ? '市' : '区县'}`, unitUrl('region', region.id)] as [string, string]] : []),
     ['新增学校', unitUrl('school', region.id)],
     ['新增站点', unitUrl('station', region.id)],
+  ];
+  const actions: [string, string][] = [
+    ...adds,
     ['修改名称', unitUrl('region', region.id, region.id)],
     ['批量导入', '/packages/admin/import/index'],
   ];
@@ -103,6 +106,10 @@ function RegionDetail({ detail }: { detail: RegionDetailOutput }) {
       </View>
 
       <RegionActions region={region} />
+
+      <Section title='开办与停办'>
+        <OpenDates key={region.id} kind='region' unit={region} />
+      </Section>
 
       {children.length > 0 ? (
         <Section title='下级地区' extra={`${children.length} 个`} flush>

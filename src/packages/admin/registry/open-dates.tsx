@@ -6,10 +6,10 @@ import { useState } from 'react';
 import type { SetOpenDatesInput } from '../../../../types';
 import { useSubmit } from '../../../components/use-submit';
 import { fieldId, revealErrors } from '../../../components/form-kit';
-import { setSchoolDates, setStationDates } from '../../../services/registry';
+import { setRegionDates, setSchoolDates, setStationDates } from '../../../services/registry';
 import type { ApiResult } from '../../../services/request';
 
-/** A school or station with its open / close dates. */
+/** A region, school or station with its open / close dates. */
 export interface DatedUnit extends SetOpenDatesInput {
   id: string;
   name: string;
@@ -38,18 +38,25 @@ function DateField({ label, value, empty, onChange }: { label: string; value: st
   );
 }
 
+const NOTES: Record<'region' | 'school' | 'station', string> = {
+  region: '停办地区前，其下的地区、学校和站点须先停办（停办日期不晚于本地区）；停办后不能再在其下新增。修改会记入名录审计。',
+  school: '站点只在开放期间计入统计期间的覆盖率分母；修改会记入名录审计。',
+  station: '站点只在开放期间计入统计期间的覆盖率分母；修改会记入名录审计。',
+};
+const SAVE = { region: setRegionDates, school: setSchoolDates, station: setStationDates };
+
 /**
- * The open / close dates of a school or station, with an editor (administrators; the server refuses anyone else and
- * audits each change). A station counts in a period's coverage only while it was open.
+ * The open / close dates of a region, school or station, with an editor (administrators; the server refuses anyone
+ * else and audits each change). A station counts in a period's coverage only while it was open.
  */
-export function OpenDates({ kind, unit }: { kind: 'school' | 'station'; unit: DatedUnit }) {
+export function OpenDates({ kind, unit }: { kind: 'region' | 'school' | 'station'; unit: DatedUnit }) {
   const [saved, setSaved] = useState<SetOpenDatesInput>({ openedOn: unit.openedOn, closedOn: unit.closedOn });
   const [form, setForm] = useState<SetOpenDatesInput | null>(null);
   const [error, setError] = useState<string | null>(null);
   const { busy, run } = useSubmit();
   const save = async () => {
     if (!form) return;
-    const call = (): Promise<ApiResult<SetOpenDatesInput>> => (kind === 'school' ? setSchoolDates(unit.id, form) : setStationDates(unit.id, form));
+    const call = (): Promise<ApiResult<SetOpenDatesInput>> => SAVE[kind](unit.id, form);
     const r = await run(call);
     if (!r) return;
     if (!r.ok) {
@@ -77,7 +84,7 @@ export function OpenDates({ kind, unit }: { kind: 'school' | 'station'; unit: Da
     <View className='xq-registry__dates-form'>
       <DateField label='开办日期' value={form.openedOn} empty='未填' onChange={(v) => setForm({ ...form, openedOn: v })} />
       <DateField label='停办日期' value={form.closedOn} empty='开放中' onChange={(v) => setForm({ ...form, closedOn: v })} />
-      <Text className='xq-registry__dates-note'>站点只在开放期间计入统计期间的覆盖率分母；修改会记入名录审计。</Text>
+      <Text className='xq-registry__dates-note'>{NOTES[kind]}</Text>
       {error ? <Text id={fieldId(`dates-${unit.id}`)} className='xq-registry__dates-error'>{error}</Text> : null}
       <View className='xq-registry__dates-actions'>
         <Button size='small' fill='outline' disabled={busy} onClick={() => { setForm(null); setError(null); }}>
