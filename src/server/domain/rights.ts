@@ -9,6 +9,7 @@ import type { AppDeps } from '../deps';
 import { AppError } from '../http/errors';
 import { maybeOne, type Sql } from '../storage/db';
 import type { Caller } from './caller';
+import { promoteWaitlist } from './events/waitlist';
 import { IdentityService } from './identity';
 import { withdraw } from './messages/outbox';
 import { NoticeBoardService } from './notices/board';
@@ -23,6 +24,26 @@ export const LEARNING_RETENTION_YEARS = 3;
 /** The name a closed account shows where its records remain (a school's receipt, a roster). */
 export const CLOSED_ACCOUNT_NAME = '已注销用户';
 const BATCH = 100;
+
+/**
+ * Cancels a closing account's sign-ups (seats, offers, waitlist places) for sessions not yet started, as the parent's own
+ * cancellation would, and offers each freed seat to the waitlist. Sign-ups of sessions already started stay for the figures.
+ */
+async function cancelFutureSignups(tx: Sql, deps: AppDeps, userId: string, now: Date): Promise<void> {
+  const events = await tx.query<{ id: string }>(
+    `SELECT e.id FROM events e WHERE e.status <> 'cancelled' AND e.starts_at > $2
+        AND EXISTS (SELECT 1 FROM event_signups s WHERE s.event_id = e.id AND s.user_id = $1 AND s.status IN ('confirmed', 'waitlisted', 'offered'))
+      ORDER BY e.id FOR UPDATE`,
+    [userId, now],
+  );
+  for (const { id } of events) {
+    await tx.query(
+      `UPDATE event_signups SET status = 'cancelled', cancelled_at = $3 WHERE event_id = $1 AND user_id = $2 AND status IN ('confirmed', 'waitlisted', 'offered')`,
+      [id, userId, now],
+    );
+    await promoteWaitlist(tx, deps, id, now);
+  }
+}
 
 /** Takes a guardianship's copies out of the guardian's view and withdraws their unsent messages. */
 async function removeCopies(tx: Sql, where: { guardianshipId?: string; userId?: string }, reason: 'unbound' | 'consent_withdrawn' | 'account_closed', now: Date): Promise<void> {
@@ -89,7 +110,8 @@ export class RightsService {
 
   /**
    * Closes the caller's account at once: every session is revoked, the WeChat link released (the same WeChat user who
-   * logs in again starts a new, empty account), bindings, staff roles and unsent messages end. The personal data is
+   * logs in again starts a new, empty account), bindings, staff roles and unsent messages end, and its sign-ups for
+   * sessions not yet started are cancelled (the waitlist is offered the seats). The personal data is
    * removed by purgeClosedAccounts, at the latest ACCOUNT_PURGE_DAYS later.
    */
   async closeAccount(): Promise<CloseAccountOutput> {
@@ -105,6 +127,7 @@ export class RightsService {
         [userId, now],
       );
       await removeCopies(tx, { userId }, 'account_closed', now);
+      await cancelFutureSignups(tx, this.deps, userId, now);
       await tx.query('UPDATE role_grants SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL', [userId, now]);
       await tx.query(`UPDATE outbox SET status = 'withdrawn' WHERE user_id = $1 AND status = 'pending'`, [userId]);
       await appendAudit(tx, this.deps.config.notices.hmacKey, now, { actorId: userId, action: 'account_closed', subjectId: userId });
