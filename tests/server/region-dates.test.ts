@@ -70,6 +70,18 @@ function suite(name: string, open: () => Promise<Database | null>): void {
       expect((await t.call('GET', `/api/admin/registry-audit?entityId=${id.city}`, { token: tok.admin })).body.entries).toHaveLength(1);
     });
 
+    test('reports keep a closed region\'s past figures: its station counts in March (closed on the 15th), not in April', async () => {
+      t.setNow(new Date('2027-05-10T02:00:00Z'));
+      const admin = await t.login('admin');
+      const stations = async (period: string) => {
+        const r = await t.call('GET', `/api/reports/dashboard?period=${period}&unitId=${id.city}`, { token: admin });
+        expect(r.status).toBe(200);
+        return (r.body as { figures: { coverage: { stations: number } } }).figures.coverage.stations;
+      };
+      expect([await stations('2027-02'), await stations('2027-03'), await stations('2027-04'), await stations('2027')]).toEqual([1, 1, 0, 1]);
+      t.setNow(JAN_2027);
+    });
+
     test('a closed region is refused as the parent of a new region, school or station, in forms and in bulk import', async () => {
       const region = await t.call('POST', '/api/admin/regions', { token: tok.admin, body: { code: '149902', name: '新区', level: 'district', parentId: id.city } });
       expect(region.status).toBe(409);
