@@ -190,7 +190,7 @@ describe('绑定孩子', () => {
     fireEvent.click(screen.getByText('我已阅读以上内容，单独同意接收孩子的心理健康告知书'));
     fireEvent.click(screen.getByText('同意并绑定'));
     expect(await screen.findByText('已绑定 孙浩然')).toBeTruthy();
-    expect(mockedBind).toHaveBeenCalledWith({ code: 'SR75-XZCF', relation: 'mother', noticeConsent: true, phoneCode: null, acceptSchoolNotice: false }, expect.stringMatching(/^[A-Za-z0-9_-]{22}$/));
+    expect(mockedBind).toHaveBeenCalledWith({ code: 'SR75-XZCF', relation: 'mother', noticeConsent: true, relationNote: null, phoneCode: null, acceptSchoolNotice: false }, expect.stringMatching(/^[A-Za-z0-9_-]{22}$/));
   });
 
   it('asks for the code and the relation, and shows the server refusing a code at the code field', async () => {
