@@ -1,16 +1,16 @@
 import { useRouter } from '@tarojs/taro';
 import { View, Text } from '@tarojs/components';
-import { Button, Input } from '@nutui/nutui-react-taro';
+import { Button } from '@nutui/nutui-react-taro';
 import { useCallback, useState } from 'react';
-import type { ClassInput, HeadTeacherOption, SchoolClass, SchoolClassesOutput, Stage } from '../../../../types';
-import { STAGES, STAGE_LABELS } from '../../../shared/labels';
+import type { ClassInput, HeadTeacherOption, SchoolClass, SchoolClassesOutput } from '../../../../types';
+import { STAGE_LABELS } from '../../../shared/labels';
 import { PageShell } from '../../../components/page-shell';
 import { Section } from '../../../components/section';
 import { StateView } from '../../../components/state-view';
 import { useRemote } from '../../../components/use-remote';
 import { useSubmit } from '../../../components/use-submit';
 import { assignHeadTeacher, createClass, listClasses, unassignHeadTeacher } from '../../../services/classes';
-import { Chips, Field, fieldErrors } from '../lib/form';
+import { ClassFields, fieldErrors } from '../lib/form';
 import { confirm, toast } from '../lib/nav';
 import './index.scss';
 
@@ -40,21 +40,11 @@ function NewClass({ schoolId, onCreated }: { schoolId: string; onCreated: () => 
   };
   return (
     <Section title='新建班级'>
-      <View className='xq-classes__pair'>
-        <Field label='年级' error={errors.grade}>
-          <View className='xq-field'>
-            <Input value={v.grade} placeholder='如：五年级' maxLength={20} aria-label='年级' onChange={(s: string) => set('grade', s)} />
-          </View>
-        </Field>
-        <Field label='班级' error={errors.name}>
-          <View className='xq-field'>
-            <Input value={v.name} placeholder='如：2班' maxLength={20} aria-label='班级' onChange={(s: string) => set('name', s)} />
-          </View>
-        </Field>
-      </View>
-      <Field label='学段' error={errors.stage}>
-        <Chips options={STAGES} value={v.stage} label={(s: Stage) => STAGE_LABELS[s]} onChange={(s) => set('stage', s)} />
-      </Field>
+      <ClassFields
+        value={{ grade: v.grade, className: v.name, stage: v.stage }}
+        errors={{ grade: errors.grade, className: errors.name, stage: errors.stage }}
+        onChange={(c) => (c.key === 'stage' ? set('stage', c.value) : set(c.key === 'className' ? 'name' : 'grade', c.value))}
+      />
       {errors.form ? <Text className='xq-field-error'>{errors.form}</Text> : null}
       <Button block type='primary' loading={busy} disabled={busy} onClick={() => void submit()}>
         新建班级

@@ -1,5 +1,8 @@
 import { View, Text } from '@tarojs/components';
+import { Input } from '@nutui/nutui-react-taro';
 import type { ReactNode } from 'react';
+import type { Stage } from '../../../../types';
+import { STAGES, STAGE_LABELS } from '../../../shared/labels';
 import { fieldId } from '../../../components/form-kit';
 import './form.scss';
 
@@ -52,4 +55,38 @@ export function fieldErrors(details: { path: string; message: string }[] | undef
     if (!out[key]) out[key] = d.message;
   }
   return out;
+}
+
+/** What ClassFields edits: a class's grade and name (as the school writes them) and its stage. */
+export interface ClassFieldValues {
+  grade: string;
+  className: string;
+  stage: Stage;
+}
+
+/** 年级 and 班级 side by side, then 学段: the fields that name a class, shared by the 新建班级 and 添加学生 forms. */
+export function ClassFields({ value, errors, onChange }: {
+  value: ClassFieldValues;
+  errors: Partial<Record<keyof ClassFieldValues, string>>;
+  onChange: (change: { key: 'grade' | 'className'; value: string } | { key: 'stage'; value: Stage }) => void;
+}) {
+  return (
+    <>
+      <View className='xq-nf-pair'>
+        <Field label='年级' error={errors.grade}>
+          <View className='xq-field'>
+            <Input value={value.grade} placeholder='如：五年级' maxLength={20} aria-label='年级' onChange={(s: string) => onChange({ key: 'grade', value: s })} />
+          </View>
+        </Field>
+        <Field label='班级' error={errors.className}>
+          <View className='xq-field'>
+            <Input value={value.className} placeholder='如：2班' maxLength={20} aria-label='班级' onChange={(s: string) => onChange({ key: 'className', value: s })} />
+          </View>
+        </Field>
+      </View>
+      <Field label='学段' error={errors.stage}>
+        <Chips options={STAGES} value={value.stage} label={(s: Stage) => STAGE_LABELS[s]} onChange={(s) => onChange({ key: 'stage', value: s })} />
+      </Field>
+    </>
+  );
 }

@@ -3,8 +3,8 @@ import { View, Text } from '@tarojs/components';
 import { Button, Input } from '@nutui/nutui-react-taro';
 import { ArrowRight } from '../../../components/icon';
 import { useCallback, useRef, useState } from 'react';
-import type { Stage, StudentInput, StudentSummary } from '../../../../types';
-import { STAGES, STAGE_LABELS } from '../../../shared/labels';
+import type { StudentInput, StudentSummary } from '../../../../types';
+import { STAGE_LABELS } from '../../../shared/labels';
 import { PageShell } from '../../../components/page-shell';
 import { SafetyCard } from '../../../components/safety-card';
 import { Section } from '../../../components/section';
@@ -12,7 +12,7 @@ import { StateView } from '../../../components/state-view';
 import { useRemote } from '../../../components/use-remote';
 import { useSubmit } from '../../../components/use-submit';
 import { addStudent, listStudents } from '../../../services/notices';
-import { Chips, Field, fieldErrors } from '../lib/form';
+import { ClassFields, Field, fieldErrors } from '../lib/form';
 import { toast } from '../lib/nav';
 import { StudentDetail } from './detail';
 import { PrintSheets } from './print';
@@ -49,21 +49,7 @@ function AddStudent({ schoolId, onAdded }: { schoolId: string; onAdded: (s: Stud
           <Input value={v.name} placeholder='学生姓名' maxLength={20} aria-label='学生姓名' onChange={(s: string) => set('name', s)} />
         </View>
       </Field>
-      <View className='xq-students__pair'>
-        <Field label='年级' error={errors.grade}>
-          <View className='xq-field'>
-            <Input value={v.grade} placeholder='如：五年级' maxLength={20} aria-label='年级' onChange={(s: string) => set('grade', s)} />
-          </View>
-        </Field>
-        <Field label='班级' error={errors.className}>
-          <View className='xq-field'>
-            <Input value={v.className} placeholder='如：2班' maxLength={20} aria-label='班级' onChange={(s: string) => set('className', s)} />
-          </View>
-        </Field>
-      </View>
-      <Field label='学段' error={errors.stage}>
-        <Chips options={STAGES} value={v.stage} label={(s: Stage) => STAGE_LABELS[s]} onChange={(s) => set('stage', s)} />
-      </Field>
+      <ClassFields value={v} errors={errors} onChange={(c) => (c.key === 'stage' ? set('stage', c.value) : set(c.key, c.value))} />
       {errors.form ? <Text className='xq-field-error'>{errors.form}</Text> : null}
       <Button block type='primary' loading={busy} disabled={busy} onClick={() => void submit()}>
         添加学生
