@@ -31,8 +31,8 @@ import { APP_VERSION } from './version';
 
 z.config(z.locales.zhCN());
 
-/** Only lesson media are served from the media folder (not the script that makes them). */
-const MEDIA_FILE = /^\/media\/[a-z0-9][a-z0-9._-]*\.(mp4|m4a|mp3|aac|wav|webm)$/;
+/** Only lesson media and their captions are served from the media folder (not the scripts that make them). */
+const MEDIA_FILE = /^\/media\/[a-z0-9][a-z0-9._-]*\.(mp4|m4a|mp3|aac|wav|webm|vtt)$/;
 
 type Env = { Variables: { requestId: string; caller: Caller | null } };
 

@@ -39,6 +39,7 @@ function lessonData(over: Partial<LessonDetailOutput['lesson']> = {}, rest: Part
     courseTitle: '读懂孩子的情绪',
     body: ['第一段文稿。', '第二段文稿。'],
     mediaUrl: '/media/emotions.mp4',
+    captionsUrl: null,
     schoolContacts: [],
     nextLessonId: 'l3',
     ...rest,

@@ -9,6 +9,13 @@ import { maybeOne, one, type Sql } from '../../storage/db';
 /** Where the shipped content lives. */
 export const CONTENT_DIR = path.resolve(__dirname, '..', '..', 'content');
 
+/** The URL of a media file's WebVTT captions (`x.mp4` → `/media/x.vtt`) when the media folder holds them, else null. */
+export function captionsUrl(media: string | null, dir: string = path.join(CONTENT_DIR, 'media')): string | null {
+  if (!media) return null;
+  const vtt = `${media.replace(/\.[a-z0-9]+$/, '')}.vtt`;
+  return fs.existsSync(path.join(dir, vtt)) ? `/media/${vtt}` : null;
+}
+
 /** Reads and validates every course file; throws naming the file and field that are wrong. */
 export function readCourseFiles(dir: string = path.join(CONTENT_DIR, 'courses')): CourseContent[] {
   if (!fs.existsSync(dir)) return [];
@@ -30,6 +37,11 @@ export async function upsertCourse(tx: Sql, c: CourseContent): Promise<string> {
     if (slugs.has(l.slug)) throw new AppError('VALIDATION_FAILED', `课时标识重复：${l.slug}`);
     slugs.add(l.slug);
     if (l.kind !== 'article' && !l.media) throw new AppError('VALIDATION_FAILED', `音频、视频课时须有媒体文件：${l.slug}`);
+    if (l.slides && l.kind !== 'video') throw new AppError('VALIDATION_FAILED', `只有视频课时可以有幻灯片：${l.slug}`);
+    const at = (l.slides ?? []).map((x) => x.at);
+    if (at.length > 0 && (at[0] !== 0 || at.some((a, i) => a >= l.body.length || (i > 0 && a <= at[i - 1])))) {
+      throw new AppError('VALIDATION_FAILED', `幻灯片须从第 1 段开始、按段落顺序递增且不超出文稿：${l.slug}`);
+    }
   }
   for (const q of c.quiz?.questions ?? []) {
     if (q.answer >= q.options.length) throw new AppError('VALIDATION_FAILED', `测验答案超出选项范围：${q.prompt}`);

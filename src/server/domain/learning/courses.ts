@@ -9,7 +9,7 @@ import { iso, isoOrNull, maybeOne, type Sql } from '../../storage/db';
 import type { Caller } from '../caller';
 import { groupCode, normaliseCode, randomCode } from '../codes';
 import { requireId } from '../registry';
-import { upsertCourse } from './content';
+import { captionsUrl, upsertCourse } from './content';
 import { attemptHistory, chosenIndexes, cooldownError, optionId, shuffled, standing, type AttemptHistory, type QuestionRow } from './quiz';
 
 const SAFETY_MODULES: PolicyModule[] = ['abnormal_awareness', 'mh_aid'];
@@ -185,7 +185,7 @@ export class CourseService {
     const lesson = toLesson(row);
     return {
       lesson, courseId: row.course_id, courseTitle: row.course_title, body: row.body,
-      mediaUrl: row.media ? `/media/${row.media}` : null, schoolContacts: lesson.safetyCard ? await this.schoolContacts() : [], nextLessonId: next?.id ?? null,
+      mediaUrl: row.media ? `/media/${row.media}` : null, captionsUrl: captionsUrl(row.media), schoolContacts: lesson.safetyCard ? await this.schoolContacts() : [], nextLessonId: next?.id ?? null,
     };
   }
 
