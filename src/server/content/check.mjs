@@ -124,6 +124,9 @@ for (const f of files) {
     const chars = han(body.join(''));
     const row = { lesson: `${c.slug}/${l.slug}`, kind: l.kind, han: chars, seconds: l.durationSeconds, media: l.media ?? '', bytes: 0 };
     table.push(row);
+    counts.lessons++;
+    counts[l.kind] = (counts[l.kind] ?? 0) + 1;
+    counts.seconds += l.durationSeconds || 0;
     if (l.kind === 'article') {
       if (l.media !== undefined) err(w, 'article with media');
       if (l.slides !== undefined) err(w, 'article with slides');
@@ -175,9 +178,6 @@ for (const f of files) {
         }
       }
     }
-    counts.lessons++;
-    counts[l.kind] = (counts[l.kind] ?? 0) + 1;
-    counts.seconds += l.durationSeconds || 0;
   }
   if (kinds.size !== 3) err(f, 'a course has an article, an audio and a video lesson');
   if (c.quiz === undefined) err(f, 'no quiz');
