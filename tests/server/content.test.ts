@@ -76,7 +76,7 @@ describe('the shipped course content', () => {
     expect(summary.mediaMaxSeconds).toBeLessThanOrEqual(480);
     // The per-lesson table: one row per lesson.
     for (const c of courses) for (const l of c.lessons) expect(output).toContain(`${c.slug}/${l.slug}`);
-  });
+  }, 120_000);
 
   test('the content check fails when two lessons share a media file, or a lesson\'s duration lies', () => {
     const [first, second] = courses.flatMap((c) => c.lessons.filter((l) => l.kind === 'audio').map((l) => ({ course: c, lesson: l })));
@@ -105,7 +105,7 @@ describe('the shipped course content', () => {
     expect(swappedRun.status).toBe(1);
     expect(swappedRun.output).toMatch(new RegExp(`ERROR .*\\(${first.lesson.slug}\\): .* more than 10 % apart`));
     expect(swappedRun.output).toMatch(new RegExp(`ERROR .*\\(${first.lesson.slug}\\): .*does not spell the lesson's script`));
-  });
+  }, 180_000);
 
   test('imports into the database, and importing again changes nothing, quiz question ids included', async () => {
     expect(await importCourses(t.db, courses)).toBe(courses.length);
