@@ -133,6 +133,19 @@ function suite(name: string, open: () => Promise<Database | null>): void {
       }
     });
 
+    test('a bulk import adding a school races a close of its region: exactly one of the two succeeds, five times over', async () => {
+      for (let round = 0; round < 5; round++) {
+        const code = `1497${round}0`;
+        const city = (await t.call('POST', '/api/admin/regions', { token: tok.admin, body: { code, name: `导入市${round}`, level: 'city', parentId: id.province } })).body.id as string;
+        const file = { kind: 'schools', schoolId: null, fileName: 'a.csv', dataBase64: csv(['学校名称,所在地区代码,学段', `导入学校${round},${code},初中`]) };
+        const [close, imported] = await Promise.all([dates(`/api/admin/regions/${city}`, '2027-03-01'), t.call('POST', '/api/imports', { token: tok.admin, body: file })]);
+        expect([close.status === 200, imported.status === 201]).toContain(true);
+        expect([close.status === 200, imported.status === 201]).toContain(false);
+        const state = (await t.call('GET', `/api/regions/${city}`, { token: tok.admin })).body as { region: { closedOn: string | null }; schools: { closedOn: string | null }[] };
+        expect(state.region.closedOn === null || state.schools.every((s) => s.closedOn !== null)).toBe(true);
+      }
+    });
+
     test('only administrators set a region\'s dates (others 403, no session 401); unknown regions are not found', async () => {
       for (const who of ['federation', 'station', 'parent']) {
         expect((await dates(`/api/admin/regions/${id.city}`, null, tok[who])).status).toBe(403);
