@@ -5,7 +5,7 @@ import type {
   UpdateRegionInput, UpdateSchoolInput, UpdateStationInput,
 } from '../../../types';
 import type { AppDeps } from '../deps';
-import { AppError } from '../http/errors';
+import { AppError } from './errors';
 import { iso, maybeOne, one, type Sql } from '../storage/db';
 import type { Caller } from './caller';
 import { isUuid } from './identity';

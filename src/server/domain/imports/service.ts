@@ -7,7 +7,7 @@ import type {
   GuardianRelation, ImportCommitOutput, ImportCounts, ImportInput, ImportKind, ImportPreviewOutput, ImportRowResult, RegionLevel, Stage, StationKind,
 } from '../../../../types';
 import type { AppDeps } from '../../deps';
-import { AppError } from '../../http/errors';
+import { AppError } from '../errors';
 import type { Sql } from '../../storage/db';
 import { RELATION_LABELS, STAGE_LABELS, STATION_KIND_LABELS } from '../../../shared/labels';
 import type { Caller } from '../caller';
