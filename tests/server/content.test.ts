@@ -103,7 +103,7 @@ describe('the shipped course content', () => {
     });
     const swappedRun = runCheck(swapped);
     expect(swappedRun.status).toBe(1);
-    expect(swappedRun.output).toMatch(new RegExp(`ERROR .*\\(${first.lesson.slug}\\): .* more than 10 % apart`));
+    expect(swappedRun.output).toMatch(new RegExp(`ERROR .*\\(${first.lesson.slug}\\): .*more than 10 % apart`));
     expect(swappedRun.output).toMatch(new RegExp(`ERROR .*\\(${first.lesson.slug}\\): .*does not spell the lesson's script`));
   }, 180_000);
 
