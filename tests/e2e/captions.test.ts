@@ -91,6 +91,12 @@ describe('captions and transcript in Chromium', () => {
     const audio = lessons.find((l) => l.kind === 'audio')!;
     await page.goto(`${app.url()}/#/packages/course/lesson/index?id=${audio.id}`);
     await page.locator('.xq-lesson__caption:visible').waitFor();
+    await page.locator('[aria-label="播放"]:visible').click();
+    await page.waitForFunction(() => {
+      const node = Array.from(document.querySelectorAll('.xq-lesson__caption-text')).find((n) => (n as HTMLElement).offsetParent !== null);
+      return (node?.textContent ?? '').length > 0;
+    }, undefined, { timeout: 20000 });
+    await page.locator('[aria-label="暂停"]:visible').click();
     const size = await page.locator('.xq-lesson__caption-text:visible').evaluate((n) => parseFloat(getComputedStyle(n).fontSize));
     expect(size).toBeGreaterThanOrEqual(19);
     await shot(page, 'e2e-lesson-audio-large');
