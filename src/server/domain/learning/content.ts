@@ -23,13 +23,16 @@ export function readCourseFiles(dir: string = path.join(CONTENT_DIR, 'courses'))
     });
 }
 
-/** Inserts or updates one course by slug: lessons keep their ids (and parents' progress) by slug, removed lessons retire; quiz questions keep their ids by position. */
-export async function upsertCourse(tx: Sql, c: CourseContent): Promise<string> {
+/**
+ * Inserts or updates one course by slug: lessons keep their ids (and parents' progress) by slug, removed lessons retire;
+ * quiz questions keep their ids by position. `draft`: an audio or video lesson may still lack its media (authoring).
+ */
+export async function upsertCourse(tx: Sql, c: CourseContent, opts: { draft?: boolean } = {}): Promise<string> {
   const slugs = new Set<string>();
   for (const l of c.lessons) {
     if (slugs.has(l.slug)) throw new AppError('VALIDATION_FAILED', `课时标识重复：${l.slug}`);
     slugs.add(l.slug);
-    if (l.kind !== 'article' && !l.media) throw new AppError('VALIDATION_FAILED', `音频、视频课时须有媒体文件：${l.slug}`);
+    if (l.kind !== 'article' && !l.media && !opts.draft) throw new AppError('VALIDATION_FAILED', `音频、视频课时须有媒体文件：${l.slug}`);
   }
   for (const q of c.quiz?.questions ?? []) {
     if (q.answer >= q.options.length) throw new AppError('VALIDATION_FAILED', `测验答案超出选项范围：${q.prompt}`);
@@ -71,10 +74,15 @@ export async function upsertCourse(tx: Sql, c: CourseContent): Promise<string> {
   return course.id;
 }
 
-/** Imports every shipped course file in one transaction; returns how many courses were written. */
+/**
+ * Imports every shipped course file in one transaction; returns how many courses were written. A course that staff
+ * have edited in the authoring console (origin 'console', migration 019) belongs to the console and is left alone.
+ */
 export async function importCourses(db: { transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> }, courses: CourseContent[] = readCourseFiles()): Promise<number> {
   return db.transaction(async (tx) => {
-    for (const c of courses) await upsertCourse(tx, c);
-    return courses.length;
+    const owned = new Set((await tx.query<{ slug: string }>("SELECT slug FROM courses WHERE origin = 'console'")).map((r) => r.slug));
+    const shipped = courses.filter((c) => !owned.has(c.slug));
+    for (const c of shipped) await upsertCourse(tx, c);
+    return shipped.length;
   });
 }
