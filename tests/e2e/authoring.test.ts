@@ -73,16 +73,16 @@ describe('课程编写 in Chromium', () => {
       await fill(admin, `quiz-questions-${i}-explanation`, `解析：${q.options[q.answer]}。`);
     }
     await admin.locator('taro-button-core:visible', { hasText: '保存' }).click();
-    await visible(admin, '.xq-course-edit__status').getByText('已保存', { exact: true }).waitFor();
-    await visible(admin, '.xq-section__title').getByText('可以发布').waitFor();
+    await admin.locator('.taro_page:visible .xq-course-edit__status', { hasText: /^已保存$/ }).waitFor();
     await shot(admin, 'e2e-authoring-editor');
+    await admin.locator('.taro_page:visible .xq-section__title', { hasText: '可以发布' }).waitFor();
 
     await admin.locator('taro-button-core:visible', { hasText: '预览' }).click();
     await admin.waitForFunction(() => location.hash.includes('packages/admin/course-preview/index'));
-    await visible(admin, '.xq-preview__title').getByText(TITLE).waitFor();
+    await admin.locator('.taro_page:visible .xq-preview__title', { hasText: TITLE }).waitFor();
     await shot(admin, 'e2e-authoring-preview');
     await tapText(admin, '1. 先听孩子说完');
-    await visible(admin, '.xq-markup__h').getByText('什么时候要找人帮忙').waitFor();
+    await admin.locator('.taro_page:visible .xq-markup__h', { hasText: '什么时候要找人帮忙' }).waitFor();
     await shot(admin, 'e2e-authoring-preview-article');
     await admin.goBack();
     await admin.goBack();
@@ -91,7 +91,7 @@ describe('课程编写 in Chromium', () => {
     await admin.locator('taro-button-core:visible', { hasText: '发布' }).click();
     await admin.getByText('发布这门课程？').waitFor();
     await admin.locator('.taro-modal__foot div', { hasText: '发布' }).click();
-    await visible(admin, '.xq-course-edit__state').getByText('已发布').waitFor();
+    await admin.locator('.taro_page:visible .xq-course-edit__state', { hasText: '已发布' }).waitFor();
     await shot(admin, 'e2e-authoring-published');
 
     // 张敏 finds it in the catalogue and completes it.

@@ -342,13 +342,15 @@ function Editor({ initial, scope }: { initial: AuthoringCourseOutput | null; sco
             </View>
             <Text className='xq-course-edit__label'>选项（点“设为答案”标出正确选项）</Text>
             {q.options.map((o, j) => (
-              <View key={j} id={fieldId(`quiz-questions-${i}-options-${j}`)} className='xq-course-edit__option'>
-                <Text className='xq-course-edit__option-letter'>{String.fromCharCode(65 + j)}</Text>
-                <View className='xq-field xq-course-edit__option-input'>
-                  <Input value={o} maxLength={200} aria-label={`第 ${i + 1} 题选项 ${String.fromCharCode(65 + j)}`} onChange={(v: string) => editQuestion(i, { options: q.options.map((x, k) => (k === j ? v : x)) }, `options-${j}`)} />
+              <View key={j} id={fieldId(`quiz-questions-${i}-options-${j}`)} className='xq-course-edit__option-wrap'>
+                <View className='xq-course-edit__option'>
+                  <Text className='xq-course-edit__option-letter'>{String.fromCharCode(65 + j)}</Text>
+                  <View className='xq-field xq-course-edit__option-input'>
+                    <Input value={o} maxLength={200} aria-label={`第 ${i + 1} 题选项 ${String.fromCharCode(65 + j)}`} onChange={(v: string) => editQuestion(i, { options: q.options.map((x, k) => (k === j ? v : x)) }, `options-${j}`)} />
+                  </View>
+                  {q.answer === j ? <Pill tone='success'>答案</Pill> : <Act label='设为答案' onClick={() => editQuestion(i, { answer: j })} />}
+                  {q.options.length > 2 ? <Act label='移除' danger onClick={() => editQuestion(i, { options: q.options.filter((_, k) => k !== j), answer: q.answer === j ? 0 : q.answer > j ? q.answer - 1 : q.answer })} /> : null}
                 </View>
-                {q.answer === j ? <Pill tone='success'>正确答案</Pill> : <Act label='设为答案' onClick={() => editQuestion(i, { answer: j })} />}
-                {q.options.length > 2 ? <Act label='移除' danger onClick={() => editQuestion(i, { options: q.options.filter((_, k) => k !== j), answer: q.answer === j ? 0 : q.answer > j ? q.answer - 1 : q.answer })} /> : null}
                 <FieldError errors={errors} name={`quiz-questions-${i}-options-${j}`} />
               </View>
             ))}
