@@ -64,6 +64,8 @@ describe('课程编写 in Chromium', () => {
     await visible(admin, '#xq-f-lessons-1-media taro-button-core').click();
     await (await chooser).setFiles(AUDIO);
     await visible(admin, '#xq-f-lessons-1-media').getByText('已上传 · 时长 12 秒（从文件读出）').waitFor({ timeout: 30_000 });
+    await visible(admin, '#xq-f-lessons-1').scrollIntoViewIfNeeded();
+    await shot(admin, 'e2e-authoring-uploaded');
 
     for (const [i, q] of QUESTIONS.entries()) {
       await admin.locator('taro-button-core:visible', { hasText: '添加题目' }).click();
