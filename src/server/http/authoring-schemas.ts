@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type * as T from '../../../types';
 import { MEDIA_PART_BYTES } from '../domain/learning/media';
 import { isBase64 } from './event-schemas';
-import { typed } from './schema';
+import { typed } from '../domain/typed';
 import { isoDate, ModuleSchema, StageSchema, uuid } from './schemas';
 
 /** Controls, zero-width and bidirectional-override characters: invisible, and able to make a title read differently than it is. */

@@ -12,7 +12,7 @@ import type {
   AuthoringRegion, CourseContent, CourseDetailOutput, LessonDetailOutput, PolicyModule, Stage,
 } from '../../../../types';
 import type { AppDeps } from '../../deps';
-import { AppError } from '../../http/errors';
+import { AppError } from '../errors';
 import { iso, maybeOne, one, type Sql } from '../../storage/db';
 import type { Caller } from '../caller';
 import { regionWithin, requireId } from '../registry';

@@ -3,7 +3,7 @@
  * duration from the `mvhd` box and whether a track is video, or an MP3 with its duration summed over its frames.
  * Truncated or malformed files are refused; no external tool (ffprobe) runs.
  */
-import { AppError } from '../../http/errors';
+import { AppError } from '../errors';
 
 /** A recognised media file. */
 export interface MediaProbe {

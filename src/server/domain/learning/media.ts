@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { MediaFileOutput, MediaPartOutput, MediaUploadInput, MediaUploadOutput } from '../../../../types';
 import type { AppDeps } from '../../deps';
-import { AppError } from '../../http/errors';
+import { AppError } from '../errors';
 import { maybeOne, one, type Sql } from '../../storage/db';
 import type { Caller } from '../caller';
 import { requireId } from '../registry';
