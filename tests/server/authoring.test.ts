@@ -135,6 +135,16 @@ function suite(driver: string, open: () => Promise<Database | null>): void {
       const wrongSize = await t.call('PUT', `/api/admin/media/uploads/${mine.body.uploadId}/parts/0`, { token: tok.admin, body: { dataBase64: Buffer.alloc(9).toString('base64') } });
       expect(wrongSize.status).toBe(400);
       expect((await t.call('POST', `/api/admin/media/uploads/${mine.body.uploadId}/finish`, { token: tok.admin, body: {} })).body.error.code).toBe('MEDIA_BROKEN');
+      // An abandoned upload is deleted with its parts a day later; uploaded files stay.
+      await t.call('PUT', `/api/admin/media/uploads/${mine.body.uploadId}/parts/0`, { token: tok.admin, body: { dataBase64: Buffer.alloc(10).toString('base64') } });
+      const { runDueJobs } = await import('../../src/server/jobs');
+      const report = await runDueJobs(t.deps, new Date('2026-11-24T08:00:01Z'));
+      expect(report.expireMediaUploads).toBeGreaterThan(0);
+      const [left] = await t.db.query<{ uploads: number; parts: number; files: number }>(
+        'SELECT (SELECT count(*)::int FROM media_uploads) AS uploads, (SELECT count(*)::int FROM media_upload_parts) AS parts, (SELECT count(*)::int FROM media_files) AS files',
+      );
+      expect(left).toMatchObject({ uploads: 0, parts: 0 });
+      expect(left!.files).toBeGreaterThan(0);
     });
 
     it('a draft is invisible to parents everywhere; publishing checks the course and a double tap publishes once', async () => {

@@ -34,6 +34,14 @@ export async function mediaBytes(sql: Sql, name: string, start: number, end: num
   return Buffer.from(row.data);
 }
 
+/** Deletes uploads started more than a day ago (finished or abandoned) with any parts they still hold (runDueJobs). */
+export async function expireUploads(sql: Sql, now: Date): Promise<number> {
+  const rows = await sql.query<{ n: number }>(
+    "WITH gone AS (DELETE FROM media_uploads WHERE created_at < $1::timestamptz - interval '1 day' RETURNING 1) SELECT count(*)::int AS n FROM gone", [now],
+  );
+  return rows[0]?.n ?? 0;
+}
+
 /** The media upload service: administrators and 妇联 staff. */
 export class MediaService {
   constructor(private readonly deps: AppDeps, private readonly caller: Caller) {
