@@ -42,25 +42,44 @@ function difference(a: string[], b: string[]): number {
   return a.filter((x) => !right.has(x)).length + b.filter((x) => !left.has(x)).length;
 }
 
-/** Recomputes every rollup from the records in one transaction; with `compare`, counts the rows that differed before. */
+/**
+ * Recomputes every rollup from the records while the service keeps writing (migration 021): a short transaction raises
+ * the journal flag, a REPEATABLE READ one builds shadow tables from its snapshot (no lock on the records), and a short
+ * one swaps them in with the record tables SHARE-locked, re-applying the writes the snapshot missed. With `compare`,
+ * counts the rows that differed from the incrementally kept ones (meaningful when nothing is written meanwhile).
+ */
 export async function rebuildRollups(db: Database, compare = true): Promise<RebuildReport> {
-  return db.transaction(async (tx) => {
-    const before = compare ? await rollupLines(tx) : null;
-    await tx.query('SELECT xq_rpt_rebuild()');
-    const rows: Record<string, number> = {};
-    const differences: Record<string, number> = {};
-    if (before) {
-      const after = await rollupLines(tx);
-      for (const table of Object.keys(TABLES)) {
-        rows[table] = after[table]?.length ?? 0;
-        differences[table] = difference(before[table] ?? [], after[table] ?? []);
-      }
-    } else {
-      for (const table of Object.keys(TABLES)) {
-        const [r] = await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`);
-        rows[table] = r?.n ?? 0;
-      }
-    }
-    return { rows, differences };
+  const before = compare ? await rollupLines(db) : null;
+  await db.transaction(async (tx) => {
+    await tx.query('SELECT xq_rpt_rebuild_begin()');
   });
+  try {
+    await db.transaction(async (tx) => {
+      await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+      await tx.query('SELECT xq_rpt_rebuild_build()');
+    });
+    await db.transaction(async (tx) => {
+      await tx.query('SELECT xq_rpt_rebuild_finish()');
+    });
+  } catch (err) {
+    await db.transaction(async (tx) => {
+      await tx.query('SELECT xq_rpt_rebuild_abort()');
+    });
+    throw err;
+  }
+  const rows: Record<string, number> = {};
+  const differences: Record<string, number> = {};
+  if (before) {
+    const after = await rollupLines(db);
+    for (const table of Object.keys(TABLES)) {
+      rows[table] = after[table]?.length ?? 0;
+      differences[table] = difference(before[table] ?? [], after[table] ?? []);
+    }
+  } else {
+    for (const table of Object.keys(TABLES)) {
+      const [r] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`);
+      rows[table] = r?.n ?? 0;
+    }
+  }
+  return { rows, differences };
 }
