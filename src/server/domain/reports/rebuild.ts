@@ -47,8 +47,9 @@ function difference(a: string[], b: string[]): number {
  * the journal flag, a REPEATABLE READ one builds shadow tables from its snapshot (no lock on the records), and a short
  * one swaps them in with the record tables SHARE-locked, re-applying the writes the snapshot missed. With `compare`,
  * counts the rows that differed from the incrementally kept ones (meaningful when nothing is written meanwhile).
+ * `snapshotTaken`, if given, runs once the build's snapshot is taken and before it is read (tests write there).
  */
-export async function rebuildRollups(db: Database, compare = true): Promise<RebuildReport> {
+export async function rebuildRollups(db: Database, compare = true, snapshotTaken?: () => Promise<void>): Promise<RebuildReport> {
   const before = compare ? await rollupLines(db) : null;
   await db.transaction(async (tx) => {
     await tx.query('SELECT xq_rpt_rebuild_begin()');
@@ -56,6 +57,10 @@ export async function rebuildRollups(db: Database, compare = true): Promise<Rebu
   try {
     await db.transaction(async (tx) => {
       await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+      if (snapshotTaken) {
+        await tx.query('SELECT count(*) FROM rpt_rebuild_run');
+        await snapshotTaken();
+      }
       await tx.query('SELECT xq_rpt_rebuild_build()');
     });
     await db.transaction(async (tx) => {
