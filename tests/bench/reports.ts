@@ -232,7 +232,7 @@ export async function benchReports(): Promise<ReportsBenchResult | null> {
   const db = kept ? await keptPostgres(kept, 10) : await scratchPostgres(10);
   if (!db) return null;
   try {
-    let t = performance.now();
+    const t = performance.now();
     const found = kept ? await existing(db) : null;
     const { province, district, sizes } = found ?? (await generate(db));
     await db.exec('ANALYZE');
@@ -366,7 +366,7 @@ if (require.main === module) {
   benchReports().then(
     (r) => {
       if (!r) {
-        console.log('reports: DATABASE_URL is not set; skipped');
+        console.log(process.env.DATABASE_URL ? 'reports: stopped as BENCH_REPORT_ONLY asks' : 'reports: DATABASE_URL is not set; skipped');
         return;
       }
       printReports(r);

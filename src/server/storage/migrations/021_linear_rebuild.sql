@@ -100,18 +100,22 @@ DROP TRIGGER IF EXISTS rpt_rebuild_guardianships ON guardianships;
 CREATE TRIGGER rpt_rebuild_guardianships AFTER INSERT OR UPDATE OF revoked_at, revoke_reason, student_id, user_id, created_at OR DELETE ON guardianships
   FOR EACH ROW EXECUTE FUNCTION xq_rpt_journal_binding();
 
--- A statement's segments as xq_merge_segments takes them, in integer centiseconds: clamped to [0, duration], each end
--- rounded half up (as xq_round_cs, in double precision), empty ones dropped. Inlined into the queries that call it.
+-- Seconds to whole centiseconds as xq_round_cs rounds them (x = seconds * 100 in double precision; halves up).
+CREATE OR REPLACE FUNCTION xq_rpt_cs(x double precision) RETURNS bigint
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT (CASE WHEN x - floor(x) >= 0.5 THEN ceil(x) ELSE floor(x) END)::bigint
+$$;
+
+-- A statement's segments as xq_merge_segments takes them, in integer centiseconds: each clamped to
+-- [0, duration], its ends rounded as xq_round_cs rounds, empty ones dropped. (xq_rpt_rb_credit reads the common single
+-- segment directly, with the same clamp and xq_rpt_cs, and comes here for several.)
 CREATE OR REPLACE FUNCTION xq_rpt_seg_cs(segments jsonb, duration double precision) RETURNS TABLE (lo bigint, hi bigint)
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-  SELECT c.lo, c.hi FROM (
-    SELECT (CASE WHEN x.s - floor(x.s) >= 0.5 THEN ceil(x.s) ELSE floor(x.s) END)::bigint AS lo,
-           (CASE WHEN x.e - floor(x.e) >= 0.5 THEN ceil(x.e) ELSE floor(x.e) END)::bigint AS hi
-      FROM (SELECT greatest(0, least((v ->> 0)::double precision, duration)) * 100 AS s,
-                   greatest(0, least((v ->> 1)::double precision, duration)) * 100 AS e
-              FROM jsonb_array_elements(CASE WHEN jsonb_typeof(segments) = 'array' THEN segments ELSE '[]'::jsonb END) AS v) x
-  ) c
-  WHERE c.hi > c.lo
+  SELECT xq_rpt_cs(x.s), xq_rpt_cs(x.e)
+    FROM (SELECT greatest(0, least((v ->> 0)::double precision, duration)) * 100 AS s,
+                 greatest(0, least((v ->> 1)::double precision, duration)) * 100 AS e
+            FROM jsonb_array_elements(CASE WHEN jsonb_typeof(segments) = 'array' THEN segments ELSE '[]'::jsonb END) AS v) x
+   WHERE xq_rpt_cs(x.e) > xq_rpt_cs(x.s)
 $$;
 
 -- The union of centisecond multiranges (as a window aggregate: the running union of a lesson's segments).
@@ -152,13 +156,18 @@ LANGUAGE plpgsql AS $$
 BEGIN
   DROP TABLE IF EXISTS xq_rb_reach;
   CREATE TEMP TABLE xq_rb_reach ON COMMIT DROP AS
-  WITH acts AS (
-    SELECT e.user_id, e.lo, a.kind, a.ym / 100 AS year, bit_or(1 << (a.ym % 100 - 1)) AS mask
-      FROM (SELECT ls.user_id, ls.stored_at, CASE WHEN ls.object_type = 'lesson' THEN 'online' ELSE 'attended' END AS kind, xq_cn_ym(ls.timestamp) AS ym
+  WITH months AS (
+    -- China-time months as truncated timestamps (xq_cn_ym's year and month, without its numeric arithmetic per row).
+    SELECT e.user_id, e.lo, a.kind, a.m
+      FROM (SELECT ls.user_id, ls.stored_at, CASE WHEN ls.object_type = 'lesson' THEN 'online' ELSE 'attended' END AS kind,
+                   date_trunc('month', (ls.timestamp AT TIME ZONE 'UTC') + interval '8 hours') AS m
               FROM learning_statements ls
              WHERE (ls.object_type = 'lesson' OR ls.verb = 'attended') AND (p_users IS NULL OR ls.user_id = ANY(p_users))) a
       JOIN xq_rb_epoch e ON e.user_id = a.user_id AND a.stored_at >= e.lo AND (e.hi IS NULL OR a.stored_at < e.hi)
-     GROUP BY e.user_id, e.lo, a.kind, a.ym / 100
+     GROUP BY e.user_id, e.lo, a.kind, a.m
+  ), acts AS (
+    SELECT m.user_id, m.lo, m.kind, extract(year FROM m.m)::integer AS year, bit_or(1 << (extract(month FROM m.m)::integer - 1)) AS mask
+      FROM months m GROUP BY 1, 2, 3, 4
   )
   SELECT p.scope, a.year, a.kind, a.user_id, bit_or(a.mask) AS mask
     FROM acts a JOIN guardianships g ON g.user_id = a.user_id AND g.created_at <= a.lo AND (g.revoked_at IS NULL OR g.revoked_at > a.lo)
@@ -172,45 +181,62 @@ $$;
 -- arrival order (stored_at, timestamp, id): a statement's gain is the growth of the union of the segments so far (an
 -- article: its duration, from the first 'read'), counted in the month of the latest statement timestamp so far and at
 -- the home school when it was stored. With p_before, the statements journaled since the rebuild's snapshot are left
--- out (what the snapshot counted). One sorted pass: the running union is kept by xq_rpt_union, and its length read only
--- where the (home, month) changes.
+-- out (what the snapshot counted). Gains only need adding up per (home, month), so the statements are cut into runs
+-- with the same (home, month) in one sorted pass; each run's segments are unioned once (range_agg), and the runs of a
+-- lesson (one in most cases, a few across months) are chained by a running union (xq_rpt_union) whose length is the
+-- credit at the end of each run.
 CREATE OR REPLACE FUNCTION xq_rpt_rb_credit(p_users uuid[], p_before boolean) RETURNS void
 LANGUAGE plpgsql AS $$
 BEGIN
   DROP TABLE IF EXISTS xq_rb_credit;
   CREATE TEMP TABLE xq_rb_credit ON COMMIT DROP AS
-  SELECT z.home, z.ym, z.course_id, sum(z.gain) AS seconds
+  SELECT z.home, (extract(year FROM z.m) * 100 + extract(month FROM z.m))::integer AS ym, z.course_id, sum(z.gain) AS seconds
     FROM (
-      SELECT r.home, r.ym, r.course_id,
-             r.credited - coalesce(lag(r.credited) OVER (PARTITION BY r.user_id, r.lesson_id ORDER BY r.stored_at, r.timestamp, r.id), 0) AS gain
+      SELECT c.home, c.m, c.course_id,
+             c.credited - coalesce(lag(c.credited) OVER (PARTITION BY c.user_id, c.lesson_id ORDER BY c.run), 0) AS gain
         FROM (
-          SELECT q.user_id, q.lesson_id, q.course_id, q.home, q.ym, q.stored_at, q.timestamp, q.id,
-                 CASE WHEN q.kind = 'article' THEN CASE WHEN q.read THEN q.dur::numeric ELSE 0 END
-                      ELSE xq_rpt_mr_len(q.covered) / 100.0 END AS credited
+          SELECT u.user_id, u.lesson_id, u.run, u.home, u.m, l.course_id,
+                 CASE WHEN l.kind = 'article' THEN CASE WHEN bool_or(u.read) OVER o THEN l.duration_seconds::numeric ELSE 0 END
+                      ELSE xq_rpt_mr_len(xq_rpt_union(u.covered) OVER o) / 100.0 END AS credited
             FROM (
-              SELECT w1.*, (lead(w1.id) OVER w IS NULL OR lead(w1.home) OVER w IS DISTINCT FROM w1.home OR lead(w1.ym) OVER w IS DISTINCT FROM w1.ym) AS run_end
+              SELECT r.user_id, r.lesson_id, r.run, r.home, r.m, bool_or(r.is_read) AS read, range_agg(r.piece) AS covered
                 FROM (
-                  SELECT s.user_id, s.lesson_id, s.course_id, s.kind, s.dur, s.home, s.stored_at, s.timestamp, s.id,
-                         xq_cn_ym(max(s.timestamp) OVER w) AS ym, bool_or(s.is_read) OVER w AS read, xq_rpt_union(s.piece) OVER w AS covered
+                  SELECT q.*, sum(q.run_start) OVER w AS run
                     FROM (
-                      SELECT ls.user_id, ls.object_id AS lesson_id, l.course_id, l.kind, l.duration_seconds AS dur, e.home,
-                             ls.stored_at, ls.timestamp, ls.id, ls.verb = 'read' AS is_read,
-                             CASE WHEN c.lo IS NOT NULL THEN int8multirange(int8range(c.lo, c.hi)) END AS piece
-                        FROM learning_statements ls JOIN lessons l ON l.id = ls.object_id
-                        LEFT JOIN xq_rb_epoch e ON e.user_id = ls.user_id AND ls.stored_at >= e.lo AND (e.hi IS NULL OR ls.stored_at < e.hi)
-                        LEFT JOIN LATERAL xq_rpt_seg_cs(ls.result -> 'segments', l.duration_seconds) c ON l.kind <> 'article'
-                       WHERE ls.object_type = 'lesson' AND (p_users IS NULL OR ls.user_id = ANY(p_users))
-                         AND NOT (p_before AND EXISTS (SELECT 1 FROM rpt_rebuild_journal j WHERE j.kind = 'statement' AND j.statement_id = ls.id AND NOT j.seen))
-                    ) s
-                  WINDOW w AS (PARTITION BY s.user_id, s.lesson_id ORDER BY s.stored_at, s.timestamp, s.id ROWS UNBOUNDED PRECEDING)
-                ) w1
-              WINDOW w AS (PARTITION BY w1.user_id, w1.lesson_id ORDER BY w1.stored_at, w1.timestamp, w1.id ROWS UNBOUNDED PRECEDING)
-            ) q
-           WHERE q.run_end
-        ) r
+                      SELECT p.*, CASE WHEN (lag(p.home) OVER w, lag(p.m) OVER w) IS NOT DISTINCT FROM (p.home, p.m) AND lag(p.id) OVER w IS NOT NULL THEN 0 ELSE 1 END AS run_start
+                        FROM (
+                          SELECT s.user_id, s.lesson_id, s.home, s.stored_at, s.timestamp, s.id, s.is_read, s.piece,
+                                 date_trunc('month', (max(s.timestamp) OVER w AT TIME ZONE 'UTC') + interval '8 hours') AS m
+                            FROM (
+                              SELECT ls.user_id, ls.object_id AS lesson_id, e.home, ls.stored_at, ls.timestamp, ls.id, ls.verb = 'read' AS is_read,
+                                     CASE WHEN l.kind = 'article' OR jsonb_typeof(ls.result -> 'segments') <> 'array' THEN NULL
+                                          WHEN jsonb_array_length(ls.result -> 'segments') = 1 THEN
+                                            CASE WHEN one.hi > one.lo THEN int8multirange(int8range(one.lo, one.hi)) END
+                                          ELSE (SELECT range_agg(int8range(c.lo, c.hi)) FROM xq_rpt_seg_cs(ls.result -> 'segments', l.duration_seconds) c) END AS piece
+                                FROM learning_statements ls JOIN lessons l ON l.id = ls.object_id
+                                LEFT JOIN xq_rb_epoch e ON e.user_id = ls.user_id AND ls.stored_at >= e.lo AND (e.hi IS NULL OR ls.stored_at < e.hi)
+                                -- The first segment's ends, each parsed once (OFFSET 0 keeps the planner from copying the expression into every use).
+                                CROSS JOIN LATERAL (SELECT xq_rpt_cs(x.s) AS lo, xq_rpt_cs(x.e) AS hi
+                                                      FROM (SELECT greatest(0, least((ls.result -> 'segments' -> 0 ->> 0)::double precision, l.duration_seconds)) * 100 AS s,
+                                                                   greatest(0, least((ls.result -> 'segments' -> 0 ->> 1)::double precision, l.duration_seconds)) * 100 AS e
+                                                             OFFSET 0) x) AS one
+                               WHERE ls.object_type = 'lesson' AND (p_users IS NULL OR ls.user_id = ANY(p_users))
+                                 AND NOT (p_before AND EXISTS (SELECT 1 FROM rpt_rebuild_journal j WHERE j.kind = 'statement' AND j.statement_id = ls.id AND NOT j.seen))
+                            ) s
+                          WINDOW w AS (PARTITION BY s.user_id, s.lesson_id ORDER BY s.stored_at, s.timestamp, s.id ROWS UNBOUNDED PRECEDING)
+                        ) p
+                      WINDOW w AS (PARTITION BY p.user_id, p.lesson_id ORDER BY p.stored_at, p.timestamp, p.id ROWS UNBOUNDED PRECEDING)
+                    ) q
+                  WINDOW w AS (PARTITION BY q.user_id, q.lesson_id ORDER BY q.stored_at, q.timestamp, q.id ROWS UNBOUNDED PRECEDING)
+                ) r
+               GROUP BY r.user_id, r.lesson_id, r.run, r.home, r.m
+            ) u
+            JOIN lessons l ON l.id = u.lesson_id
+          WINDOW o AS (PARTITION BY u.user_id, u.lesson_id ORDER BY u.run ROWS UNBOUNDED PRECEDING)
+        ) c
     ) z
    WHERE z.home IS NOT NULL AND z.gain <> 0
-   GROUP BY z.home, z.ym, z.course_id;
+   GROUP BY z.home, z.m, z.course_id;
 END
 $$;
 
@@ -244,6 +270,7 @@ LANGUAGE plpgsql AS $$
 DECLARE
   k integer;
 BEGIN
+  SET LOCAL work_mem = '512MB';
   UPDATE rpt_rebuild_journal SET seen = true WHERE NOT seen;
   DROP TABLE IF EXISTS rpt_reach_next, rpt_reach_hist_next, rpt_learning_next, rpt_household_next, rpt_household_course_next;
   CREATE TABLE rpt_reach_next (LIKE rpt_reach INCLUDING DEFAULTS INCLUDING CONSTRAINTS);
