@@ -218,10 +218,11 @@ async function existing(db: Database): Promise<{ province: string; district: str
 /** Times one full rebuild of the rollups (the online one of reports/rebuild.ts, without comparing), then ANALYZE. */
 export async function timeRebuild(db: Database): Promise<number> {
   const t = performance.now();
-  await rebuildRollups(db, false);
+  const load = os.loadavg().map((x) => x.toFixed(2)).join(' ');
+  const report = await rebuildRollups(db, false);
   const seconds = round((performance.now() - t) / 1000);
   await db.exec('ANALYZE');
-  console.log(`reports: rebuild in ${seconds} s (uptime: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')})`);
+  console.log(`reports: rebuild in ${seconds} s (steps ${JSON.stringify(report.seconds)}; rows ${JSON.stringify(report.rows)}; load average before ${load}, after ${os.loadavg().map((x) => x.toFixed(2)).join(' ')})`);
   return seconds;
 }
 
@@ -317,7 +318,7 @@ Data set, generated with set-based SQL (\`tests/bench/reports.ts\`): 1 province,
 ${fmt(s.schools)} schools, **${fmt(s.families)} families** (a student with one bound parent), **${fmt(s.lessonStatements)} lesson statements** (10 heartbeats per
 family) plus ${fmt(s.attendedStatements)} check-in statements, ${fmt(s.enrolments)} enrolments, ${fmt(s.events)} sessions with ${fmt(s.signups)} sign-ups.
 The records were loaded with triggers off (\`session_replication_role = replica\`) in ${r.loadSeconds} s, then the rollups filled by
-**\`xq_rpt_rebuild()\`** in ${r.rebuildSeconds} s. Rollup rows: ${Object.entries(r.rollupRows).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')}.
+the online rebuild (**\`rebuildRollups\`**, migration 021; see "Rebuild" below) in ${r.rebuildSeconds} s. Rollup rows: ${Object.entries(r.rollupRows).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')}.
 
 ${s.families < 1_000_000 ? `**Scaled down**: issue 6 asks for 1,000,000 families and 10,000,000 statements; this run measured the sizes above (BENCH_REPORT_FAMILIES=${s.families}). The full size was not run within the time available: load and rebuild grew about linearly in trial runs, so it would take roughly ${Math.round((1_000_000 / s.families) * (r.loadSeconds + r.rebuildSeconds) / 60)} minutes (an estimate, not measured), mostly in \`xq_rpt_rebuild()\` (it replays every statement's segments per parent and lesson and looks up each parent's home school per row). The dashboard reads only rollups, whose row counts grow with families (rpt_reach) but whose read set (rpt_reach_hist, rpt_learning, rpt_sessions, rpt_station_month, rpt_scope_path) is bounded by regions × units × months; the full-size latency is not measured here.\n\n` : ''}GET /api/reports/dashboard for the year 2026 as the province's federation staff, over HTTP on loopback (startServer, pg pool of 10),
 one request at a time, ${REQUESTS} requests after 20 warm-up ones; ms per request (target: p95 under 100 ms):

@@ -30,10 +30,14 @@ export async function rollupLines(sql: Sql): Promise<Record<string, string[]>> {
   return out;
 }
 
-/** What a rebuild found: rows per table after it, and how many rows differed from the incrementally kept ones. */
+/**
+ * What a rebuild found: rows per table after it, how many rows differed from the incrementally kept ones, and the
+ * seconds each step took (begin and finish are the only ones that make writers wait).
+ */
 export interface RebuildReport {
   rows: Record<string, number>;
   differences: Record<string, number>;
+  seconds: { begin: number; build: number; finish: number };
 }
 
 function difference(a: string[], b: string[]): number {
@@ -51,9 +55,16 @@ function difference(a: string[], b: string[]): number {
  */
 export async function rebuildRollups(db: Database, compare = true, snapshotTaken?: () => Promise<void>): Promise<RebuildReport> {
   const before = compare ? await rollupLines(db) : null;
+  const seconds = { begin: 0, build: 0, finish: 0 };
+  let t = Date.now();
+  const lap = (step: keyof typeof seconds) => {
+    seconds[step] = (Date.now() - t) / 1000;
+    t = Date.now();
+  };
   await db.transaction(async (tx) => {
     await tx.query('SELECT xq_rpt_rebuild_begin()');
   });
+  lap('begin');
   try {
     await db.transaction(async (tx) => {
       await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
@@ -63,9 +74,11 @@ export async function rebuildRollups(db: Database, compare = true, snapshotTaken
       }
       await tx.query('SELECT xq_rpt_rebuild_build()');
     });
+    lap('build');
     await db.transaction(async (tx) => {
       await tx.query('SELECT xq_rpt_rebuild_finish()');
     });
+    lap('finish');
   } catch (err) {
     await db.transaction(async (tx) => {
       await tx.query('SELECT xq_rpt_rebuild_abort()');
@@ -86,5 +99,5 @@ export async function rebuildRollups(db: Database, compare = true, snapshotTaken
       rows[table] = r?.n ?? 0;
     }
   }
-  return { rows, differences };
+  return { rows, differences, seconds };
 }
