@@ -10,7 +10,7 @@ import type { Caller } from './domain/caller';
 import { CONTENT_DIR } from './domain/learning/content';
 import { buildServices } from './domain/services';
 import { clientAddress } from './http/client-address';
-import { AppError } from './http/errors';
+import { AppError } from './domain/errors';
 import { buildOpenApi } from './http/openapi';
 import { compressReads, serveMedia } from './http/static-files';
 import { createIdempotencyStore } from './http/idempotency';
