@@ -12,6 +12,8 @@ export interface UseRemoteOptions {
   enabled?: boolean;
   /** Load at mount too: for components mounted after their page was shown (the page show they would wait for has passed). */
   loadOnMount?: boolean;
+  /** Load again whenever the loader changes after mount (its filters or search changed). */
+  reloadOnChange?: boolean;
 }
 
 /**
@@ -29,10 +31,6 @@ export function useRemote<T>(loader: () => Promise<ApiResult<T>>, options: UseRe
   const mounted = useRef(false);
   const stale = useRef(false);
 
-  useEffect(() => {
-    loaderRef.current = loader;
-  }, [loader]);
-
   const reload = useCallback(async () => {
     if (!enabledRef.current) return;
     const mine = ++generation.current;
@@ -43,6 +41,13 @@ export function useRemote<T>(loader: () => Promise<ApiResult<T>>, options: UseRe
     if (mine !== generation.current) return;
     setState(result.ok ? { status: 'ready', data: result.data } : { status: 'error', error: result.error });
   }, []);
+
+  const reloadOnChange = options.reloadOnChange ?? false;
+  useEffect(() => {
+    const changed = loaderRef.current !== loader;
+    loaderRef.current = loader;
+    if (changed && reloadOnChange) void reload();
+  }, [loader, reloadOnChange, reload]);
 
   // No answer at all (no network, a timeout): load again as soon as the network is back.
   const offline = enabled && state.status === 'error' && state.error.status === 0;

@@ -1,6 +1,6 @@
 import Taro from '@tarojs/taro';
 import { View, Text, ScrollView } from '@tarojs/components';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useState } from 'react';
 import type { CourseListOutput, CourseSummary, PolicyModule, Stage } from '../../../types';
 import { MODULE_LABELS, POLICY_MODULES, STAGES, STAGE_LABELS } from '../../shared/labels';
 import { PageShell } from '../../components/page-shell';
@@ -51,15 +51,7 @@ function Catalogue() {
     () => listCourses({ module: module === 'all' ? undefined : module, stage: stage === 'all' || stage === 'mine' ? undefined : stage, q }),
     [module, stage, q],
   );
-  const { state, reload, retry } = useRemote(loader);
-  const first = useRef(true);
-  useEffect(() => {
-    if (first.current) {
-      first.current = false;
-      return;
-    }
-    void reload();
-  }, [loader, reload]);
+  const { state, retry } = useRemote(loader, { reloadOnChange: true });
 
   const data = state.status === 'ready' ? state.data : null;
   const myStages = data?.myStages ?? [];

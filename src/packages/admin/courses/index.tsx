@@ -2,7 +2,7 @@ import Taro from '@tarojs/taro';
 import { View, Text } from '@tarojs/components';
 import { Button } from '@nutui/nutui-react-taro';
 import dayjs from 'dayjs';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useState } from 'react';
 import type { AuthoringCourseSummary, AuthoringListQuery, PolicyModule, Stage } from '../../../../types';
 import { MODULE_LABELS, POLICY_MODULES, STAGE_LABELS, STAGES } from '../../../shared/labels';
 import { PageShell } from '../../../components/page-shell';
@@ -40,15 +40,7 @@ function CourseRow({ c }: { c: AuthoringCourseSummary }) {
 export default function AuthoringListPage() {
   const [query, setQuery] = useState<AuthoringListQuery>({});
   const loader = useCallback(() => listAuthoring(query), [query]);
-  const { state, retry, reload } = useRemote(loader);
-  const first = useRef(true);
-  useEffect(() => {
-    if (first.current) {
-      first.current = false;
-      return;
-    }
-    void reload();
-  }, [query, reload]);
+  const { state, retry } = useRemote(loader, { reloadOnChange: true });
   const toggle = <K extends keyof AuthoringListQuery>(key: K, value: NonNullable<AuthoringListQuery[K]>) =>
     setQuery((q) => ({ ...q, [key]: q[key] === value ? undefined : value }));
   const filtered = Boolean(query.module || query.stage || query.status);

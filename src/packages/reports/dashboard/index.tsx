@@ -3,7 +3,7 @@ import { View, Text, Picker } from '@tarojs/components';
 import { Button } from '@nutui/nutui-react-taro';
 import { ArrowRight } from '../../../components/icon';
 import dayjs from 'dayjs';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useState } from 'react';
 import type { ReportChild, ReportCount, ReportDashboardOutput, ReportUnit, ReportUnitType } from '../../../../types';
 import { MODULE_LABELS, STAGE_LABELS, STATION_KIND_LABELS } from '../../../shared/labels';
 import { PageShell } from '../../../components/page-shell';
@@ -333,16 +333,7 @@ export default function ReportsDashboard() {
   const [to, setTo] = useState<number | null>(null);
   const key = periodKey(year, from, to);
   const loader = useCallback(() => getReportDashboard({ unitId, period: key }), [unitId, key]);
-  const remote = useRemote(loader, { loadOnMount: true });
-  const { reload } = remote;
-  const first = useRef(true);
-  useEffect(() => {
-    if (first.current) {
-      first.current = false;
-      return;
-    }
-    void reload();
-  }, [unitId, key, reload]);
+  const remote = useRemote(loader, { loadOnMount: true, reloadOnChange: true });
   const { state } = remote;
   return (
     <PageShell className='xq-rpt' title='妇联统计' subtitle='家庭教育心理健康工作：站点覆盖、家庭参与与课程学习'>
