@@ -51,14 +51,14 @@ export async function prepareRush(db: Database, url: string, parents: number, se
   return { eventId: await publishSession(url, staff, seats, now), tokens, staff };
 }
 
-/** Publishes another session of `seats` seats for the same station (a warm-up rush goes to one). */
-export async function publishSession(url: string, staff: Rush['staff'], seats: number, now: Date): Promise<string> {
+/** Publishes another session of `seats` seats for the same station, starting in `hours` (a warm-up rush goes to one; check-in needs one about to start). */
+export async function publishSession(url: string, staff: Rush['staff'], seats: number, now: Date, hours = 48): Promise<string> {
   const at = (h: number) => new Date(now.getTime() + h * 3_600_000).toISOString();
   const created = await fetch(`${url}/api/events`, {
     method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${staff.token}` },
     body: JSON.stringify({
-      host: { type: 'station', id: staff.stationId }, title: '抢报名基准测试', description: '', topic: '心理健康教育', mentalHealth: true, speaker: '', startsAt: at(48), endsAt: at(50),
-      mode: 'onsite', address: '基准测试地点', latitude: null, longitude: null, onlineUrl: null, capacity: seats, signupDeadline: at(47),
+      host: { type: 'station', id: staff.stationId }, title: '抢报名基准测试', description: '', topic: '心理健康教育', mentalHealth: true, speaker: '', startsAt: at(hours), endsAt: at(hours + 2),
+      mode: 'onsite', address: '基准测试地点', latitude: null, longitude: null, onlineUrl: null, capacity: seats, signupDeadline: at(hours >= 2 ? hours - 1 : hours),
     }),
   });
   if (created.status !== 201) throw new Error(`publishing the session answered ${created.status}`);
