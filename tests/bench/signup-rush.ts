@@ -30,6 +30,8 @@ export interface RushResult {
   driver: string; requests: number; seconds: number; perSecond: number; p50: number; p95: number; p99: number; max: number; confirmed: number; waitlisted: number;
   /** CPU milliseconds per sign-up while the rush ran: the server processes, PostgreSQL (and PgBouncer), the load generator, anything else on the machine. */
   cpu: { server: number; postgres: number; load: number; other: number };
+  /** The machine's 1-minute load average when the measured rush began (other work on the shared machine included). */
+  load: number;
 }
 
 const pct = (sorted: number[], p: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! * 10) / 10;
@@ -118,8 +120,12 @@ export async function checkRush(db: Database, rush: Rush, report: HttpLoadReport
 /** Where the rush is served: in this process, or by `instances` server processes (optionally through PgBouncer). */
 export type RushServers = { instances: 0 } | { instances: number; databaseUrl: string; pgbouncer: boolean };
 
-/** Runs the rush on a migrated-here database, served as `servers` says. */
-export async function benchRush(driver: string, db: Database, servers: RushServers = { instances: 0 }): Promise<RushResult> {
+/**
+ * Runs the rush on a migrated-here database, served as `servers` says. With `warm`, the same parents first rush another
+ * session through the same servers, unmeasured: the servers' code is then compiled and their connections open, as in a
+ * server that has been running; without it the rush is the first work the servers do after starting.
+ */
+export async function benchRush(driver: string, db: Database, servers: RushServers = { instances: 0 }, warm = false): Promise<RushResult> {
   await migrate(db);
   const config = loadConfig({ XQ_STATIC_DIR: '', XQ_SESSION_SECRET: SECRET });
   let inProcess: Awaited<ReturnType<typeof startServer>> | null = null;
@@ -139,7 +145,9 @@ export async function benchRush(driver: string, db: Database, servers: RushServe
       urls = instances.map((i) => i.url);
     }
     const rush = await prepareRush(db, urls[0] as string, PARENTS, SEATS, new Date());
+    if (warm) await sendRush({ ...rush, eventId: await publishSession(urls[0] as string, rush.staff, SEATS, new Date()) }, urls, IN_FLIGHT);
     const postmaster = await postmasterOf(db);
+    const load = Math.round(os.loadavg()[0]! * 10) / 10;
     const before = cpuSnapshot();
     const report = await sendRush(rush, urls, IN_FLIGHT);
     const used = cpuBetween(before, cpuSnapshot(), report.cpuMs, instances.map((i) => i.pid), postmaster);
@@ -153,7 +161,7 @@ export async function benchRush(driver: string, db: Database, servers: RushServe
     return {
       driver, requests: PARENTS, seconds: Math.round(report.seconds * 10) / 10, perSecond: Math.round(PARENTS / report.seconds),
       p50: pct(latencies, 50), p95: pct(latencies, 95), p99: pct(latencies, 99), max: pct(latencies, 100), confirmed: outcome.confirmed, waitlisted: outcome.waitlisted,
-      cpu: { server: per(used.self), postgres: per(used.postgres), load: per(report.cpuMs), other: per(used.other) },
+      cpu: { server: per(used.self), postgres: per(used.postgres), load: per(report.cpuMs), other: per(used.other) }, load,
     };
   } finally {
     await Promise.all(instances.map((i) => i.close()));
@@ -165,8 +173,12 @@ export async function benchRush(driver: string, db: Database, servers: RushServe
 /** Writes the rush figures into docs/benchmarks.md between the rush markers. */
 export function writeRush(results: RushResult[], machine: string): void {
   const file = path.resolve(__dirname, '..', '..', 'docs', 'benchmarks.md');
-  const rows = results.map((r) => `| ${r.driver} | ${r.requests} | ${r.seconds} | **${r.perSecond}** | ${r.p50} | ${r.p95} | **${r.p99}** | ${r.max} | ${r.confirmed} / ${r.waitlisted} |`).join('\n');
-  const cpu = results.map((r) => `| ${r.driver} | ${r.cpu.server} | ${r.cpu.postgres} | ${r.cpu.load} | ${Math.round((r.cpu.server + r.cpu.postgres + r.cpu.load) * 100) / 100} | ${r.cpu.other} |`).join('\n');
-  const section = `<!-- rush:start -->\nLast run: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine}.\n\n| servers and database | sign-ups | seconds | sign-ups/s | p50 ms | p95 ms | p99 ms | max ms | seats / waitlisted |\n|---|---|---|---|---|---|---|---|---|\n${rows}\n\nCPU time per sign-up while the rush ran, in ms (the machine gives ${os.cpus().length * 1000} ms of CPU per second; other work on the machine is not this benchmark):\n\n| servers and database | server processes | PostgreSQL (+ PgBouncer) | load generator | total | other work on the machine |\n|---|---|---|---|---|---|\n${cpu}\n<!-- rush:end -->`;
+  const cores = os.cpus().length;
+  const rows = results.map((r) => `| ${r.driver} | ${r.requests} | ${r.seconds} | **${r.perSecond}** | ${r.p50} | ${r.p95} | **${r.p99}** | ${r.max} | ${r.confirmed} / ${r.waitlisted} | ${r.load} |`).join('\n');
+  const cpu = results.map((r) => {
+    const total = r.cpu.server + r.cpu.postgres + r.cpu.load;
+    return `| ${r.driver} | ${r.cpu.server} | ${r.cpu.postgres} | ${r.cpu.load} | ${Math.round(total * 100) / 100} | ${Math.round((cores * 1000) / total)} | ${Math.round((cores * 1000) / (r.cpu.server + r.cpu.postgres))} | ${r.cpu.other} |`;
+  }).join('\n');
+  const section = `<!-- rush:start -->\nLast run: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine}.\n\n| servers and database | sign-ups | seconds | sign-ups/s | p50 ms | p95 ms | p99 ms | max ms | seats / waitlisted | load average at start |\n|---|---|---|---|---|---|---|---|---|---|\n${rows}\n\nCPU time per sign-up while the rush ran, in ms (the machine gives ${cores * 1000} ms of CPU per second; other work on the machine is not this benchmark), and the sign-ups per second that ${cores} otherwise idle cores could give at that cost, with the load generator on them and without it:\n\n| servers and database | server processes | PostgreSQL (+ PgBouncer) | load generator | total | ${cores} cores ÷ total | ${cores} cores ÷ (server + PostgreSQL) | other work on the machine |\n|---|---|---|---|---|---|---|---|\n${cpu}\n<!-- rush:end -->`;
   fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/<!-- rush:start -->[\s\S]*<!-- rush:end -->/, section));
 }
