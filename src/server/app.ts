@@ -11,7 +11,7 @@ import { CONTENT_DIR } from './domain/learning/content';
 import { IdentityService } from './domain/identity';
 import { buildServices } from './domain/services';
 import { clientAddress } from './http/client-address';
-import { AppError } from './http/errors';
+import { AppError } from './domain/errors';
 import { buildOpenApi } from './http/openapi';
 import { compressReads, serveMedia } from './http/static-files';
 import { createIdempotencyStore } from './http/idempotency';

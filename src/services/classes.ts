@@ -23,3 +23,8 @@ export function assignHeadTeacher(classId: string, userId: string): Promise<ApiR
 export function unassignHeadTeacher(classId: string, userId: string): Promise<ApiResult<ClassOutput>> {
   return request<ClassOutput>(`/api/classes/${seg(classId)}/head-teachers/${seg(userId)}`, { method: 'DELETE' });
 }
+
+/** Closes a class (no longer taught): its 班主任 stop seeing its pupils; the pupils and their records stay. */
+export function closeClass(classId: string): Promise<ApiResult<ClassOutput>> {
+  return request<ClassOutput>(`/api/classes/${seg(classId)}/close`, { method: 'POST', body: {} });
+}

@@ -1,4 +1,4 @@
-import { initialTracker, mergeSegments, takeSegments, trackStop, trackTime, type TrackerState } from '../../src/packages/course/lib/tracker';
+import { initialTracker, takeSegments, trackStop, trackTime, type TrackerState } from '../../src/packages/course/lib/tracker';
 
 /** Feeds time updates into a tracker. */
 function feed(state: TrackerState, times: number[]): TrackerState {
@@ -76,20 +76,5 @@ describe('played-segments tracker', () => {
   it('ignores nonsense times', () => {
     const state = feed(initialTracker(), [0, 1, Number.NaN, -3, 2]);
     expect(takeSegments(state).segments).toEqual([[0, 2]]);
-  });
-
-  it('merges segments in any order', () => {
-    expect(
-      mergeSegments([
-        [60, 65],
-        [0, 5],
-        [4, 10],
-        [10, 12],
-        [30, 30],
-      ]),
-    ).toEqual([
-      [0, 12],
-      [60, 65],
-    ]);
   });
 });

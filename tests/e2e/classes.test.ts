@@ -61,3 +61,28 @@ test('a school leader assigns a 班主任 to a class and takes it back; the 班�
   await card(leader, '四年级1班').getByText('未指定班主任').waitFor();
   expect(await pupils(token, schoolId)).toEqual(['周雨桐', '孙浩然', '李子涵'].sort());
 }, 180_000);
+
+test('a school leader opens a class and closes it again: the card says 已撤销 and offers no more actions; the 班主任 does not see the class', async () => {
+  const leader = await openAs('周建国');
+  await openClasses(leader);
+  await leader.locator('taro-button-core:visible', { hasText: '新建班级' }).first().click();
+  const form = leader.locator('.xq-section:visible', { hasText: '新建班级' });
+  await form.locator('input').nth(0).fill('六年级');
+  await form.locator('input').nth(1).fill('9班');
+  await form.locator('taro-button-core', { hasText: '新建班级' }).click();
+  await card(leader, '六年级9班').getByText('0 名学生').waitFor();
+  await card(leader, '六年级9班').locator('taro-button-core', { hasText: '指定班主任' }).click();
+  await card(leader, '六年级9班').locator('.xq-classes__option', { hasText: '陈磊' }).click();
+  await card(leader, '六年级9班').getByText('班主任：陈磊').waitFor();
+  await card(leader, '六年级9班').locator('taro-button-core', { hasText: '撤销班级' }).click();
+  await leader.getByText('学生和已有的告知书记录都会保留').waitFor();
+  await shot(leader, 'classes-close-confirm');
+  await leader.locator('.taro-modal__foot div', { hasText: '撤销班级' }).click();
+  await card(leader, '六年级9班').getByText('已撤销').waitFor();
+  expect(await card(leader, '六年级9班').locator('taro-button-core').count()).toBe(0);
+  await shot(leader, 'classes-closed');
+  const headTeacher = await openAs('陈磊');
+  await openClasses(headTeacher);
+  await card(headTeacher, '五年级2班').waitFor();
+  expect(await card(headTeacher, '六年级9班').count()).toBe(0);
+}, 180_000);

@@ -25,6 +25,7 @@ function suite(name: string, open: () => Promise<Database | null>): void {
       t.setNow(JAN_2027);
       for (const who of ['admin', 'federation', 'station', 'parent']) tok[who] = await t.login(who);
       const province = (await t.db.query<{ id: string }>("SELECT id FROM regions WHERE code = '140000'"))[0]!.id;
+      id.province = province;
       const made = async (path: string, body: object) => {
         const r = await t.call('POST', path, { token: tok.admin, body });
         expect(r.status).toBe(201);
@@ -108,6 +109,41 @@ function suite(name: string, open: () => Promise<Database | null>): void {
       });
       const n = await t.db.query<{ n: number }>("SELECT (SELECT count(*) FROM regions WHERE code = '149902') + (SELECT count(*) FROM schools WHERE name = '新学校') + (SELECT count(*) FROM stations WHERE name = '新站') AS n");
       expect(Number(n[0]!.n)).toBe(0);
+    });
+
+    test('nothing under a closed region reopens or outlives it: a later or no close date is a Chinese 409; an earlier one is kept', async () => {
+      const reopen = await dates(`/api/admin/schools/${id.school}`, null);
+      expect(reopen.status).toBe(409);
+      expect(reopen.body.error.message).toBe('上级地区“试点区”已停办（停办日期 2027-03-31），本单位的停办日期不能晚于该日期');
+      expect((await dates(`/api/admin/stations/${id.station}`, '2027-04-01')).status).toBe(409);
+      expect((await dates(`/api/admin/regions/${id.district}`, null)).body.error.message).toBe('上级地区“试点市”已停办（停办日期 2027-03-31），本单位的停办日期不能晚于该日期');
+      expect((await dates(`/api/admin/schools/${id.school}`, '2027-03-20')).status).toBe(200);
+      expect((await t.call('GET', `/api/regions/${id.district}`, { token: tok.admin })).body.schools[0]).toMatchObject({ id: id.school, closedOn: '2027-03-20' });
+    });
+
+    test('closing a region while a unit under it reopens at the same moment: exactly one of the two succeeds, five times over', async () => {
+      for (let round = 0; round < 5; round++) {
+        const city = (await t.call('POST', '/api/admin/regions', { token: tok.admin, body: { code: `1498${round}0`, name: `并发市${round}`, level: 'city', parentId: id.province } })).body.id as string;
+        const school = (await t.call('POST', '/api/admin/schools', { token: tok.admin, body: { name: `并发学校${round}`, regionId: city, stages: ['junior'] } })).body.id as string;
+        expect((await dates(`/api/admin/schools/${school}`, '2027-02-01')).status).toBe(200);
+        const [close, reopen] = await Promise.all([dates(`/api/admin/regions/${city}`, '2027-03-01'), dates(`/api/admin/schools/${school}`, null)]);
+        expect([close.status, reopen.status].sort()).toEqual([200, 409]);
+        const state = (await t.call('GET', `/api/regions/${city}`, { token: tok.admin })).body as { region: { closedOn: string | null }; schools: { closedOn: string | null }[] };
+        expect(state.region.closedOn === null || state.schools[0]!.closedOn !== null).toBe(true);
+      }
+    });
+
+    test('a bulk import adding a school races a close of its region: exactly one of the two succeeds, five times over', async () => {
+      for (let round = 0; round < 5; round++) {
+        const code = `1497${round}0`;
+        const city = (await t.call('POST', '/api/admin/regions', { token: tok.admin, body: { code, name: `导入市${round}`, level: 'city', parentId: id.province } })).body.id as string;
+        const file = { kind: 'schools', schoolId: null, fileName: 'a.csv', dataBase64: csv(['学校名称,所在地区代码,学段', `导入学校${round},${code},初中`]) };
+        const [close, imported] = await Promise.all([dates(`/api/admin/regions/${city}`, '2027-03-01'), t.call('POST', '/api/imports', { token: tok.admin, body: file })]);
+        expect([close.status === 200, imported.status === 201]).toContain(true);
+        expect([close.status === 200, imported.status === 201]).toContain(false);
+        const state = (await t.call('GET', `/api/regions/${city}`, { token: tok.admin })).body as { region: { closedOn: string | null }; schools: { closedOn: string | null }[] };
+        expect(state.region.closedOn === null || state.schools.every((s) => s.closedOn !== null)).toBe(true);
+      }
     });
 
     test('only administrators set a region\'s dates (others 403, no session 401); unknown regions are not found', async () => {

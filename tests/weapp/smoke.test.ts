@@ -177,9 +177,14 @@ async function renderPage(route: string, query: Record<string, string> = {}): Pr
   g.getCurrentPages = () => [page];
   page.attach(document.createElement('parent-wrapper'));
   // React renders asynchronously: wait until the page shows something (under load 50 ms were not always enough).
-  for (let waited = 0; waited < 3000 && page.dom.textContent.trim() === ''; waited += 50) await simulate.sleep(50);
+  await until(() => page.dom.textContent.trim() !== '');
   await simulate.sleep(50);
   return page;
+}
+
+/** Waits until check() holds, up to 3 s: React and Taro's event bridge answer asynchronously, later under load. */
+async function until(check: () => boolean): Promise<void> {
+  for (let waited = 0; waited < 3000 && !check(); waited += 20) await simulate.sleep(20);
 }
 
 function find(page: SimComponent, selector: string, text: string): SimNode {
@@ -198,7 +203,7 @@ describe('compiled weapp pages', () => {
     expect(text).toContain('家庭教育课程');
     calls.length = 0;
     find(page, '.xq-safety__call', '立即拨打').dispatchEvent('tap');
-    await simulate.sleep(20);
+    await until(() => calls.some((c) => c.name === 'makePhoneCall'));
     expect(calls.some((c) => c.name === 'makePhoneCall' && (c.args[0] as { phoneNumber: string }).phoneNumber === '12356')).toBe(true);
   });
 
@@ -209,7 +214,7 @@ describe('compiled weapp pages', () => {
     expect(text).toContain('隐私保护指引');
     calls.length = 0;
     find(page, '.xq-login-prompt__action', '去登录').dispatchEvent('tap');
-    await simulate.sleep(20);
+    await until(() => calls.some((c) => c.name === 'navigateTo'));
     expect(calls.some((c) => c.name === 'navigateTo' && String((c.args[0] as { url: string }).url).includes('packages/account/login/index'))).toBe(true);
   });
 
@@ -226,7 +231,7 @@ describe('compiled weapp pages', () => {
     expect(page.dom.textContent).toContain('输入结业证书上的验证码');
     calls.length = 0;
     find(page, '.xq-verify__go', '查验').dispatchEvent('tap');
-    await simulate.sleep(50);
+    await until(() => page.dom.textContent.includes('请输入证书验证码'));
     expect(page.dom.textContent).toContain('请输入证书验证码');
     expect(calls.some((c) => c.name === 'request')).toBe(false);
   });
@@ -237,7 +242,7 @@ describe('compiled weapp pages', () => {
       valid: true, certificate: { code, displayName: '张敏', courseTitle: '读懂孩子的情绪', module: 'mh_education', issuedAt: '2026-11-20T08:00:00.000Z' },
     });
     const page = await renderPage('packages/course/certificate/index', { code });
-    for (let waited = 0; waited < 3000 && !page.dom.textContent.includes('扫码查验'); waited += 50) await simulate.sleep(50);
+    await until(() => page.dom.textContent.includes('扫码查验'));
     // The production build's TARO_APP_API_BASE (.env.production): the backend serves the H5 verify page there.
     const link = `https://api.xinqiao.example.cn/#/packages/course/verify/index?code=${code}`;
     expect(page.dom.textContent).toContain(link);
@@ -262,7 +267,7 @@ describe('compiled weapp pages', () => {
 
     calls.length = 0;
     const verify = await renderPage('packages/course/verify/index', { q: encodeURIComponent(link) });
-    for (let waited = 0; waited < 3000 && !verify.dom.textContent.includes('证书有效'); waited += 50) await simulate.sleep(50);
+    await until(() => verify.dom.textContent.includes('证书有效'));
     expect(verify.dom.textContent).toContain('证书有效');
     expect(calls.some((c) => c.name === 'request' && String((c.args[0] as { url: string }).url).endsWith(`/api/certificates/${code}`))).toBe(true);
     answers.delete(`/api/certificates/${code}`);
@@ -277,7 +282,7 @@ describe('compiled weapp pages', () => {
     expect(page.querySelectorAll('.xq-bind__phone-btn')).toHaveLength(1);
     calls.length = 0;
     find(page, '.nut-button', '同意并绑定').dispatchEvent('tap');
-    await simulate.sleep(50);
+    await until(() => page.dom.textContent.includes('请阅读并勾选单独同意'));
     expect(page.dom.textContent).toContain('请阅读并勾选单独同意，否则无法接收孩子的告知书');
     expect(calls.some((c) => c.name === 'request' && String((c.args[0] as { url: string }).url).includes('/api/bindings'))).toBe(false);
     storage.delete('xq_token');
@@ -297,7 +302,7 @@ describe('compiled weapp pages', () => {
     });
     calls.length = 0;
     const page = await renderPage('packages/notices/view/index', { id: 'n1' });
-    for (let waited = 0; waited < 3000 && !page.dom.textContent.includes('近两周'); waited += 50) await simulate.sleep(50);
+    await until(() => page.dom.textContent.includes('近两周'));
     const text = page.dom.textContent;
     expect(text).toContain('近两周在课堂上多次独自流泪。');
     expect(text).toContain('第一步 · 确认已收到');
@@ -307,7 +312,7 @@ describe('compiled weapp pages', () => {
     expect(calls.find((c) => c.name === 'setVisualEffectOnCapture')?.args[0]).toMatchObject({ visualEffect: 'hidden' });
     calls.length = 0;
     find(page, '.xq-inst__item .nut-button', '拨打').dispatchEvent('tap');
-    await simulate.sleep(20);
+    await until(() => calls.some((c) => c.name === 'makePhoneCall'));
     expect(calls.some((c) => c.name === 'makePhoneCall' && (c.args[0] as { phoneNumber: string }).phoneNumber === '0351-0000301')).toBe(true);
     answers.clear();
     storage.delete('xq_token');

@@ -8,9 +8,12 @@
 import { createHmac } from 'node:crypto';
 import type { ErrorCode } from '../../../types';
 import type { AppDeps } from '../deps';
-import { AppError } from '../http/errors';
+import { AppError } from './errors';
 import type { Sql } from '../storage/db';
 import type { Caller } from './caller';
+
+/** The address of requests that arrive without a socket (app.request() in tests) and without a trusted header. */
+export const UNKNOWN_ADDRESS = 'unknown';
 
 /** At most `max` attempts (or bytes) in a fixed window of `windowMinutes`. */
 export interface Limit {

@@ -1,6 +1,6 @@
 /** The caller of a request, as the server knows them from their session — never from an id the client sends. */
 import type { ScopeType, StaffRole } from '../../../types';
-import { AppError } from '../http/errors';
+import { AppError } from './errors';
 
 /** One active role grant of the caller. */
 export interface Grant {

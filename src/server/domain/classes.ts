@@ -1,7 +1,7 @@
 /** Classes of a school and their 班主任: staff of the school see them; leaders, psychology teachers and administrators create, close and assign (audited). */
 import type { ClassHeadTeacher, ClassInput, ClassOutput, HeadTeacherOption, SchoolClass, SchoolClassesOutput, Stage } from '../../../types';
 import type { AppDeps } from '../deps';
-import { AppError } from '../http/errors';
+import { AppError } from './errors';
 import { iso, isoOrNull, maybeOne, one, type Sql } from '../storage/db';
 import type { Caller } from './caller';
 import { classScope, rolesAt } from './notices/access';

@@ -1,7 +1,7 @@
 /** Local help: each region may set its own help hotline, inherited down the region tree; 12356 is the national default. */
 import type { Hotline, HotlineAuditEntry, HotlineOutput, RegionHotlineOutput, SetHotlineInput } from '../../../types';
 import type { AppDeps } from '../deps';
-import { AppError } from '../http/errors';
+import { AppError } from './errors';
 import { HELP_HOTLINE } from '../../shared/labels';
 import { iso, maybeOne, type Sql } from '../storage/db';
 import type { Caller } from './caller';

@@ -1,7 +1,7 @@
 /** Logins, sessions and the caller's own view of themselves (我的). */
 import type { BoundChild, DevIdentity, GuardianRelation, LoginOutput, MeOutput, RoleGrant, ScopeType, Stage, StaffRole } from '../../../types';
 import type { AppDeps } from '../deps';
-import { AppError } from '../http/errors';
+import { AppError } from './errors';
 import { Batcher } from '../storage/batcher';
 import { iso, isoOrNull, maybeOne, one, type Database, type Sql } from '../storage/db';
 import { Caller, type Grant } from './caller';

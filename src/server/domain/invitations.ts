@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import type { CreateInvitationInput, CreateInvitationOutput, InvitationSummary, MeOutput, ScopeType, StaffRole } from '../../../types';
 import { ROLE_SCOPE } from '../../shared/labels';
 import type { AppDeps } from '../deps';
-import { AppError } from '../http/errors';
+import { AppError } from './errors';
 import { maybeOne, one, iso, type Sql } from '../storage/db';
 import type { Limiter } from './attempts';
 import { normaliseCode, randomCode } from './codes';

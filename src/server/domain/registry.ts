@@ -5,7 +5,7 @@ import type {
   UpdateRegionInput, UpdateSchoolInput, UpdateStationInput,
 } from '../../../types';
 import type { AppDeps } from '../deps';
-import { AppError } from '../http/errors';
+import { AppError } from './errors';
 import { iso, maybeOne, one, type Sql } from '../storage/db';
 import type { Caller } from './caller';
 import { isUuid } from './identity';
@@ -56,6 +56,26 @@ function chinaDate(at: Date): string {
 /** Refuses a closed region (or one with a close date set) as the parent of a new region, school or station. */
 function refuseClosedParent(region: RegionRow, what: '地区' | '学校' | '站点'): void {
   if (region.closed_on) throw new AppError('CONFLICT', `地区“${region.name}”已停办（停办日期 ${region.closed_on}），不能在其下新增${what}`);
+}
+
+/**
+ * Refuses a close date (or none) later than that of a closed region above the unit: a region closes only once everything
+ * under it is closed by its date, and nothing under it may reopen or outlive it. The ancestors are locked FOR SHARE, so a
+ * region being closed at the same time waits for this change, or this change waits for it and sees its date.
+ */
+async function refuseOutlivingAncestor(tx: Sql, regionId: string, closedOn: string | null): Promise<void> {
+  // No ORDER BY: PostgreSQL sorts before it locks, so a sort would use the dates from before a concurrent close.
+  const ancestors = await tx.query<{ name: string; closed_on: string | null }>(
+    `SELECT name, to_char(closed_on, 'YYYY-MM-DD') AS closed_on FROM regions
+      WHERE id IN (WITH RECURSIVE up AS (SELECT id, parent_id FROM regions WHERE id = $1
+                   UNION ALL SELECT r.id, r.parent_id FROM regions r JOIN up ON r.id = up.parent_id) SELECT id FROM up)
+      FOR SHARE`,
+    [regionId],
+  );
+  const closed = ancestors.filter((a) => a.closed_on).sort((a, b) => (a.closed_on as string).localeCompare(b.closed_on as string))[0];
+  if (closed?.closed_on && (closedOn === null || closedOn > closed.closed_on)) {
+    throw new AppError('CONFLICT', `上级地区“${closed.name}”已停办（停办日期 ${closed.closed_on}），本单位的停办日期不能晚于该日期`);
+  }
 }
 
 /** Throws NOT_FOUND for a malformed id, so it never reaches SQL. */
@@ -237,8 +257,10 @@ export class RegistryService {
     const table = { region: 'regions', school: 'schools', station: 'stations' }[type];
     const columns = { region: REGION_SQL, school: SCHOOL_SQL, station: STATION_SQL }[type];
     return this.deps.db.transaction(async (tx) => {
-      const before = await maybeOne<OpenDates>(tx, `SELECT ${DATES_SQL} FROM ${table} WHERE id = $1 FOR UPDATE`, [id]);
+      const parent = type === 'region' ? 'parent_id' : 'region_id';
+      const before = await maybeOne<OpenDates & { parent: string | null }>(tx, `SELECT ${DATES_SQL}, ${parent} AS parent FROM ${table} WHERE id = $1 FOR UPDATE`, [id]);
       if (!before) throw new AppError('NOT_FOUND', { region: '地区不存在', school: '学校不存在', station: '站点不存在' }[type]);
+      if (before.parent) await refuseOutlivingAncestor(tx, before.parent, input.closedOn);
       if (check) await check(tx);
       const row = await one<R>(tx, `UPDATE ${table} SET opened_on = $2, closed_on = $3 WHERE id = $1 RETURNING ${columns}`, [id, input.openedOn, input.closedOn]);
       if (before.opened_on !== row.opened_on || before.closed_on !== row.closed_on) {

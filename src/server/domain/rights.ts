@@ -6,7 +6,7 @@
  */
 import type { CloseAccountOutput, MyDataOutput } from '../../../types';
 import type { AppDeps } from '../deps';
-import { AppError } from '../http/errors';
+import { AppError } from './errors';
 import { maybeOne, type Sql } from '../storage/db';
 import type { Caller } from './caller';
 import { promoteWaitlist } from './events/waitlist';

@@ -1,9 +1,8 @@
 /** The domain services of one request, built from storage and the caller. */
 import type { CertificateVerifyOutput, MessageTemplatesOutput, XapiExportOutput } from '../../../types';
 import type { AppDeps } from '../deps';
-import { UNKNOWN_ADDRESS } from '../http/client-address';
-import { AppError } from '../http/errors';
-import { Limiter } from './attempts';
+import { AppError } from './errors';
+import { Limiter, UNKNOWN_ADDRESS } from './attempts';
 import type { Caller } from './caller';
 import { ClassService } from './classes';
 import { CheckinService } from './events/checkin';

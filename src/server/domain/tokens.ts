@@ -4,7 +4,7 @@
  * HMAC sent each 2 µs job to the thread pool and back.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { AppError } from '../http/errors';
+import { AppError } from './errors';
 
 const ISSUER = 'xinqiao';
 const AUDIENCE = 'xinqiao-api';

@@ -1,7 +1,7 @@
 /** Zod schemas of a school's classes and their 班主任, each checked at compile time against types/. */
 import { z } from 'zod';
 import type * as T from '../../../types';
-import { typed } from './schema';
+import { typed } from '../domain/typed';
 import { isoDate, StageSchema, trimmed } from './schemas';
 
 const SchoolClassSchema = typed<T.SchoolClass>()(

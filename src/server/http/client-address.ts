@@ -2,9 +2,7 @@
 import type { IncomingMessage } from 'node:http';
 import { isIPv4, isIPv6 } from 'node:net';
 import type { Context } from 'hono';
-
-/** The address of requests that arrive without a socket (app.request() in tests) and without a trusted header. */
-export const UNKNOWN_ADDRESS = 'unknown';
+import { UNKNOWN_ADDRESS } from '../domain/attempts';
 
 /** The peer of the socket under @hono/node-server (c.env.incoming, or c.env.server.incoming); none in app.request(). */
 function socketPeer(c: Context): string | undefined {

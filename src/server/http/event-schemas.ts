@@ -1,7 +1,7 @@
 /** Zod schemas of the 家长学校 sessions API, each checked at compile time against its contract type in types/. */
 import { z } from 'zod';
 import type * as T from '../../../types';
-import { typed } from './schema';
+import { typed } from '../domain/typed';
 import { isoDate as iso, trimmed, uuid } from './schemas';
 
 const instant = z.string().datetime({ offset: true, message: '须为 ISO 8601 时间' });

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import type { Database } from '../storage/db';
 import { maybeOne } from '../storage/db';
 import type { Logger } from '../log';
-import { AppError } from './errors';
+import { AppError } from '../domain/errors';
 
 /** The request header that carries the key. */
 export const IDEMPOTENCY_HEADER = 'Idempotency-Key';

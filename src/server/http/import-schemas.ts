@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type * as T from '../../../types';
 import { IMPORT_MAX_BYTES } from '../domain/imports/files';
 import { isBase64 } from './event-schemas';
-import { typed } from './schema';
+import { typed } from '../domain/typed';
 import { StageSchema, StationKindSchema, trimmed, uuid } from './schemas';
 
 export const ImportKindSchema = z.enum(['regions', 'schools', 'stations', 'pupils']);

@@ -1,7 +1,7 @@
 /** Zod schemas of local help (regional hotlines) and the printable binding sheets, each checked at compile time against types/. */
 import { z } from 'zod';
 import type * as T from '../../../types';
-import { typed } from './schema';
+import { typed } from '../domain/typed';
 import { isoDate, trimmed } from './schemas';
 
 /** A hotline number: digits with single dashes between groups, 3–15 digits (12356, 0351-12356, 400-161-9995). */

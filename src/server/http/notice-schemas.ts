@@ -1,7 +1,7 @@
 /** Zod schemas of the 告知书 API, each checked at compile time against its contract type in types/. */
 import { z } from 'zod';
 import type * as T from '../../../types';
-import { typed } from './schema';
+import { typed } from '../domain/typed';
 import { RELATION_NOTE_MAX } from '../../shared/labels';
 import { BoundChildSchema, isoDate as iso, RelationSchema, RoleSchema, StageSchema, trimmed, uuid } from './schemas';
 

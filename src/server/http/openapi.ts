@@ -1,6 +1,6 @@
 /** Builds the OpenAPI 3 document from the same route specs and zod schemas that validate requests. */
 import { z } from 'zod';
-import { ERRORS } from './errors';
+import { ERRORS } from '../domain/errors';
 import { IDEMPOTENCY_HEADER, REPLAYED_HEADER } from './idempotency';
 import type { AnyRoute } from './route';
 

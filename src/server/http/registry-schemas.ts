@@ -1,7 +1,7 @@
 /** Zod schemas of the registry's open / close dates and its audit trail, each checked at compile time against types/. */
 import { z } from 'zod';
 import type * as T from '../../../types';
-import { typed } from './schema';
+import { typed } from '../domain/typed';
 import { isoDate, uuid } from './schemas';
 
 /** Whether `YYYY-MM-DD` names a real calendar day between 1949 and 2100. */

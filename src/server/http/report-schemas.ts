@@ -1,7 +1,7 @@
 /** Zod schemas of the 妇联 reporting API, each checked at compile time against its contract type in types/. */
 import { z } from 'zod';
 import type * as T from '../../../types';
-import { typed } from './schema';
+import { typed } from '../domain/typed';
 import { isoDate as iso, RegionLevelSchema, StageSchema, StationKindSchema, uuid } from './schemas';
 
 const periodText = z.string().trim().max(32).describe('统计期间：2025、2025-03 或 2025-01..2025-06（同一年内，不晚于本月）');

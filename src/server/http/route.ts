@@ -1,7 +1,7 @@
 /** Declares an API route once: its schemas validate requests, type the handler and document it in OpenAPI. */
 import type { Context, Hono } from 'hono';
 import type { z } from 'zod';
-import { AppError } from './errors';
+import { AppError } from '../domain/errors';
 import { idempotencyKeyOf, requestFingerprint, REPLAYED_HEADER, type IdempotencyStore } from './idempotency';
 import type { Caller } from '../domain/caller';
 import type { Services } from '../domain/services';

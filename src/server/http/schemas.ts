@@ -1,7 +1,7 @@
 /** Zod schemas of the API, each checked at compile time against its contract type in types/. */
 import { z } from 'zod';
 import type * as T from '../../../types';
-import { typed } from './schema';
+import { typed } from '../domain/typed';
 import { isStatementCursor } from '../domain/learning/xapi';
 import { GUARDIAN_RELATIONS } from '../../shared/labels';
 

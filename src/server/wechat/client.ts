@@ -1,5 +1,5 @@
 /** Calls WeChat's own servers (code2Session, access token, subscribe messages) over HTTP at a configurable base URL. */
-import { AppError } from '../http/errors';
+import { AppError } from '../domain/errors';
 
 /** What code2Session answers for a valid login code. */
 export interface WeChatSession {

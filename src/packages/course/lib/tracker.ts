@@ -57,15 +57,3 @@ export function takeSegments(state: TrackerState): { segments: Segment[]; state:
   const open = state.open ? { start: state.open.last, last: state.open.last } : null;
   return { segments, state: { open, closed: [] } };
 }
-
-/** Sorts and merges overlapping or touching segments. */
-export function mergeSegments(segments: readonly Segment[]): Segment[] {
-  const sorted = segments.filter(([s, e]) => e > s).map(([s, e]): Segment => [s, e]).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-  const out: Segment[] = [];
-  for (const [s, e] of sorted) {
-    const last = out[out.length - 1];
-    if (last && s <= last[1]) last[1] = Math.max(last[1], e);
-    else out.push([s, e]);
-  }
-  return out;
-}

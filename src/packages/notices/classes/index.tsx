@@ -9,7 +9,7 @@ import { Section } from '../../../components/section';
 import { StateView } from '../../../components/state-view';
 import { useRemote } from '../../../components/use-remote';
 import { useSubmit } from '../../../components/use-submit';
-import { assignHeadTeacher, createClass, listClasses, unassignHeadTeacher } from '../../../services/classes';
+import { assignHeadTeacher, closeClass, createClass, listClasses, unassignHeadTeacher } from '../../../services/classes';
 import { ClassFields, fieldErrors } from '../lib/form';
 import { confirm, toast } from '../lib/nav';
 import './index.scss';
@@ -77,6 +77,15 @@ function ClassCard({ item, options, canManage, onChanged }: { item: SchoolClass;
     toast('已取消', 'success');
     onChanged(r.data.class);
   };
+  const close = async () => {
+    const what = `${item.grade}${item.name}`;
+    if (!(await confirm('撤销班级', `撤销后，${what}不能再指定班主任，班主任也将看不到该班学生；学生和已有的告知书记录都会保留。`, '撤销班级'))) return;
+    const r = await run(() => closeClass(item.id), 'close');
+    if (!r) return;
+    if (!r.ok) return toast(r.error.message);
+    toast(`已撤销${what}`, 'success');
+    onChanged(r.data.class);
+  };
 
   return (
     <View className={`xq-classes__card${closed ? ' is-closed' : ''}`}>
@@ -124,6 +133,13 @@ function ClassCard({ item, options, canManage, onChanged }: { item: SchoolClass;
               {item.headTeachers.length === 0 ? '指定班主任' : '再指定一位'}
             </Button>
           )}
+        </View>
+      ) : null}
+      {canManage && !closed ? (
+        <View className='xq-classes__close'>
+          <Button size='small' fill='none' type='default' disabled={busy} aria-label={`撤销${item.grade}${item.name}`} onClick={() => void close()}>
+            撤销班级
+          </Button>
         </View>
       ) : null}
     </View>

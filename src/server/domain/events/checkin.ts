@@ -2,7 +2,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import type { CheckinCodeOutput, CheckinOutput } from '../../../../types';
 import type { AppDeps } from '../../deps';
-import { AppError } from '../../http/errors';
+import { AppError } from '../errors';
 import { iso, maybeOne, type Sql } from '../../storage/db';
 import type { Limiter } from '../attempts';
 import type { Caller } from '../caller';

@@ -1,6 +1,6 @@
 /** Shared pieces of the 家长学校 sessions part: rows, mapping, permissions, China-time helpers. */
 import type { EventHost, EventSummary, SignupStatus } from '../../../../types';
-import { AppError } from '../../http/errors';
+import { AppError } from '../errors';
 import { iso, maybeOne, type Sql } from '../../storage/db';
 import type { Caller } from '../caller';
 import { requireId } from '../registry';

@@ -4,7 +4,7 @@ import type {
   DutyStatus, EventCancelInput, EventDetail, EventHost, EventInput, EventListOutput, EventListQuery, EventSummary, ManageOutput, MySignup, SignupStatus,
 } from '../../../../types';
 import type { AppDeps } from '../../deps';
-import { AppError } from '../../http/errors';
+import { AppError } from '../errors';
 import { iso, isoOrNull, maybeOne, type Sql } from '../../storage/db';
 import type { Caller } from '../caller';
 import { enqueue, withdraw } from '../messages/outbox';

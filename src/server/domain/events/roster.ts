@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import type { EvidenceInput, EvidenceItem, EvidenceListOutput, RosterEntry, RosterOutput, SignupStatus } from '../../../../types';
 import type { AppDeps } from '../../deps';
 import { EVIDENCE_KIND_LABELS } from '../../../shared/labels';
-import { AppError } from '../../http/errors';
+import { AppError } from '../errors';
 import { iso, isoOrNull, maybeOne } from '../../storage/db';
 import type { Limiter } from '../attempts';
 import type { Caller } from '../caller';

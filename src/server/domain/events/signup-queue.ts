@@ -7,7 +7,7 @@
  */
 import type { EventDetail, MessageTemplate } from '../../../../types';
 import type { Config } from '../../env';
-import { AppError } from '../../http/errors';
+import { AppError } from '../errors';
 import { Batcher, type BatchOutcome } from '../../storage/batcher';
 import type { Database, Sql } from '../../storage/db';
 import type { Caller } from '../caller';

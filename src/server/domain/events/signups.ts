@@ -1,7 +1,7 @@
 /** Parents' sign-ups: one per guardian (optionally with the other guardian), waitlist when full, cancel, confirm an offer. */
 import type { SignupInput, SignupOutput } from '../../../../types';
 import type { AppDeps } from '../../deps';
-import { AppError } from '../../http/errors';
+import { AppError } from '../errors';
 import type { Sql } from '../../storage/db';
 import type { Caller } from '../caller';
 import { enqueue, withdraw } from '../messages/outbox';

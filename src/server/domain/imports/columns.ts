@@ -1,6 +1,6 @@
 /** The columns of each import kind, how a row's cells are read and checked, and the downloadable templates. */
 import type { ImportCellError, ImportKind } from '../../../../types';
-import { AppError } from '../../http/errors';
+import { AppError } from '../errors';
 import { columnLetter, templateXlsx, type Sheet, type SheetRow } from './files';
 
 /** One column of an import template. */

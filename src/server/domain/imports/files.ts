@@ -1,6 +1,6 @@
 /** Reads an uploaded .xlsx or .csv into a grid of cell texts, with limits on size, shape and content; writes templates. */
 import ExcelJS from 'exceljs';
-import { AppError } from '../../http/errors';
+import { AppError } from '../errors';
 
 /** The largest file accepted. */
 export const IMPORT_MAX_BYTES = 3 * 1024 * 1024;

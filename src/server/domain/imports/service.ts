@@ -7,7 +7,7 @@ import type {
   GuardianRelation, ImportCommitOutput, ImportCounts, ImportInput, ImportKind, ImportPreviewOutput, ImportRowResult, RegionLevel, Stage, StationKind,
 } from '../../../../types';
 import type { AppDeps } from '../../deps';
-import { AppError } from '../../http/errors';
+import { AppError } from '../errors';
 import type { Sql } from '../../storage/db';
 import { RELATION_LABELS, STAGE_LABELS, STATION_KIND_LABELS } from '../../../shared/labels';
 import type { Caller } from '../caller';
@@ -115,6 +115,8 @@ export class ImportService {
     const sheet = await readUpload(input.fileName, input.dataBase64);
     return this.deps.db.transaction(async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [input.kind === 'pupils' ? `xq-import:pupils:${input.schoolId}` : 'xq-import:registry']);
+      // A region closed at the same moment either waits for the import (and sees its new units) or is seen closed by it.
+      if (input.kind !== 'pupils') await tx.query('SELECT id FROM regions FOR SHARE');
       const plan = await this.plan(tx, input, sheet);
       const counts = count(plan.rows);
       if (counts.error > 0) {

@@ -1,7 +1,7 @@
 /** The zod schema of the course content format (files and the admin API), checked against types/courses.ts. */
 import { z } from 'zod';
 import type { CourseContent } from '../../../../types';
-import { typed } from '../../http/schema';
+import { typed } from '../typed';
 
 const text = (min: number, max: number) => z.string().trim().min(min).max(max);
 const slug = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, '标识只能包含小写字母、数字和连字符').max(80);

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { CourseContent } from '../../../../types';
-import { AppError } from '../../http/errors';
+import { AppError } from '../errors';
 import { CourseContentSchema, issueList } from './content-schema';
 import { maybeOne, one, type Sql } from '../../storage/db';
 

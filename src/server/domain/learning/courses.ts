@@ -4,7 +4,7 @@ import type {
   LessonKind, LessonProgress, LessonSummary, MyLearningOutput, PolicyModule, QuizAnswer, QuizOutput, QuizResultOutput, SchoolContact, Segment, Stage,
 } from '../../../../types';
 import type { AppDeps } from '../../deps';
-import { AppError } from '../../http/errors';
+import { AppError } from '../errors';
 import { iso, isoOrNull, maybeOne, type Sql } from '../../storage/db';
 import type { Caller } from '../caller';
 import { groupCode, normaliseCode, randomCode } from '../codes';

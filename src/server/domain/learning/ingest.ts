@@ -7,7 +7,7 @@
  * so one bad request never fails another's.
  */
 import type { LessonKind, LessonProgress, ProgressOutput, ProgressStatementInput, Segment } from '../../../../types';
-import { AppError } from '../../http/errors';
+import { AppError } from '../errors';
 import { Batcher, type BatchOutcome } from '../../storage/batcher';
 import type { Database, Sql } from '../../storage/db';
 import { randomCode } from '../codes';

@@ -4,7 +4,7 @@
  */
 import { createHmac, randomInt } from 'node:crypto';
 import type { QuizAnswer } from '../../../../types';
-import { AppError } from '../../http/errors';
+import { AppError } from '../errors';
 import type { Sql } from '../../storage/db';
 
 /** A stored question, answer included (never sent to a client before a pass). */

@@ -1,6 +1,6 @@
 /** Who may do what with a school's notices: only staff of that school, each role to its part; administrators and federation staff never read a notice. */
 import type { StaffRole } from '../../../../types';
-import { AppError } from '../../http/errors';
+import { AppError } from '../errors';
 import type { Sql } from '../../storage/db';
 import type { Caller } from '../caller';
 

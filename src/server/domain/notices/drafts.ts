@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { NoticeDraft, NoticeDraftContent, NoticeDraftInput, NoticeDraftList } from '../../../../types';
 import type { AppDeps } from '../../deps';
-import { AppError } from '../../http/errors';
+import { AppError } from '../errors';
 import { iso, maybeOne, type Sql } from '../../storage/db';
 import type { Caller } from '../caller';
 import { requireId } from '../registry';

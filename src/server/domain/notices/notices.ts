@@ -5,7 +5,7 @@ import type {
   NoticeStaffView, NoticeStatus, NoticeTaskKind, NoticeTaskOutcome, NoticeView, ReferralOutcome, Signature, StaffRole, TaskDoneInput,
 } from '../../../../types';
 import type { AppDeps } from '../../deps';
-import { AppError } from '../../http/errors';
+import { AppError } from '../errors';
 import { iso, isoOrNull, maybeOne, one, type Sql } from '../../storage/db';
 import type { Caller } from '../caller';
 import { thing } from '../events/common';

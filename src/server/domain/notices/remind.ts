@@ -1,7 +1,7 @@
 /** 提醒未读家长: school staff re-send the neutral message to the guardians who have not opened a notice, at most once per 12 hours per notice. */
 import type { RemindOutput } from '../../../../types';
 import type { AppDeps } from '../../deps';
-import { AppError } from '../../http/errors';
+import { AppError } from '../errors';
 import { maybeOne } from '../../storage/db';
 import type { Caller } from '../caller';
 import { requireId } from '../registry';

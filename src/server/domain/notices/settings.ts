@@ -1,7 +1,7 @@
 /** A school's notice settings: approval by a second staff member, the escalation ladder, retention and the green-channel institutions. */
 import type { NoticeSettings, NoticeSettingsInput, ReferralInstitution } from '../../../../types';
 import type { AppDeps } from '../../deps';
-import { AppError } from '../../http/errors';
+import { AppError } from '../errors';
 import { maybeOne, type Sql } from '../../storage/db';
 import type { Caller } from '../caller';
 import { requireId } from '../registry';

@@ -9,7 +9,7 @@ import PDFDocument from 'pdfkit';
 import qrcode from 'qrcode-generator';
 import type { GuardianRelation, Hotline, SheetClassListOutput } from '../../../../types';
 import type { AppDeps } from '../../deps';
-import { AppError } from '../../http/errors';
+import { AppError } from '../errors';
 import { classText, RELATION_LABELS } from '../../../shared/labels';
 import { one } from '../../storage/db';
 import type { Caller } from '../caller';

@@ -4,7 +4,7 @@ import type {
   StudentListOutput, StudentSummary,
 } from '../../../../types';
 import type { AppDeps } from '../../deps';
-import { AppError } from '../../http/errors';
+import { AppError } from '../errors';
 import { iso, isoOrNull, maybeOne, one, type Sql } from '../../storage/db';
 import type { Limiter } from '../attempts';
 import type { Caller } from '../caller';

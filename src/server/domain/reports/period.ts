@@ -1,6 +1,6 @@
 /** Reporting periods: a year, a month or a month range within one year, in China time. */
 import type { ReportPeriod } from '../../../../types';
-import { AppError } from '../../http/errors';
+import { AppError } from '../errors';
 import { chinaYearMonth } from '../events/common';
 
 /** A parsed period: months as year * 100 + month, the bit mask of its months, and whether it is over. */

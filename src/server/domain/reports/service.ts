@@ -5,7 +5,7 @@ import type {
   ReportUnitType, Restatement,
 } from '../../../../types';
 import type { AppDeps } from '../../deps';
-import { AppError } from '../../http/errors';
+import { AppError } from '../errors';
 import { iso, maybeOne, type Sql } from '../../storage/db';
 import type { Caller } from '../caller';
 import { federationCovers } from '../events/common';
