@@ -37,10 +37,11 @@ export function cpuSnapshot(): CpuSnapshot {
 
 /**
  * The process id of the PostgreSQL server (postmaster) behind a database: the parent of one of its backends. With it,
- * cpuBetween counts only that server's processes, not other PostgreSQL servers that share the machine.
+ * cpuBetween counts only that server's processes, not other PostgreSQL servers that share the machine. 0 for PGlite,
+ * which runs inside the benchmark's process (no process then counts as PostgreSQL); null when it cannot be found.
  */
 export async function postmasterOf(db: Database): Promise<number | null> {
-  if (db.kind !== 'postgres') return null;
+  if (db.kind !== 'postgres') return 0;
   try {
     const [row] = await db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
     const stat = fs.readFileSync(`/proc/${row?.pid}/stat`, 'utf8');
