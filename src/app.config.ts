@@ -7,7 +7,7 @@ export default defineAppConfig({
     },
     {
       root: 'packages/admin',
-      pages: ['registry/index', 'invitations/index', 'import/index', 'unit/index', 'hotline/index'],
+      pages: ['registry/index', 'invitations/index', 'import/index', 'unit/index', 'hotline/index', 'courses/index', 'course-edit/index', 'course-preview/index'],
     },
     {
       root: 'packages/course',

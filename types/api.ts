@@ -79,6 +79,9 @@ export type ErrorCode =
   | 'NOTICE_UNREADABLE'
   | 'UPLOAD_QUOTA_EXCEEDED'
   | 'PRINT_FONT_MISSING'
+  | 'MEDIA_UNSUPPORTED'
+  | 'MEDIA_BROKEN'
+  | 'MEDIA_TOO_LARGE'
   | 'INTERNAL';
 
 /** The error envelope: every non-2xx answer has this body. */

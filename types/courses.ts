@@ -81,6 +81,8 @@ export interface LessonDetailOutput {
   body: string[];
   /** The media file's URL (audio and video lessons), served by the backend. */
   mediaUrl: string | null;
+  /** The WebVTT captions of the narration (`/media/<name>.vtt`), when the media has them; null otherwise. */
+  captionsUrl: string | null;
   /** On lessons with the safety card: how to reach the psychology teachers of the parent's children's schools. */
   schoolContacts: SchoolContact[];
   /** The lesson after this one in the course, if any. */
@@ -201,6 +203,12 @@ export interface MyLearningOutput {
   completedLessons: number;
 }
 
+/** A slide of a video lesson: shown from the start of body paragraph `at`; a title line, then key points, "\n" between lines. */
+export interface LessonSlide {
+  at: number;
+  text: string;
+}
+
 /** The content file format of a course (src/server/content/courses/*.json), also the body of POST /api/admin/courses. */
 export interface CourseContent {
   slug: string;
@@ -216,7 +224,13 @@ export interface CourseContent {
     durationSeconds: number;
     /** A file under src/server/content/media (audio and video lessons). */
     media?: string;
+    /**
+     * Articles: blocks, where `## ` starts a heading, `- ` a list item (consecutive items form one list), anything else a
+     * paragraph. Audio and video: the narration script, plain paragraphs.
+     */
     body: string[];
+    /** Video lessons: the slides, each shown from the start of body paragraph `at` (first at 0, increasing); lines split by "\n". */
+    slides?: LessonSlide[];
   }[];
   quiz?: {
     passMark: number;

@@ -8,3 +8,4 @@ export type * from './reports';
 export type * from './imports';
 export type * from './local';
 export type * from './classes';
+export type * from './authoring';

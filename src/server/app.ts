@@ -9,14 +9,16 @@ import type { AppDeps } from './deps';
 import type { Caller } from './domain/caller';
 import { CONTENT_DIR } from './domain/learning/content';
 import { IdentityService } from './domain/identity';
+import { mediaBytes, storedMedia } from './domain/learning/media';
 import { buildServices } from './domain/services';
 import { clientAddress } from './http/client-address';
 import { AppError } from './domain/errors';
 import { buildOpenApi } from './http/openapi';
-import { compressReads, serveMedia } from './http/static-files';
+import { compressReads, serveMedia, serveMediaRange } from './http/static-files';
 import { createIdempotencyStore } from './http/idempotency';
 import { mountRoutes, type AnyRoute, type RouteRuntime } from './http/route';
 import { authRoutes } from './routes/auth';
+import { authoringRoutes } from './routes/authoring';
 import { classRoutes } from './routes/classes';
 import { invitationRoutes } from './routes/invitations';
 import { meRoutes } from './routes/me';
@@ -32,13 +34,13 @@ import { APP_VERSION } from './version';
 
 z.config(z.locales.zhCN());
 
-/** Only lesson media are served from the media folder (not the script that makes them). */
-const MEDIA_FILE = /^\/media\/[a-z0-9][a-z0-9._-]*\.(mp4|m4a|mp3|aac|wav|webm)$/;
+/** Only lesson media and their captions are served from the media folder (not the scripts that make them). */
+const MEDIA_FILE = /^\/media\/[a-z0-9][a-z0-9._-]*\.(mp4|m4a|mp3|aac|wav|webm|vtt)$/;
 
 type Env = { Variables: { requestId: string; caller: Caller | null } };
 
 /** Every route of the API, in documentation order. */
-export const ROUTES: readonly AnyRoute[] = [...systemRoutes, ...authRoutes, ...meRoutes, ...invitationRoutes, ...registryRoutes, ...courseRoutes, ...eventRoutes, ...noticeRoutes, ...classRoutes, ...reportRoutes, ...importRoutes, ...localRoutes];
+export const ROUTES: readonly AnyRoute[] = [...systemRoutes, ...authRoutes, ...meRoutes, ...invitationRoutes, ...registryRoutes, ...courseRoutes, ...authoringRoutes, ...eventRoutes, ...noticeRoutes, ...classRoutes, ...reportRoutes, ...importRoutes, ...localRoutes];
 
 /** A regular expression matching the concrete paths of an OpenAPI-style route path. */
 function pathPattern(routePath: string): RegExp {
@@ -121,10 +123,15 @@ export function createApp(deps: AppDeps): Hono<Env> {
   app.get('/api/openapi.json', (c) => c.json(openapi));
 
   const media = path.join(CONTENT_DIR, 'media');
-  app.on(['GET', 'HEAD'], '/media/*', (c) => {
-    const file = MEDIA_FILE.test(c.req.path) ? serveMedia(c, path.join(media, c.req.path.slice('/media/'.length))) : null;
-    if (!file) throw new AppError('NOT_FOUND', '媒体文件不存在');
-    return file;
+  app.on(['GET', 'HEAD'], '/media/*', async (c) => {
+    const name = c.req.path.slice('/media/'.length);
+    const file = MEDIA_FILE.test(c.req.path) ? serveMedia(c, path.join(media, name)) : null;
+    if (file) return file;
+    // Uploaded in the authoring console: stored in the database by content hash (domain/learning/media.ts).
+    const stored = MEDIA_FILE.test(c.req.path) ? await storedMedia(deps.db, name) : null;
+    if (!stored) throw new AppError('NOT_FOUND', '媒体文件不存在');
+    return serveMediaRange(c, { size: stored.size, contentType: stored.contentType, etag: `"${stored.sha256.slice(0, 32)}"`, cacheControl: 'public, max-age=31536000, immutable' },
+      (start, end) => mediaBytes(deps.db, name, start, end));
   });
   app.all('/media/*', () => {
     throw new AppError('NOT_FOUND', '媒体文件不存在');

@@ -25,6 +25,8 @@ export interface Config {
   lessonCompleteRatio: number;
   /** Course quizzes: failed attempts in a row before a cooldown, and how long the cooldown lasts. */
   quiz: { maxFails: number; cooldownMinutes: number };
+  /** Lesson media uploaded in the authoring console: the largest file accepted, in bytes (XQ_MEDIA_MAX_MB). */
+  mediaMaxBytes: number;
   /** 家长学校 sessions: subscribe-message template ids, reminder lead time, how long a waitlist offer is held. */
   events: { templates: { signup_result: string; event_reminder: string; event_cancelled: string }; reminderHours: number; offerHours: number };
   /**
@@ -103,6 +105,7 @@ const EnvSchema = z.object({
   XQ_LESSON_COMPLETE_RATIO: z.coerce.number().min(0.5).max(1).default(0.9),
   XQ_QUIZ_MAX_FAILS: z.coerce.number().int().min(1).max(20).default(3),
   XQ_QUIZ_COOLDOWN_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+  XQ_MEDIA_MAX_MB: z.coerce.number().min(0.1).max(200).default(30),
   WECHAT_TMPL_SIGNUP_RESULT: z.string().min(1).default('dev-tmpl-signup-result'),
   WECHAT_TMPL_EVENT_REMINDER: z.string().min(1).default('dev-tmpl-event-reminder'),
   WECHAT_TMPL_EVENT_CANCELLED: z.string().min(1).default('dev-tmpl-event-cancelled'),
@@ -169,6 +172,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     privacyVersion: PRIVACY_VERSION,
     lessonCompleteRatio: e.XQ_LESSON_COMPLETE_RATIO,
     quiz: { maxFails: e.XQ_QUIZ_MAX_FAILS, cooldownMinutes: e.XQ_QUIZ_COOLDOWN_MINUTES },
+    mediaMaxBytes: Math.round(e.XQ_MEDIA_MAX_MB * 1024 * 1024),
     events: {
       templates: { signup_result: e.WECHAT_TMPL_SIGNUP_RESULT, event_reminder: e.WECHAT_TMPL_EVENT_REMINDER, event_cancelled: e.WECHAT_TMPL_EVENT_CANCELLED },
       reminderHours: e.XQ_EVENT_REMINDER_HOURS,

@@ -5,6 +5,7 @@ import { sendDueMessages } from './domain/messages/outbox';
 import { escalateNotices, markNoticeDelivered, purgeNotices } from './domain/notices/ladder';
 import { checkpointAudit } from './domain/notices/audit';
 import { expireDrafts } from './domain/notices/drafts';
+import { expireUploads } from './domain/learning/media';
 import { expireLearningRecords, purgeClosedAccounts } from './domain/rights';
 
 /** What one run did: rows touched per job. */
@@ -37,6 +38,8 @@ export const JOBS: Record<string, Job> = {
     );
     return rows[0]?.n ?? 0;
   },
+  /** Deletes lesson media uploads started more than a day ago, with the parts of any never finished (the files themselves stay). */
+  expireMediaUploads: ({ db }, now) => expireUploads(db, now),
   /** Expires waitlist offers not confirmed in time and offers the seats to the next parents. */
   expireWaitlistOffers: (deps, now) => expireOffers(deps, now),
   /** Climbs the notices' escalation ladder: second messages, call tasks, follow-up tasks. */

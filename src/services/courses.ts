@@ -11,7 +11,9 @@ import type {
   QuizResultOutput,
   QuizSubmitInput,
 } from '../../types';
-import { apiBase, request, type ApiResult } from './request';
+import Taro from '@tarojs/taro';
+import { parseVtt, type CaptionCue } from '../shared/captions';
+import { apiBase, DEFAULT_TIMEOUT_MS, request, type ApiResult } from './request';
 
 /** The catalogue, filtered by module, stage and a search text; the caller's children's stages come first. */
 export function listCourses(query: CourseListQuery = {}): Promise<ApiResult<CourseListOutput>> {
@@ -59,4 +61,14 @@ export function verifyCertificate(code: string): Promise<ApiResult<CertificateVe
 export function mediaSource(path: string): string {
   if (/^https?:\/\//.test(path)) return path;
   return `${apiBase()}${path.startsWith('/') ? path : `/${path}`}`;
+}
+
+/** A lesson's WebVTT captions (`captionsUrl`), parsed; an empty list when they cannot be loaded (the page then shows the transcript alone). */
+export async function getCaptions(path: string): Promise<CaptionCue[]> {
+  try {
+    const res = await Taro.request<string>({ url: mediaSource(path), method: 'GET', dataType: 'text', responseType: 'text', timeout: DEFAULT_TIMEOUT_MS });
+    return res.statusCode === 200 && typeof res.data === 'string' ? parseVtt(res.data) : [];
+  } catch {
+    return [];
+  }
 }

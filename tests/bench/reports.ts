@@ -8,6 +8,9 @@
  * to a write (a statement insert plus a lesson_progress upsert, as progress ingestion does, with the rollup triggers
  * enabled and disabled). Sizes scale with BENCH_REPORT_FAMILIES (statements = 10 per family).
  * `npx tsx tests/bench/reports.ts` runs it alone and writes its section of docs/benchmarks.md.
+ * BENCH_REPORT_DB=<name> keeps the data set in that database on the DATABASE_URL server (generated only when it is not
+ * there yet, never dropped), and BENCH_REPORT_ONLY=generate or =rebuild stops after generating it, or after timing the
+ * rebuild (printed, docs untouched), so the rebuild can be re-measured without generating the data set again.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -19,6 +22,8 @@ import { silentLogger } from '../../src/server/log';
 import { importCourses } from '../../src/server/domain/learning/content';
 import type { Database } from '../../src/server/storage/db';
 import { scratchPostgres } from '../helpers/db';
+import { migrate } from '../../src/server/storage/migrate';
+import { rebuildRollups } from '../../src/server/domain/reports/rebuild';
 import { sessionTokens } from '../helpers/parents';
 
 const FAMILIES = Number(process.env.BENCH_REPORT_FAMILIES ?? 1_000_000);
@@ -94,7 +99,10 @@ async function generate(db: Database): Promise<{ province: string; district: str
       [FAMILIES, schools, lessons],
     );
     await tx.query(`INSERT INTO users (id, display_name, created_at) SELECT user_id, '家长', '2025-12-31T16:00:00Z' FROM b_family`);
-    await tx.query(`INSERT INTO students (id, school_id, name, grade, class_name, stage) SELECT student_id, school_id, '学生', '五年级', '1班', 'primary' FROM b_family`);
+    // Triggers are off, so each school's one class (五年级 1班) is made here and named on its pupils.
+    await tx.query(`INSERT INTO classes (school_id, grade, name, stage) SELECT id, '五年级', '1班', 'primary' FROM b_school`);
+    await tx.query(`INSERT INTO students (id, school_id, name, grade, class_name, stage, class_id)
+      SELECT f.student_id, f.school_id, '学生', '五年级', '1班', 'primary', c.id FROM b_family f JOIN classes c ON c.school_id = f.school_id`);
     await tx.query(`INSERT INTO guardianships (student_id, user_id, relation, created_at) SELECT student_id, user_id, 'mother', '2025-12-31T16:00:00Z' FROM b_family`);
     // Ten heartbeats per family, each a tenth of the video, in one month (January to November, by family), two minutes apart.
     await tx.query(
@@ -171,20 +179,69 @@ async function timedWrites(db: Database, users: { user_id: string; lesson_id: st
   return out;
 }
 
-/** Runs the reports benchmark on a scratch PostgreSQL database (dropped at the end). */
+/** The database at DATABASE_URL named by BENCH_REPORT_DB (created and migrated when missing, kept on close). */
+async function keptPostgres(name: string, poolSize: number): Promise<Database | null> {
+  const url = process.env.DATABASE_URL;
+  if (!url) return null;
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error('BENCH_REPORT_DB: a lower-case identifier');
+  const { openPostgres } = await import('../../src/server/storage/pg');
+  const admin = await openPostgres(url, 1);
+  const [{ n }] = await admin.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_database WHERE datname = $1', [name]);
+  if (n === 0) await admin.exec(`CREATE DATABASE ${name}`);
+  await admin.close();
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  const db = await openPostgres(u.toString(), poolSize);
+  await migrate(db);
+  return db;
+}
+
+/** The province and district of a data set generated before in a kept database, with its sizes; null if there is none. */
+async function existing(db: Database): Promise<{ province: string; district: string; sizes: ReportsBenchResult['sizes'] } | null> {
+  const [p] = await db.query<{ id: string }>(`SELECT id FROM regions WHERE code = 'B14'`);
+  if (!p) return null;
+  const [d] = await db.query<{ id: string }>(`SELECT id FROM regions WHERE code = 'B140101'`);
+  const [c] = await db.query<{ families: number; lesson: number; attended: number; events: number; signups: number; schools: number }>(
+    `SELECT (SELECT count(*) FROM guardianships)::int AS families, (SELECT count(*) FROM learning_statements WHERE object_type = 'lesson')::int AS lesson,
+            (SELECT count(*) FROM learning_statements WHERE verb = 'attended')::int AS attended, (SELECT count(*) FROM events)::int AS events,
+            (SELECT count(*) FROM event_signups)::int AS signups, (SELECT count(*) FROM schools)::int AS schools`,
+  );
+  return {
+    province: p.id, district: d.id,
+    sizes: {
+      districts: CITIES * DISTRICTS_PER_CITY, stations: CITIES * DISTRICTS_PER_CITY * STATIONS_PER_DISTRICT, schools: c.schools, families: c.families,
+      lessonStatements: c.lesson, attendedStatements: c.attended, enrolments: c.families, events: c.events, signups: c.signups,
+    },
+  };
+}
+
+/** Times one full rebuild of the rollups (the online one of reports/rebuild.ts, without comparing), then ANALYZE. */
+export async function timeRebuild(db: Database): Promise<number> {
+  const t = performance.now();
+  const load = os.loadavg().map((x) => x.toFixed(2)).join(' ');
+  const report = await rebuildRollups(db, false);
+  const seconds = round((performance.now() - t) / 1000);
+  await db.exec('ANALYZE');
+  console.log(`reports: rebuild in ${seconds} s (steps ${JSON.stringify(report.seconds)}; rows ${JSON.stringify(report.rows)}; load average before ${load}, after ${os.loadavg().map((x) => x.toFixed(2)).join(' ')})`);
+  return seconds;
+}
+
+/** Runs the reports benchmark on a scratch PostgreSQL database (dropped at the end), or on BENCH_REPORT_DB (kept). */
 export async function benchReports(): Promise<ReportsBenchResult | null> {
-  const db = await scratchPostgres(10);
+  const kept = process.env.BENCH_REPORT_DB;
+  const only = process.env.BENCH_REPORT_ONLY;
+  const db = kept ? await keptPostgres(kept, 10) : await scratchPostgres(10);
   if (!db) return null;
   try {
-    let t = performance.now();
-    const { province, district, sizes } = await generate(db);
+    const t = performance.now();
+    const found = kept ? await existing(db) : null;
+    const { province, district, sizes } = found ?? (await generate(db));
     await db.exec('ANALYZE');
     const loadSeconds = round((performance.now() - t) / 1000);
-    console.log(`reports: loaded ${FAMILIES} families, ${sizes.lessonStatements + sizes.attendedStatements} statements in ${loadSeconds} s (triggers off)`);
-    t = performance.now();
-    await db.exec(`SET statement_timeout = 0; SELECT xq_rpt_rebuild(); ANALYZE`);
-    const rebuildSeconds = round((performance.now() - t) / 1000);
-    console.log(`reports: xq_rpt_rebuild() in ${rebuildSeconds} s`);
+    console.log(`reports: ${found ? 'found' : 'loaded'} ${sizes.families} families, ${sizes.lessonStatements + sizes.attendedStatements} statements in ${loadSeconds} s (triggers off)`);
+    if (only === 'generate') return null;
+    const rebuildSeconds = await timeRebuild(db);
+    if (only === 'rebuild') return null;
     const rollupRows: Record<string, number> = {};
     for (const table of ['rpt_scope_path', 'rpt_reach', 'rpt_reach_hist', 'rpt_learning', 'rpt_sessions', 'rpt_station_month', 'rpt_event']) {
       const [{ n }] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`);
@@ -261,7 +318,7 @@ Data set, generated with set-based SQL (\`tests/bench/reports.ts\`): 1 province,
 ${fmt(s.schools)} schools, **${fmt(s.families)} families** (a student with one bound parent), **${fmt(s.lessonStatements)} lesson statements** (10 heartbeats per
 family) plus ${fmt(s.attendedStatements)} check-in statements, ${fmt(s.enrolments)} enrolments, ${fmt(s.events)} sessions with ${fmt(s.signups)} sign-ups.
 The records were loaded with triggers off (\`session_replication_role = replica\`) in ${r.loadSeconds} s, then the rollups filled by
-**\`xq_rpt_rebuild()\`** in ${r.rebuildSeconds} s. Rollup rows: ${Object.entries(r.rollupRows).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')}.
+the online rebuild (**\`rebuildRollups\`**, migration 021; see "Rebuild" below) in ${r.rebuildSeconds} s. Rollup rows: ${Object.entries(r.rollupRows).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')}.
 
 ${s.families < 1_000_000 ? `**Scaled down**: issue 6 asks for 1,000,000 families and 10,000,000 statements; this run measured the sizes above (BENCH_REPORT_FAMILIES=${s.families}). The full size was not run within the time available: load and rebuild grew about linearly in trial runs, so it would take roughly ${Math.round((1_000_000 / s.families) * (r.loadSeconds + r.rebuildSeconds) / 60)} minutes (an estimate, not measured), mostly in \`xq_rpt_rebuild()\` (it replays every statement's segments per parent and lesson and looks up each parent's home school per row). The dashboard reads only rollups, whose row counts grow with families (rpt_reach) but whose read set (rpt_reach_hist, rpt_learning, rpt_sessions, rpt_station_month, rpt_scope_path) is bounded by regions × units × months; the full-size latency is not measured here.\n\n` : ''}GET /api/reports/dashboard for the year 2026 as the province's federation staff, over HTTP on loopback (startServer, pg pool of 10),
 one request at a time, ${REQUESTS} requests after 20 warm-up ones; ms per request (target: p95 under 100 ms):
@@ -310,7 +367,7 @@ if (require.main === module) {
   benchReports().then(
     (r) => {
       if (!r) {
-        console.log('reports: DATABASE_URL is not set; skipped');
+        console.log(process.env.DATABASE_URL ? 'reports: stopped as BENCH_REPORT_ONLY asks' : 'reports: DATABASE_URL is not set; skipped');
         return;
       }
       printReports(r);

@@ -2,7 +2,7 @@ import { act, fireEvent, render, screen, waitFor } from '@testing-library/react'
 import Taro from '@tarojs/taro';
 import type { LessonDetailOutput, LessonProgress } from '../../types';
 import LessonPage from '../../src/packages/course/lesson/index';
-import { enrollCourse, getLesson } from '../../src/services/courses';
+import { enrollCourse, getCaptions, getLesson } from '../../src/services/courses';
 import { reportProgress, type FlushResult } from '../../src/services/progress';
 import { TOKEN_KEY } from '../../src/services/session';
 import { setRouterParams } from './taro';
@@ -21,11 +21,12 @@ jest.mock('@tarojs/taro', () => {
     },
   };
 });
-jest.mock('../../src/services/courses', () => ({ ...jest.requireActual('../../src/services/courses'), getLesson: jest.fn(), enrollCourse: jest.fn() }));
+jest.mock('../../src/services/courses', () => ({ ...jest.requireActual('../../src/services/courses'), getLesson: jest.fn(), enrollCourse: jest.fn(), getCaptions: jest.fn() }));
 jest.mock('../../src/services/progress', () => ({ ...jest.requireActual('../../src/services/progress'), reportProgress: jest.fn() }));
 
 const mockedGet = getLesson as jest.MockedFunction<typeof getLesson>;
 const mockedEnroll = enrollCourse as jest.MockedFunction<typeof enrollCourse>;
+const mockedCaptions = getCaptions as jest.MockedFunction<typeof getCaptions>;
 const mockedReport = reportProgress as jest.MockedFunction<typeof reportProgress>;
 
 function progress(over: Partial<LessonProgress> = {}): LessonProgress {
@@ -39,6 +40,7 @@ function lessonData(over: Partial<LessonDetailOutput['lesson']> = {}, rest: Part
     courseTitle: '读懂孩子的情绪',
     body: ['第一段文稿。', '第二段文稿。'],
     mediaUrl: '/media/emotions.mp4',
+    captionsUrl: null,
     schoolContacts: [],
     nextLessonId: 'l3',
     ...rest,
@@ -67,6 +69,54 @@ beforeEach(() => {
 });
 
 describe('课时 player', () => {
+  it('shows the caption of the moment under the video, highlights it in the transcript, and the 字幕 switch hides it', async () => {
+    mockedGet.mockResolvedValue({ ok: true, data: lessonData({}, { body: ['孩子哭的时候，先蹲下来。看着他的眼睛。', '等他平静下来，再说道理。'], captionsUrl: '/media/emotions.vtt' }) });
+    mockedReport.mockResolvedValue(flushed('l2', progress()));
+    mockedCaptions.mockResolvedValue([
+      { start: 4.5, end: 7, text: '孩子哭的时候，先蹲下来。' },
+      { start: 7.3, end: 9, text: '看着他的眼睛。' },
+      { start: 9.8, end: 12, text: '等他平静下来，再说道理。' },
+    ]);
+    const { container } = render(<LessonPage />);
+    await screen.findByText('听见孩子的情绪');
+    await waitFor(() => expect(mockedCaptions).toHaveBeenCalledWith('/media/emotions.vtt'));
+    const caption = () => container.querySelector('.xq-lesson__caption-text')?.textContent;
+    const highlighted = () => container.querySelector('.xq-lesson__cue.is-current')?.textContent ?? null;
+    await waitFor(() => expect(caption()).toBe(''));
+    expect(highlighted()).toBeNull();
+    const video = videoOf(container);
+    fireEvent(video, new CustomEvent('play', { detail: {} }));
+    timeupdate(video, [5]);
+    expect(caption()).toBe('孩子哭的时候，先蹲下来。');
+    expect(highlighted()).toBe('孩子哭的时候，先蹲下来。');
+    timeupdate(video, [8]);
+    expect(caption()).toBe('看着他的眼睛。');
+    expect(highlighted()).toBe('看着他的眼睛。');
+    // Between two cues: no caption; a seek backwards finds the earlier cue again.
+    timeupdate(video, [9.5]);
+    expect(caption()).toBe('');
+    timeupdate(video, [10, 4.6]);
+    expect(caption()).toBe('孩子哭的时候，先蹲下来。');
+    // The transcript still reads as the script, paragraph by paragraph.
+    expect([...container.querySelectorAll('.xq-lesson__transcript > .xq-lesson__para, .xq-lesson__transcript taro-text-core.xq-lesson__para')].map((p) => p.textContent)).toEqual(['孩子哭的时候，先蹲下来。看着他的眼睛。', '等他平静下来，再说道理。']);
+    const toggle = screen.getByLabelText('字幕');
+    expect(toggle.textContent).toBe('字幕：开');
+    fireEvent.click(toggle);
+    expect(container.querySelector('.xq-lesson__caption-text')).toBeNull();
+    expect(screen.getByLabelText('字幕').textContent).toBe('字幕：关');
+  });
+
+  it('renders an article\'s ## headings and - lists', async () => {
+    mockedGet.mockResolvedValue({ ok: true, data: lessonData({ kind: 'article', durationSeconds: 20 }, { mediaUrl: null, body: ['开头一段。', '## 先听孩子说', '听完再说。', '- 放下手机', '- 看着孩子', '结尾一段。'] }) });
+    const { container } = render(<LessonPage />);
+    await screen.findByText('先听孩子说');
+    expect(container.querySelector('.xq-lesson__h')?.textContent).toBe('先听孩子说');
+    expect([...container.querySelectorAll('.xq-lesson__li-text')].map((n) => n.textContent)).toEqual(['放下手机', '看着孩子']);
+    expect(container.querySelectorAll('.xq-lesson__list')).toHaveLength(1);
+    expect(screen.queryByText('## 先听孩子说')).toBeNull();
+    expect(mockedCaptions).not.toHaveBeenCalled();
+  });
+
   it('resumes where the parent left off and reports played segments (a seek splits them) on pause', async () => {
     mockedGet.mockResolvedValue({ ok: true, data: lessonData({ progress: progress({ position: 100, creditedSeconds: 90, segments: [[0, 90]] }) }) });
     mockedReport.mockResolvedValue(flushed('l2', progress({ position: 203, creditedSeconds: 98, segments: [[0, 90], [100, 105], [200, 203]] })));

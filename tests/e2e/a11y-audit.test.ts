@@ -84,6 +84,11 @@ const PUPIL_IMPORT = v('packages/admin/import/index', '学生名单导入', () =
 const REGISTRY_IMPORT = v('packages/admin/import/index', '名录导入');
 const HOTLINES = v('packages/admin/hotline/index', '心理援助热线');
 const HOTLINE_CITY = v('packages/admin/hotline/index', '心理援助热线(太原市)', () => `id=${fx.city}`);
+const AUTHORING = v('packages/admin/courses/index', '课程编写');
+const AUTHOR_NEW = v('packages/admin/course-edit/index', '新建课程');
+const AUTHOR_EDIT = v('packages/admin/course-edit/index', '编辑课程', () => `id=${fx.course}`);
+const AUTHOR_PREVIEW = v('packages/admin/course-preview/index', '预览课程', () => `id=${fx.course}`);
+const AUTHOR_PREVIEW_LESSON = v('packages/admin/course-preview/index', '预览课时', () => `id=${fx.course}&lesson=${fx.lessons.article}`);
 
 /** Who opens which pages: every page a role reaches from its 我的 and tabs (common pages for everyone: as guest and parent). */
 const ROLES: { role: string; login?: string; shots?: boolean; visits: Visit[] }[] = [
@@ -113,7 +118,7 @@ const ROLES: { role: string; login?: string; shots?: boolean; visits: Visit[] }[
       v('packages/events/roster/index', '签到名单', () => `id=${fx.schoolEvent}`), INVITATIONS, PUPIL_IMPORT,
     ],
   },
-  { role: '妇联', login: '刘芳', shots: true, visits: [...TABS.map((t) => ({ ...t, shot: undefined })), DASHBOARD, REGISTRY_IMPORT, HOTLINES, HOTLINE_CITY] },
+  { role: '妇联', login: '刘芳', shots: true, visits: [...TABS.map((t) => ({ ...t, shot: undefined })), DASHBOARD, REGISTRY_IMPORT, HOTLINES, HOTLINE_CITY, AUTHORING, AUTHOR_NEW] },
   {
     role: '管理员', login: '平台管理员', visits: [
       ...TABS, v('packages/admin/registry/index', '名录'), v('packages/admin/registry/index', '名录(太原市)', () => `id=${fx.city}`), INVITATIONS,
@@ -121,6 +126,7 @@ const ROLES: { role: string; login?: string; shots?: boolean; visits: Visit[] }[
       v('packages/admin/unit/index', '新增区县', () => `type=region&regionId=${fx.city}`),
       v('packages/admin/unit/index', '新增学校', () => `type=school&regionId=${fx.city}`),
       v('packages/admin/unit/index', '修改站点', () => `type=station&regionId=${fx.city}&id=${fx.station}`),
+      AUTHORING, AUTHOR_NEW, AUTHOR_EDIT, AUTHOR_PREVIEW, AUTHOR_PREVIEW_LESSON,
     ],
   },
 ];

@@ -5,7 +5,36 @@ import { apiFromPage, loginFromMe, shot } from '../helpers/browser';
 import { h5Suite } from '../helpers/h5';
 
 const CONTENT = readCourseFiles();
-const app = h5Suite();
+/**
+ * The lessons are 5–7 minutes of narration. To play them through in a test, the media play at PLAY_RATE× while the server's
+ * clock and the page's Date run CLOCK_RATE× fast from the same origin, so the server's plausibility rules (at most 2 played
+ * seconds per second of its time) hold just as for a parent listening at 2×. PLAY_RATE stays at 4: the player takes a jump
+ * of more than 2 s between two time updates (about 4 a second) for a seek.
+ */
+const CLOCK_RATE = 2;
+const PLAY_RATE = 4;
+const ORIGIN = Date.now();
+const app = h5Suite({ clock: () => new Date(ORIGIN + (Date.now() - ORIGIN) * CLOCK_RATE) });
+/** The page's clock at CLOCK_RATE× from ORIGIN (as the server's), and media that start playing at window.xqPlayRate. */
+const FAST_PAGE = `(() => {
+  const origin = ${ORIGIN}, rate = ${CLOCK_RATE}, RealDate = Date, realNow = Date.now.bind(Date);
+  const now = () => origin + (realNow() - origin) * rate;
+  class FastDate extends RealDate {
+    constructor(...args) { if (args.length === 0) super(now()); else super(...args); }
+    static now() { return now(); }
+  }
+  window.Date = FastDate;
+  const play = HTMLMediaElement.prototype.play;
+  HTMLMediaElement.prototype.play = function () {
+    if (window.xqPlayRate) this.playbackRate = window.xqPlayRate;
+    return play.call(this);
+  };
+})();`;
+declare global {
+  interface Window {
+    xqPlayRate?: number;
+  }
+}
 
 const lessonOf = (page: Page, id: string) => apiFromPage<LessonDetailOutput>(page, `/api/lessons/${id}`);
 const courseOf = (page: Page, id: string) => apiFromPage<CourseDetailOutput>(page, `/api/courses/${id}`);
@@ -57,6 +86,7 @@ describe('家庭教育课程 in Chromium', () => {
   test('a parent finds a course for their child, resumes a video where they left it, completes every lesson and the quiz, and the certificate verifies', async () => {
     const page = await app.page();
     await page.addInitScript(CURRENT_VIDEO);
+    await page.addInitScript(FAST_PAGE);
     await page.goto(`${app.url()}/#/pages/me/index`);
     await loginFromMe(page, '张敏');
 
@@ -96,12 +126,15 @@ describe('家庭教育课程 in Chromium', () => {
         await page.evaluate(() => {
           currentVideo().currentTime = 0;
         });
-        await playVideo(page);
-        await untilComplete(page, lesson.id, 60000);
+        await playVideo(page, PLAY_RATE);
+        await untilComplete(page, lesson.id, (lesson.durationSeconds / PLAY_RATE) * 1000 + 60000);
       } else if (lesson.kind === 'audio') {
+        await page.evaluate((rate) => {
+          window.xqPlayRate = rate;
+        }, PLAY_RATE);
         await page.locator('[aria-label="播放"]:visible').click();
         await shot(page, 'e2e-lesson-audio');
-        await untilComplete(page, lesson.id, 90000);
+        await untilComplete(page, lesson.id, (lesson.durationSeconds / PLAY_RATE) * 1000 + 60000);
       } else {
         await page.locator('.xq-lesson__end:visible').scrollIntoViewIfNeeded();
         await shot(page, 'e2e-lesson-article');
@@ -134,11 +167,12 @@ describe('家庭教育课程 in Chromium', () => {
     await stranger.getByText('证书有效').waitFor();
     expect(await stranger.getByText('张敏').count()).toBeGreaterThan(0);
     await shot(stranger, 'e2e-certificate-verified');
-  }, 300_000);
+  }, 600_000);
 
   test('a skipper who jumps to the end of a video gets no completion', async () => {
     const page = await app.page();
     await page.addInitScript(CURRENT_VIDEO);
+    await page.addInitScript(FAST_PAGE);
     await page.goto(`${app.url()}/#/pages/me/index`);
     await loginFromMe(page, '王静');
     const course = CONTENT.find((c) => c.module === 'parent_child' && c.stages.includes('junior'))!;

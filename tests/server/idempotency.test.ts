@@ -115,6 +115,13 @@ interface Prepared {
 /** Every idempotent route, with what it needs made first. */
 const CASES: { route: string; prepare: (w: World) => Promise<Prepared> }[] = [
   {
+    route: 'POST /api/admin/authoring/courses',
+    prepare: async (w) => {
+      const body = { title: `重复点击新建 ${newKey()}`, summary: '只建一门草稿', module: 'mh_care', stages: ['primary'], regionId: null, lessons: [], quiz: { passMark: 80, questions: [] } };
+      return { who: 'admin', path: '/api/admin/authoring/courses', body, count: () => w.count('SELECT count(*) AS n FROM courses WHERE title = $1', [body.title]) };
+    },
+  },
+  {
     route: 'POST /api/events',
     prepare: async (w) => {
       const body = eventInput(w);

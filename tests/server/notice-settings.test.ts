@@ -48,6 +48,16 @@ describe.each(drivers)('a school\'s notice settings, on %s', (_driver, open, run
       expect(await audit()).toEqual([]);
     });
 
+    test('staff of another school learn nothing: its settings, drafts, pupils and notice board answer exactly as a school that does not exist', async () => {
+      const missing = '00000000-0000-4000-8000-000000000000';
+      for (const tail of ['notice-settings', 'notice-drafts', 'students', 'notice-board']) {
+        const stranger = await t.call('GET', `/api/schools/${shiyan}/${tail}`, { token: tok.psychologist });
+        const none = await t.call('GET', `/api/schools/${missing}/${tail}`, { token: tok.psychologist });
+        expect([tail, stranger.status, stranger.body.error?.message]).toEqual([tail, 404, '学校不存在']);
+        expect([tail, none.status, none.body.error?.message]).toEqual([tail, 404, '学校不存在']);
+      }
+    });
+
     test('psychology teachers, 班主任 and a leader of another school may not change them', async () => {
       const before = await current(yuying);
       for (const who of ['psychologist', 'head_teacher']) {

@@ -145,6 +145,9 @@ function Profile({ me }: { me: MeOutput }) {
           <Cell title={<Entry icon={<Articles size={16} color='#267667' />} text='妇联统计' />} description='站点覆盖率、家庭参与与课程学习' clickable onClick={() => open('/packages/reports/dashboard/index')} />
         ) : null}
         {reports ? (
+          <Cell title={<Entry icon={<Edit size={16} color='#267667' />} text='课程编写' />} description='新建和修改课程、上传音视频、预览后发布' clickable onClick={() => open('/packages/admin/courses/index')} />
+        ) : null}
+        {reports ? (
           <Cell title={<Entry icon={<Setting size={16} color='#267667' />} text='心理援助热线' />} description='为本地区设置就近的热线，下级地区沿用' clickable onClick={() => open('/packages/admin/hotline/index')} />
         ) : null}
         {isAdmin ? (

@@ -68,6 +68,9 @@ export const ERRORS: Record<ErrorCode, { status: Status; message: string }> = {
   NOTICE_UNREADABLE: { status: 409, message: '告知书内容校验失败，无法显示。学校已收到记录，请联系学校心理老师' },
   UPLOAD_QUOTA_EXCEEDED: { status: 429, message: '上传的文件过多或过大，请稍后再试' },
   PRINT_FONT_MISSING: { status: 500, message: '服务器缺少打印所需的中文字体，暂时无法生成绑定单，请联系平台管理员（XQ_PRINT_FONT）' },
+  MEDIA_UNSUPPORTED: { status: 415, message: '文件不是支持的音视频格式（仅支持 MP4、M4A、MP3）' },
+  MEDIA_BROKEN: { status: 422, message: '文件不完整或已损坏，请重新导出后上传' },
+  MEDIA_TOO_LARGE: { status: 413, message: '文件过大，请压缩后再上传' },
   INTERNAL: { status: 500, message: '服务器开小差了，请稍后重试' },
 };
 

@@ -13,7 +13,9 @@ import { HotlineService } from './hotlines';
 import { IdentityService } from './identity';
 import { ImportService } from './imports/service';
 import { InvitationService } from './invitations';
+import { AuthoringService } from './learning/authoring';
 import { CourseService, PublicCourses, verifyCertificate } from './learning/courses';
+import { MediaService } from './learning/media';
 import { ProgressService } from './learning/progress';
 import { exportStatements } from './learning/xapi';
 import { TEMPLATE_TITLES } from './messages/outbox';
@@ -41,6 +43,10 @@ export interface Services {
   /** The published catalogue and outlines as a guest (no login) sees them. */
   publicCourses: PublicCourses;
   progress(): ProgressService;
+  /** The course authoring console (administrators, 妇联 staff). */
+  authoring(): AuthoringService;
+  /** Lesson media uploads (administrators, 妇联 staff). */
+  media(): MediaService;
   certificates: { verify(code: string): Promise<CertificateVerifyOutput> };
   statements: { export(opts: { userId: string | null; after: string | null; limit: number }): Promise<XapiExportOutput> };
   events(): EventService;
@@ -79,6 +85,8 @@ export function buildServices(deps: AppDeps, caller: Caller | null, address: str
     courses: () => new CourseService(deps, required(caller)),
     publicCourses: new PublicCourses(deps.db),
     progress: () => new ProgressService(deps, required(caller)),
+    authoring: () => new AuthoringService(deps, required(caller)),
+    media: () => new MediaService(deps, required(caller)),
     certificates: { verify: (code) => verifyCertificate(deps.db, code) },
     statements: { export: (opts) => exportStatements(deps.db, opts) },
     events: () => new EventService(deps, required(caller)),

@@ -174,7 +174,7 @@ export const CourseDetailSchema = typed<T.CourseDetailOutput>()(
 export const LessonDetailSchema = typed<T.LessonDetailOutput>()(
   z.object({
     lesson: LessonSummarySchema, courseId: z.string(), courseTitle: z.string(), body: z.array(z.string()), mediaUrl: z.string().nullable(),
-    schoolContacts: z.array(SchoolContactSchema), nextLessonId: z.string().nullable(),
+    captionsUrl: z.string().nullable(), schoolContacts: z.array(SchoolContactSchema), nextLessonId: z.string().nullable(),
   }),
 );
 export const ProgressInputSchema = typed<T.ProgressInput>()(

@@ -111,37 +111,47 @@ function notModified(c: Context, etag: string): boolean {
 }
 
 /** Serves a media file with byte ranges (Accept-Ranges on every answer), its content type, an ETag and no-cache (revalidated, then 304). */
-export function serveMedia(c: Context, file: string): Response | null {
+export function serveMedia(c: Context, file: string): Promise<Response> | null {
   const stat = fileStat(file);
   if (!stat) return null;
   const etag = `"${stat.size.toString(36)}-${Math.floor(stat.mtimeMs).toString(36)}"`;
-  const headers = new Headers({ 'Content-Type': contentType(file), 'Accept-Ranges': 'bytes', ETag: etag, 'Cache-Control': 'no-cache' });
+  return serveMediaRange(c, { size: stat.size, contentType: contentType(file), etag, cacheControl: 'no-cache' }, (start, end) =>
+    Readable.toWeb(fs.createReadStream(file, { start, end })) as ReadableStream<Uint8Array>);
+}
+
+/** What a byte-range answer needs to know of a file. */
+export interface MediaMeta { size: number; contentType: string; etag: string; cacheControl: string }
+
+/** Answers a GET or HEAD of media with byte ranges (200, 206, 304 or 416), reading only the bytes [start, end] it sends. */
+export async function serveMediaRange(c: Context, meta: MediaMeta, read: (start: number, end: number) => ReadableStream<Uint8Array> | Promise<Buffer>): Promise<Response> {
+  const { size, etag } = meta;
+  const headers = new Headers({ 'Content-Type': meta.contentType, 'Accept-Ranges': 'bytes', ETag: etag, 'Cache-Control': meta.cacheControl });
   if (notModified(c, etag)) return new Response(null, { status: 304, headers });
   const range = c.req.header('range');
   let start = 0;
-  let end = stat.size - 1;
+  let end = size - 1;
   let status = 200;
   const ifRange = c.req.header('if-range');
   if (range && (!ifRange || ifRange === etag)) {
     const m = /^bytes=(\d*)-(\d*)$/.exec(range.trim());
     const from = m?.[1] ? Number(m[1]) : null;
     const to = m?.[2] ? Number(m[2]) : null;
-    if (m && from === null && to !== null) start = Math.max(0, stat.size - to);
+    if (m && from === null && to !== null) start = Math.max(0, size - to);
     else if (m && from !== null) {
       start = from;
-      if (to !== null) end = Math.min(to, stat.size - 1);
+      if (to !== null) end = Math.min(to, size - 1);
     }
-    if (!m || (from === null && to === null) || start > end || start >= stat.size) {
-      headers.set('Content-Range', `bytes */${stat.size}`);
+    if (!m || (from === null && to === null) || start > end || start >= size) {
+      headers.set('Content-Range', `bytes */${size}`);
       return new Response(null, { status: 416, headers });
     }
     status = 206;
-    headers.set('Content-Range', `bytes ${start}-${end}/${stat.size}`);
+    headers.set('Content-Range', `bytes ${start}-${end}/${size}`);
   }
   headers.set('Content-Length', String(end - start + 1));
   if (c.req.method === 'HEAD') return new Response(null, { status, headers });
-  const stream = fs.createReadStream(file, { start, end });
-  return new Response(Readable.toWeb(stream) as ReadableStream<Uint8Array>, { status, headers });
+  const body = await read(start, end);
+  return new Response(Buffer.isBuffer(body) ? new Uint8Array(body) : (body as ReadableStream<Uint8Array>), { status, headers });
 }
 
 /** Middleware: gzips the answer of a GET when the client accepts it and the body is text of 1 KB or more. */

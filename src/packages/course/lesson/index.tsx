@@ -2,7 +2,7 @@ import Taro, { useDidHide, useReachBottom, useRouter, useUnload } from '@tarojs/
 import { View, Text, Video } from '@tarojs/components';
 import { Button } from '@nutui/nutui-react-taro';
 import { Checked, PlayDoubleBack, PlayDoubleForward, PlayStart, PlayStop } from '../../../components/icon/more';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { LessonDetailOutput, LessonProgress, ProgressStatementInput, Segment } from '../../../../types';
 import { PageShell } from '../../../components/page-shell';
 import { Section } from '../../../components/section';
@@ -11,7 +11,9 @@ import { StateView } from '../../../components/state-view';
 import { LoginPrompt } from '../../../components/login-prompt';
 import { useLoggedIn } from '../../../components/use-session';
 import { useLoadOnce } from '../lib/use-once';
-import { enrollCourse, getLesson, mediaSource } from '../../../services/courses';
+import { enrollCourse, getCaptions, getLesson, mediaSource } from '../../../services/courses';
+import { cueIndexAt, transcriptPieces, type CaptionCue } from '../../../shared/captions';
+import { parseLessonBlocks } from '../../../shared/lesson-blocks';
 import { makeStatement, onProgressFlushed, reportProgress, type FlushResult } from '../../../services/progress';
 import { initialTracker, takeSegments, trackStop, trackTime, type TrackerState } from '../lib/tracker';
 import { clock, creditedPercent, KIND_LABELS } from '../lib/format';
@@ -148,7 +150,10 @@ function SyncLine({ sync, progress, duration }: { sync: SyncState; progress: Les
   );
 }
 
-function VideoPlayer({ data, reporter }: { data: LessonDetailOutput; reporter: ReturnType<typeof useLessonReporter> }) {
+/** What a player needs: where to start and the reporter's callbacks (onTime also moves the captions). */
+type PlayerHooks = Pick<ReturnType<typeof useLessonReporter>, 'onTime' | 'onStop' | 'onPlay' | 'startAt'>;
+
+function VideoPlayer({ data, reporter }: { data: LessonDetailOutput; reporter: PlayerHooks }) {
   return (
     <View className='xq-lesson__video-box'>
       <Video
@@ -169,7 +174,7 @@ function VideoPlayer({ data, reporter }: { data: LessonDetailOutput; reporter: R
   );
 }
 
-function AudioPlayer({ data, reporter }: { data: LessonDetailOutput; reporter: ReturnType<typeof useLessonReporter> }) {
+function AudioPlayer({ data, reporter }: { data: LessonDetailOutput; reporter: PlayerHooks }) {
   const ctx = useRef<Taro.InnerAudioContext | null>(null);
   const [playing, setPlaying] = useState(false);
   const [current, setCurrent] = useState(reporter.startAt);
@@ -256,6 +261,115 @@ function AudioPlayer({ data, reporter }: { data: LessonDetailOutput; reporter: R
           <Text className='xq-lesson__audio-skip-text'>15秒</Text>
         </View>
       </View>
+    </View>
+  );
+}
+
+/**
+ * The lesson's captions: loads the VTT (when the lesson has one) and follows the player's time, re-rendering only when
+ * the cue changes. `onTime` is stable, so the players keep their media context.
+ */
+function useCaptions(captionsUrl: string | null, onPlayerTime: (time: number) => void) {
+  const [cues, setCues] = useState<CaptionCue[]>([]);
+  const [current, setCurrent] = useState(-1);
+  const cuesRef = useRef<CaptionCue[]>([]);
+  const currentRef = useRef(-1);
+  const lastTime = useRef(0);
+  useEffect(() => {
+    if (!captionsUrl) return undefined;
+    let alive = true;
+    void getCaptions(captionsUrl).then((loaded) => {
+      if (!alive) return;
+      cuesRef.current = loaded;
+      setCues(loaded);
+      currentRef.current = cueIndexAt(loaded, lastTime.current);
+      setCurrent(currentRef.current);
+    });
+    return () => {
+      alive = false;
+    };
+  }, [captionsUrl]);
+  const onTime = useCallback(
+    (time: number) => {
+      onPlayerTime(time);
+      lastTime.current = time;
+      const index = cueIndexAt(cuesRef.current, time);
+      if (index !== currentRef.current) {
+        currentRef.current = index;
+        setCurrent(index);
+      }
+    },
+    [onPlayerTime],
+  );
+  return { cues, current, onTime };
+}
+
+/** The caption line under the player (the cue being spoken) and its 字幕 switch, on by default. */
+function CaptionLine({ cue, on, onToggle }: { cue: CaptionCue | null; on: boolean; onToggle: () => void }) {
+  return (
+    <View className='xq-lesson__captions'>
+      {on ? (
+        <View className='xq-lesson__caption' aria-live='polite'>
+          <Text className='xq-lesson__caption-text'>{cue?.text ?? ''}</Text>
+        </View>
+      ) : null}
+      <View
+        hoverClass='xq-pressed'
+        className={`xq-lesson__cc xq-tappable${on ? ' is-on' : ''}`}
+        onClick={onToggle}
+        role='switch'
+        aria-checked={on}
+        aria-label='字幕'
+      >
+        <Text className='xq-lesson__cc-text'>字幕：{on ? '开' : '关'}</Text>
+      </View>
+    </View>
+  );
+}
+
+/** The narration script as a transcript, the cue being spoken highlighted (when the captions spell the script). */
+function Transcript({ body, cues, current }: { body: string[]; cues: CaptionCue[]; current: number }) {
+  const paragraphs = useMemo(() => transcriptPieces(body, cues), [body, cues]);
+  return (
+    <View className='xq-lesson__transcript'>
+      {paragraphs.map((pieces, index) => (
+        <Text key={index} className='xq-lesson__para'>
+          {pieces.map((piece, k) => (
+            <Text key={k} className={piece.cue >= 0 && piece.cue === current ? 'xq-lesson__cue is-current' : 'xq-lesson__cue'}>
+              {piece.text}
+            </Text>
+          ))}
+        </Text>
+      ))}
+    </View>
+  );
+}
+
+/** An article: `## ` headings, `- ` lists and paragraphs (src/shared/lesson-blocks.ts). */
+function ArticleBody({ body }: { body: string[] }) {
+  const blocks = useMemo(() => parseLessonBlocks(body), [body]);
+  return (
+    <View className='xq-lesson__article'>
+      {blocks.map((block, index) =>
+        block.type === 'heading' ? (
+          <Text key={index} className='xq-lesson__h'>
+            {block.text}
+          </Text>
+        ) : block.type === 'list' ? (
+          <View key={index} className='xq-lesson__list'>
+            {block.items.map((item, k) => (
+              <View key={k} className='xq-lesson__li'>
+                <Text className='xq-lesson__bullet'>•</Text>
+                <Text className='xq-lesson__li-text'>{item}</Text>
+              </View>
+            ))}
+          </View>
+        ) : (
+          <Text key={index} className='xq-lesson__para'>
+            {block.text}
+          </Text>
+        ),
+      )}
     </View>
   );
 }
@@ -360,6 +474,12 @@ function Lesson({ data }: { data: LessonDetailOutput }) {
 
   const isArticle = lesson.kind === 'article';
   useReadToEnd(reachedEnd, isArticle && !(progress?.completed ?? false));
+  const captions = useCaptions(isArticle ? null : data.captionsUrl, reporter.onTime);
+  const [captionsOn, setCaptionsOn] = useState(true);
+  const player: PlayerHooks = useMemo(
+    () => ({ onTime: captions.onTime, onStop: reporter.onStop, onPlay: reporter.onPlay, startAt: reporter.startAt }),
+    [captions.onTime, reporter.onStop, reporter.onPlay, reporter.startAt],
+  );
 
   const goNext = () => {
     if (data.nextLessonId) Taro.redirectTo({ url: courseRoutes.lesson(data.nextLessonId) }).catch(() => undefined);
@@ -388,19 +508,18 @@ function Lesson({ data }: { data: LessonDetailOutput }) {
         </Text>
       </View>
 
-      {lesson.kind === 'video' && data.mediaUrl ? <VideoPlayer data={data} reporter={reporter} /> : null}
-      {lesson.kind === 'audio' && data.mediaUrl ? <AudioPlayer data={data} reporter={reporter} /> : null}
+      {lesson.kind === 'video' && data.mediaUrl ? <VideoPlayer data={data} reporter={player} /> : null}
+      {lesson.kind === 'audio' && data.mediaUrl ? <AudioPlayer data={data} reporter={player} /> : null}
+      {!isArticle && captions.cues.length > 0 ? (
+        <CaptionLine cue={captions.cues[captions.current] ?? null} on={captionsOn} onToggle={() => setCaptionsOn((on) => !on)} />
+      ) : null}
 
       <SyncLine sync={sync} progress={progress} duration={lesson.durationSeconds} />
 
       {lesson.safetyCard ? <SafetyCard extra='也可以联系孩子学校的心理教师，预约面谈。' contacts={data.schoolContacts} /> : null}
 
       <Section title={isArticle ? '正文' : '文稿'}>
-        {data.body.map((paragraph, index) => (
-          <Text key={index} className='xq-lesson__para'>
-            {paragraph}
-          </Text>
-        ))}
+        {isArticle ? <ArticleBody body={data.body} /> : <Transcript body={data.body} cues={captions.cues} current={captions.current} />}
         {isArticle ? (
           <View id={SENTINEL_ID} className='xq-lesson__end'>
             {progress?.completed ? (

@@ -22,6 +22,7 @@ export const CourseContentSchema = typed<CourseContent>()(
           durationSeconds: z.number().int().min(1).max(4 * 3600),
           media: z.string().regex(/^[a-z0-9][a-z0-9._-]*\.(mp4|m4a|mp3|aac|wav|webm)$/, '媒体文件名不合法').optional(),
           body: z.array(text(1, 2000)).min(1),
+          slides: z.array(z.object({ at: z.number().int().min(0), text: text(1, 200) })).max(30).optional(),
         }),
       )
       .min(1)

@@ -9,6 +9,13 @@ import { maybeOne, one, type Sql } from '../../storage/db';
 /** Where the shipped content lives. */
 export const CONTENT_DIR = path.resolve(__dirname, '..', '..', 'content');
 
+/** The URL of a media file's WebVTT captions (`x.mp4` → `/media/x.vtt`) when the media folder holds them, else null. */
+export function captionsUrl(media: string | null, dir: string = path.join(CONTENT_DIR, 'media')): string | null {
+  if (!media) return null;
+  const vtt = `${media.replace(/\.[a-z0-9]+$/, '')}.vtt`;
+  return fs.existsSync(path.join(dir, vtt)) ? `/media/${vtt}` : null;
+}
+
 /** Reads and validates every course file; throws naming the file and field that are wrong. */
 export function readCourseFiles(dir: string = path.join(CONTENT_DIR, 'courses')): CourseContent[] {
   if (!fs.existsSync(dir)) return [];
@@ -23,13 +30,21 @@ export function readCourseFiles(dir: string = path.join(CONTENT_DIR, 'courses'))
     });
 }
 
-/** Inserts or updates one course by slug: lessons keep their ids (and parents' progress) by slug, removed lessons retire; quiz questions keep their ids by position. */
-export async function upsertCourse(tx: Sql, c: CourseContent): Promise<string> {
+/**
+ * Inserts or updates one course by slug: lessons keep their ids (and parents' progress) by slug, removed lessons retire;
+ * quiz questions keep their ids by position. `draft`: an audio or video lesson may still lack its media (authoring).
+ */
+export async function upsertCourse(tx: Sql, c: CourseContent, opts: { draft?: boolean } = {}): Promise<string> {
   const slugs = new Set<string>();
   for (const l of c.lessons) {
     if (slugs.has(l.slug)) throw new AppError('VALIDATION_FAILED', `课时标识重复：${l.slug}`);
     slugs.add(l.slug);
-    if (l.kind !== 'article' && !l.media) throw new AppError('VALIDATION_FAILED', `音频、视频课时须有媒体文件：${l.slug}`);
+    if (l.kind !== 'article' && !l.media && !opts.draft) throw new AppError('VALIDATION_FAILED', `音频、视频课时须有媒体文件：${l.slug}`);
+    if (l.slides && l.kind !== 'video') throw new AppError('VALIDATION_FAILED', `只有视频课时可以有幻灯片：${l.slug}`);
+    const at = (l.slides ?? []).map((x) => x.at);
+    if (at.length > 0 && (at[0] !== 0 || at.some((a, i) => a >= l.body.length || (i > 0 && a <= at[i - 1])))) {
+      throw new AppError('VALIDATION_FAILED', `幻灯片须从第 1 段开始、按段落顺序递增且不超出文稿：${l.slug}`);
+    }
   }
   for (const q of c.quiz?.questions ?? []) {
     if (q.answer >= q.options.length) throw new AppError('VALIDATION_FAILED', `测验答案超出选项范围：${q.prompt}`);
@@ -71,10 +86,15 @@ export async function upsertCourse(tx: Sql, c: CourseContent): Promise<string> {
   return course.id;
 }
 
-/** Imports every shipped course file in one transaction; returns how many courses were written. */
+/**
+ * Imports every shipped course file in one transaction; returns how many courses were written. A course that staff
+ * have edited in the authoring console (origin 'console', migration 019) belongs to the console and is left alone.
+ */
 export async function importCourses(db: { transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> }, courses: CourseContent[] = readCourseFiles()): Promise<number> {
   return db.transaction(async (tx) => {
-    for (const c of courses) await upsertCourse(tx, c);
-    return courses.length;
+    const owned = new Set((await tx.query<{ slug: string }>("SELECT slug FROM courses WHERE origin = 'console'")).map((r) => r.slug));
+    const shipped = courses.filter((c) => !owned.has(c.slug));
+    for (const c of shipped) await upsertCourse(tx, c);
+    return shipped.length;
   });
 }

@@ -9,7 +9,7 @@ import { iso, isoOrNull, maybeOne, type Sql } from '../../storage/db';
 import type { Caller } from '../caller';
 import { groupCode, normaliseCode, randomCode } from '../codes';
 import { requireId } from '../registry';
-import { upsertCourse } from './content';
+import { captionsUrl, upsertCourse } from './content';
 import { attemptHistory, chosenIndexes, cooldownError, optionId, shuffled, standing, type AttemptHistory, type QuestionRow } from './quiz';
 
 const SAFETY_MODULES: PolicyModule[] = ['abnormal_awareness', 'mh_aid'];
@@ -24,6 +24,13 @@ interface LessonRow {
   segments: Segment[] | null; credited_seconds: string | number | null; position: string | number | null; completed_at: Date | null;
 }
 
+/**
+ * Who sees a course: a platform course (no region) everyone; a region's own course only parents with a bound child
+ * (active guardianship) at a school in that region or below it. `$1` is the viewer (null for a guest: no region course).
+ */
+const VISIBLE_SQL = `(c.region_id IS NULL OR EXISTS (SELECT 1 FROM guardianships g JOIN students s ON s.id = g.student_id
+    JOIN schools sc ON sc.id = s.school_id WHERE g.user_id = $1 AND g.revoked_at IS NULL AND sc.region_id IN (SELECT id FROM subtree(c.region_id))))`;
+
 const COURSE_SQL = `SELECT c.id, c.slug, c.title, c.summary, c.module, c.stages, c.quiz_pass_mark,
     (SELECT count(*)::int FROM lessons l WHERE l.course_id = c.id AND NOT l.retired) AS lesson_count,
     (SELECT coalesce(sum(l.duration_seconds), 0)::int FROM lessons l WHERE l.course_id = c.id AND NOT l.retired) AS duration_seconds,
@@ -33,7 +40,7 @@ const COURSE_SQL = `SELECT c.id, c.slug, c.title, c.summary, c.module, c.stages,
     (SELECT count(*)::int FROM lesson_progress p JOIN lessons l ON l.id = p.lesson_id
       WHERE p.user_id = $1 AND l.course_id = c.id AND NOT l.retired AND p.completed_at IS NOT NULL) AS completed_lessons
   FROM courses c LEFT JOIN enrollments e ON e.course_id = c.id AND e.user_id = $1
-  WHERE c.published`;
+  WHERE c.published AND ${VISIBLE_SQL}`;
 
 function toSummary(r: CourseRow): CourseSummary {
   return {
@@ -173,7 +180,7 @@ export class CourseService {
       db,
       `SELECT l.id, l.slug, l.title, l.kind, l.duration_seconds, l.media, l.body, l.course_id, l.position AS lesson_position, c.module, c.title AS course_title,
               p.segments, p.credited_seconds, p.position, p.completed_at
-         FROM lessons l JOIN courses c ON c.id = l.course_id AND c.published
+         FROM lessons l JOIN courses c ON c.id = l.course_id AND c.published AND ${VISIBLE_SQL}
          LEFT JOIN lesson_progress p ON p.lesson_id = l.id AND p.user_id = $1
         WHERE l.id = $2 AND NOT l.retired`,
       [this.caller.userId, requireId(lessonId, '课时')],
@@ -185,7 +192,7 @@ export class CourseService {
     const lesson = toLesson(row);
     return {
       lesson, courseId: row.course_id, courseTitle: row.course_title, body: row.body,
-      mediaUrl: row.media ? `/media/${row.media}` : null, schoolContacts: lesson.safetyCard ? await this.schoolContacts() : [], nextLessonId: next?.id ?? null,
+      mediaUrl: row.media ? `/media/${row.media}` : null, captionsUrl: captionsUrl(row.media), schoolContacts: lesson.safetyCard ? await this.schoolContacts() : [], nextLessonId: next?.id ?? null,
     };
   }
 

@@ -41,10 +41,10 @@ export function schoolAccess(caller: Caller, schoolId: string): SchoolAccess {
   };
 }
 
-/** Throws NOT_FOUND unless the caller is staff of the school (a stranger learns nothing, not even that it exists). */
-export function requireStaff(caller: Caller, schoolId: string): SchoolAccess {
+/** Throws NOT_FOUND unless the caller is staff of the school, with the message a missing school (or the given object) gets: a stranger learns nothing, not even that it exists. */
+export function requireStaff(caller: Caller, schoolId: string, notFound = '学校不存在'): SchoolAccess {
   const access = schoolAccess(caller, schoolId);
-  if (!access.staff) throw new AppError('NOT_FOUND');
+  if (!access.staff) throw new AppError('NOT_FOUND', notFound);
   return access;
 }
 

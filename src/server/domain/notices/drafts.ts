@@ -62,7 +62,7 @@ export class NoticeDraftService {
     const sealed = await this.seal(id, input.content);
     await this.deps.db.transaction(async (tx) => {
       const school = await maybeOne<{ id: string }>(tx, 'SELECT id FROM schools WHERE id = $1', [schoolId]);
-      if (!school) throw new AppError('NOT_FOUND');
+      if (!school) throw new AppError('NOT_FOUND', '学校不存在');
       await tx.query(
         `INSERT INTO notice_drafts (id, school_id, author_id, key_id, wrapped_key, content, created_at, updated_at, expires_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8)`,

@@ -5,7 +5,7 @@ import type {
   NoticeStaffView, NoticeStatus, NoticeTaskKind, NoticeTaskOutcome, NoticeView, ReferralOutcome, Signature, StaffRole, TaskDoneInput,
 } from '../../../../types';
 import type { AppDeps } from '../../deps';
-import { AppError } from '../errors';
+import { AppError, ERRORS } from '../errors';
 import { iso, isoOrNull, maybeOne, one, type Sql } from '../../storage/db';
 import type { Caller } from '../caller';
 import { thing } from '../events/common';
@@ -424,7 +424,7 @@ export class NoticeService {
 
   private async pending(tx: Sql, id: string): Promise<NoticeRow> {
     const n = await this.locked(tx, id);
-    const access = requireStaff(this.caller, n.school_id);
+    const access = requireStaff(this.caller, n.school_id, ERRORS.NOT_FOUND.message);
     requireAccess(access.read, '只有本校心理教师或学校领导可以审批告知书');
     if (n.status !== 'pending_approval') throw new AppError('NOTICE_NOT_PENDING');
     if (n.created_by === this.caller.userId) throw new AppError('SELF_APPROVAL');

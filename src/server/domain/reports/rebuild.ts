@@ -30,10 +30,14 @@ export async function rollupLines(sql: Sql): Promise<Record<string, string[]>> {
   return out;
 }
 
-/** What a rebuild found: rows per table after it, and how many rows differed from the incrementally kept ones. */
+/**
+ * What a rebuild found: rows per table after it, how many rows differed from the incrementally kept ones, and the
+ * seconds each step took (begin and finish are the only ones that make writers wait).
+ */
 export interface RebuildReport {
   rows: Record<string, number>;
   differences: Record<string, number>;
+  seconds: { begin: number; build: number; finish: number };
 }
 
 function difference(a: string[], b: string[]): number {
@@ -42,25 +46,58 @@ function difference(a: string[], b: string[]): number {
   return a.filter((x) => !right.has(x)).length + b.filter((x) => !left.has(x)).length;
 }
 
-/** Recomputes every rollup from the records in one transaction; with `compare`, counts the rows that differed before. */
-export async function rebuildRollups(db: Database, compare = true): Promise<RebuildReport> {
-  return db.transaction(async (tx) => {
-    const before = compare ? await rollupLines(tx) : null;
-    await tx.query('SELECT xq_rpt_rebuild()');
-    const rows: Record<string, number> = {};
-    const differences: Record<string, number> = {};
-    if (before) {
-      const after = await rollupLines(tx);
-      for (const table of Object.keys(TABLES)) {
-        rows[table] = after[table]?.length ?? 0;
-        differences[table] = difference(before[table] ?? [], after[table] ?? []);
-      }
-    } else {
-      for (const table of Object.keys(TABLES)) {
-        const [r] = await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`);
-        rows[table] = r?.n ?? 0;
-      }
-    }
-    return { rows, differences };
+/**
+ * Recomputes every rollup from the records while the service keeps writing (migration 021): a short transaction raises
+ * the journal flag, a REPEATABLE READ one builds shadow tables from its snapshot (no lock on the records), and a short
+ * one swaps them in with the record tables SHARE-locked, re-applying the writes the snapshot missed. With `compare`,
+ * counts the rows that differed from the incrementally kept ones (meaningful when nothing is written meanwhile).
+ * `snapshotTaken`, if given, runs once the build's snapshot is taken and before it is read (tests write there).
+ */
+export async function rebuildRollups(db: Database, compare = true, snapshotTaken?: () => Promise<void>): Promise<RebuildReport> {
+  const before = compare ? await rollupLines(db) : null;
+  const seconds = { begin: 0, build: 0, finish: 0 };
+  let t = Date.now();
+  const lap = (step: keyof typeof seconds) => {
+    seconds[step] = (Date.now() - t) / 1000;
+    t = Date.now();
+  };
+  await db.transaction(async (tx) => {
+    await tx.query('SELECT xq_rpt_rebuild_begin()');
   });
+  lap('begin');
+  try {
+    await db.transaction(async (tx) => {
+      await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+      if (snapshotTaken) {
+        await tx.query('SELECT count(*) FROM rpt_rebuild_run');
+        await snapshotTaken();
+      }
+      await tx.query('SELECT xq_rpt_rebuild_build()');
+    });
+    lap('build');
+    await db.transaction(async (tx) => {
+      await tx.query('SELECT xq_rpt_rebuild_finish()');
+    });
+    lap('finish');
+  } catch (err) {
+    await db.transaction(async (tx) => {
+      await tx.query('SELECT xq_rpt_rebuild_abort()');
+    });
+    throw err;
+  }
+  const rows: Record<string, number> = {};
+  const differences: Record<string, number> = {};
+  if (before) {
+    const after = await rollupLines(db);
+    for (const table of Object.keys(TABLES)) {
+      rows[table] = after[table]?.length ?? 0;
+      differences[table] = difference(before[table] ?? [], after[table] ?? []);
+    }
+  } else {
+    for (const table of Object.keys(TABLES)) {
+      const [r] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`);
+      rows[table] = r?.n ?? 0;
+    }
+  }
+  return { rows, differences, seconds };
 }

@@ -1,0 +1,3 @@
+export default definePageConfig({
+  navigationBarTitleText: '家长视角预览',
+});
