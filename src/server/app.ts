@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { AppDeps } from './deps';
 import type { Caller } from './domain/caller';
 import { CONTENT_DIR } from './domain/learning/content';
+import { IdentityService } from './domain/identity';
 import { mediaBytes, storedMedia } from './domain/learning/media';
 import { buildServices } from './domain/services';
 import { clientAddress } from './http/client-address';
@@ -107,7 +108,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
       }
       if (token === '') throw new AppError('TOKEN_INVALID');
       try {
-        return await buildServices(deps, null).identity.authenticate(token);
+        return await new IdentityService(deps).authenticate(token);
       } catch (err) {
         if (access !== 'public') throw err;
         return null;

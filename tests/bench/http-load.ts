@@ -27,7 +27,7 @@ export interface HttpLoadReport { answers: LoadAnswer[]; seconds: number; cpuMs:
 async function run(plan: HttpLoadPlan): Promise<HttpLoadReport> {
   const origins = [...new Set(plan.requests.map((r) => new URL(r.url).origin))];
   const agents = new Map(origins.map((o) => [o, new Agent({ keepAlive: true, maxSockets: Math.ceil(plan.concurrency / origins.length) + 8 })]));
-  const call = (method: string, url: URL, token: string | null, body: string | null) =>
+  const call = (method: string, url: URL, token: string | null, body: string | null): Promise<{ status: number; body: string }> =>
     new Promise<{ status: number; body: string }>((resolve, reject) => {
       const headers: Record<string, string | number> = body === null ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
       if (token) headers.authorization = `Bearer ${token}`;
@@ -36,7 +36,10 @@ async function run(plan: HttpLoadPlan): Promise<HttpLoadReport> {
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => resolve({ status: res.statusCode ?? 0, body: plan.keepBodies ? Buffer.concat(chunks).toString() : '' }));
       });
-      req.on('error', reject);
+      // A kept-alive connection the server closed as idle (its keep-alive timeout passes while a loaded machine opens the
+      // others) resets the request written on it before the server read it: sent again on a fresh connection, as Node's
+      // documentation advises (the latency still counts from the first attempt).
+      req.on('error', (err: NodeJS.ErrnoException) => (req.reusedSocket && err.code === 'ECONNRESET' ? call(method, url, token, body).then(resolve, reject) : reject(err)));
       req.end(body ?? undefined);
     });
   // Connections open before the clock starts (hundreds opened in one millisecond overflow the listen backlog).

@@ -17,7 +17,7 @@ import type { Database } from '../../src/server/storage/db';
 import { scratchPostgres } from '../helpers/db';
 import { startInstances, startPgBouncer } from '../helpers/instances';
 import { sessionTokens } from '../helpers/parents';
-import { cpuBetween, cpuSnapshot } from './cpu';
+import { cpuBetween, cpuSnapshot, postmasterOf } from './cpu';
 import type { LoadPlan, LoadReport } from './load';
 
 const PARENTS = Number(process.env.BENCH_PARENTS ?? 1000);
@@ -119,6 +119,7 @@ export async function benchProgress(driver: string, db: Database & { url?: strin
     : [];
   const server = instances ? null : await startServer({ config, db, port: 0, log: silentLogger, runJobs: false, clock: () => new Date(base.getTime() + 86_400_000) });
   const urls = server ? [server.url] : processes.map((p) => p.url);
+  const postmaster = await postmasterOf(db);
   let before = cpuSnapshot();
   const report = await loadFromChild({
     url: `${urls[0]}/api/progress`, urls: urls.map((u) => `${u}/api/progress`), lessonId, tokens, heartbeats: HEARTBEATS, warmup: WARMUP, batch: shape.batch, rate: shape.rate,
@@ -126,7 +127,7 @@ export async function benchProgress(driver: string, db: Database & { url?: strin
   }, () => {
     before = cpuSnapshot();
   });
-  const used = cpuBetween(before, cpuSnapshot(), report.cpuMs, processes.map((p) => p.pid));
+  const used = cpuBetween(before, cpuSnapshot(), report.cpuMs, processes.map((p) => p.pid), postmaster);
   await server?.close();
   await Promise.all(processes.map((p) => p.close()));
   await bouncer?.close();

@@ -70,15 +70,16 @@ async function progress(): Promise<void> {
 
 async function rush(): Promise<void> {
   const rush: RushResult[] = [];
-  const runs: { name: string; open: () => Promise<(Database & { url?: string }) | null>; servers: (url: string) => RushServers }[] = [
-    { name: 'one server in-process, PGlite (in-process)', open: () => openPglite(null), servers: () => ({ instances: 0 }) },
-  ];
+  type Run = { name: string; open: () => Promise<(Database & { url?: string }) | null>; servers: (url: string) => RushServers; warm?: boolean };
+  const runs: Run[] = [{ name: 'one server in-process, PGlite (in-process)', open: () => openPglite(null), servers: () => ({ instances: 0 }) }];
   if (process.env.DATABASE_URL) {
-    runs.push(
+    // Each PostgreSQL row twice: as the first work of freshly started servers, and after an unmeasured warm-up rush.
+    const pg: Run[] = [
       { name: 'one server in-process, PostgreSQL 15 (pg pool of 10)', open: () => scratchPostgres(10), servers: () => ({ instances: 0 }) },
       { name: '**3 server processes**, PostgreSQL 15 (pg pool of 10 each)', open: () => scratchPostgres(4), servers: (url) => ({ instances: 3, databaseUrl: url, pgbouncer: false }) },
       { name: '**3 server processes → PgBouncer** (transaction mode, 20 server connections) → PostgreSQL 15', open: () => scratchPostgres(4), servers: (url) => ({ instances: 3, databaseUrl: url, pgbouncer: true }) },
-    );
+    ];
+    runs.push(...pg.flatMap((r) => [{ ...r, name: `${r.name}, first rush after start` }, { ...r, name: `${r.name}, after a warm-up rush`, warm: true }]));
   }
   const only = process.env.BENCH_RUSH_ROWS ? process.env.BENCH_RUSH_ROWS.split(',').map(Number) : null;
   for (const [i, run] of runs.entries()) {
@@ -86,9 +87,9 @@ async function rush(): Promise<void> {
     const db = await run.open();
     if (!db) continue;
     try {
-      const r = await benchRush(run.name, db, run.servers(db.url ?? ''));
+      const r = await benchRush(run.name, db, run.servers(db.url ?? ''), run.warm);
       rush.push(r);
-      console.log(`${r.driver}: ${r.requests} sign-ups in ${r.seconds} s = ${r.perSecond}/s; p50 ${r.p50} ms, p99 ${r.p99} ms; ${r.confirmed} seats, ${r.waitlisted} waitlisted`);
+      console.log(`${r.driver}: ${r.requests} sign-ups in ${r.seconds} s = ${r.perSecond}/s; p50 ${r.p50} ms, p99 ${r.p99} ms; ${r.confirmed} seats, ${r.waitlisted} waitlisted; CPU ms per sign-up ${JSON.stringify(r.cpu)}; load ${r.load}`);
     } finally {
       await db.close();
     }

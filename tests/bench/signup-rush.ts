@@ -15,7 +15,7 @@ import { seedDemo } from '../../src/server/seed/demo';
 import type { Database } from '../../src/server/storage/db';
 import { createParents, sessionTokens } from '../helpers/parents';
 import { startInstances, startPgBouncer, type Instance, type PgBouncer } from '../helpers/instances';
-import { cpuBetween, cpuSnapshot } from './cpu';
+import { cpuBetween, cpuSnapshot, postmasterOf } from './cpu';
 import { loadInChild, type HttpLoadReport } from './http-load';
 
 const PARENTS = Number(process.env.BENCH_RUSH_PARENTS ?? 2000);
@@ -30,12 +30,14 @@ export interface RushResult {
   driver: string; requests: number; seconds: number; perSecond: number; p50: number; p95: number; p99: number; max: number; confirmed: number; waitlisted: number;
   /** CPU milliseconds per sign-up while the rush ran: the server processes, PostgreSQL (and PgBouncer), the load generator, anything else on the machine. */
   cpu: { server: number; postgres: number; load: number; other: number };
+  /** The machine's 1-minute load average when the measured rush began (other work on the shared machine included). */
+  load: number;
 }
 
 const pct = (sorted: number[], p: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! * 10) / 10;
 
-/** A prepared rush: parents' tokens and a session with `seats` seats, published by station staff. */
-export interface Rush { eventId: string; tokens: string[] }
+/** A prepared rush: parents' tokens and a session with `seats` seats, published by station staff (whose token can publish more). */
+export interface Rush { eventId: string; tokens: string[]; staff: { token: string; stationId: string } }
 
 /** Seeds the demo data and `parents` parents (children at one school) on a migrated database; the session is published through `url`. */
 export async function prepareRush(db: Database, url: string, parents: number, seats: number, now: Date): Promise<Rush> {
@@ -47,16 +49,22 @@ export async function prepareRush(db: Database, url: string, parents: number, se
   if (!station) throw new Error('no station staff in the demo data');
   const tokens = await createParents(db, SECRET, parents, station.school_id, config.privacyVersion, now);
   const [staffToken] = await sessionTokens(db, SECRET, [station.user_id], now);
+  const staff = { token: staffToken as string, stationId: station.id };
+  return { eventId: await publishSession(url, staff, seats, now), tokens, staff };
+}
+
+/** Publishes another session of `seats` seats for the same station, starting in `hours` (a warm-up rush goes to one; check-in needs one about to start). */
+export async function publishSession(url: string, staff: Rush['staff'], seats: number, now: Date, hours = 48): Promise<string> {
   const at = (h: number) => new Date(now.getTime() + h * 3_600_000).toISOString();
   const created = await fetch(`${url}/api/events`, {
-    method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${staffToken}` },
+    method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${staff.token}` },
     body: JSON.stringify({
-      host: { type: 'station', id: station.id }, title: '抢报名基准测试', description: '', topic: '心理健康教育', mentalHealth: true, speaker: '', startsAt: at(48), endsAt: at(50),
-      mode: 'onsite', address: '基准测试地点', latitude: null, longitude: null, onlineUrl: null, capacity: seats, signupDeadline: at(47),
+      host: { type: 'station', id: staff.stationId }, title: '抢报名基准测试', description: '', topic: '心理健康教育', mentalHealth: true, speaker: '', startsAt: at(hours), endsAt: at(hours + 2),
+      mode: 'onsite', address: '基准测试地点', latitude: null, longitude: null, onlineUrl: null, capacity: seats, signupDeadline: at(hours >= 2 ? hours - 1 : hours),
     }),
   });
   if (created.status !== 201) throw new Error(`publishing the session answered ${created.status}`);
-  return { eventId: ((await created.json()) as { id: string }).id, tokens };
+  return ((await created.json()) as { id: string }).id;
 }
 
 /** Sends every parent's sign-up once, request i to urls[i mod n], `inFlight` at a time, from a child process. */
@@ -112,8 +120,12 @@ export async function checkRush(db: Database, rush: Rush, report: HttpLoadReport
 /** Where the rush is served: in this process, or by `instances` server processes (optionally through PgBouncer). */
 export type RushServers = { instances: 0 } | { instances: number; databaseUrl: string; pgbouncer: boolean };
 
-/** Runs the rush on a migrated-here database, served as `servers` says. */
-export async function benchRush(driver: string, db: Database, servers: RushServers = { instances: 0 }): Promise<RushResult> {
+/**
+ * Runs the rush on a migrated-here database, served as `servers` says. With `warm`, the same parents first rush another
+ * session through the same servers, unmeasured: the servers' code is then compiled and their connections open, as in a
+ * server that has been running; without it the rush is the first work the servers do after starting.
+ */
+export async function benchRush(driver: string, db: Database, servers: RushServers = { instances: 0 }, warm = false): Promise<RushResult> {
   await migrate(db);
   const config = loadConfig({ XQ_STATIC_DIR: '', XQ_SESSION_SECRET: SECRET });
   let inProcess: Awaited<ReturnType<typeof startServer>> | null = null;
@@ -133,9 +145,12 @@ export async function benchRush(driver: string, db: Database, servers: RushServe
       urls = instances.map((i) => i.url);
     }
     const rush = await prepareRush(db, urls[0] as string, PARENTS, SEATS, new Date());
+    if (warm) await sendRush({ ...rush, eventId: await publishSession(urls[0] as string, rush.staff, SEATS, new Date()) }, urls, IN_FLIGHT);
+    const postmaster = await postmasterOf(db);
+    const load = Math.round(os.loadavg()[0]! * 10) / 10;
     const before = cpuSnapshot();
     const report = await sendRush(rush, urls, IN_FLIGHT);
-    const used = cpuBetween(before, cpuSnapshot(), report.cpuMs, instances.map((i) => i.pid));
+    const used = cpuBetween(before, cpuSnapshot(), report.cpuMs, instances.map((i) => i.pid), postmaster);
     const per = (ms: number) => Math.round((ms / PARENTS) * 100) / 100;
     const outcome = await checkRush(db, rush, report);
     if (outcome.failures.length) throw new Error(`sign-ups failed: ${outcome.failures.join('; ')}`);
@@ -146,7 +161,7 @@ export async function benchRush(driver: string, db: Database, servers: RushServe
     return {
       driver, requests: PARENTS, seconds: Math.round(report.seconds * 10) / 10, perSecond: Math.round(PARENTS / report.seconds),
       p50: pct(latencies, 50), p95: pct(latencies, 95), p99: pct(latencies, 99), max: pct(latencies, 100), confirmed: outcome.confirmed, waitlisted: outcome.waitlisted,
-      cpu: { server: per(used.self), postgres: per(used.postgres), load: per(report.cpuMs), other: per(used.other) },
+      cpu: { server: per(used.self), postgres: per(used.postgres), load: per(report.cpuMs), other: per(used.other) }, load,
     };
   } finally {
     await Promise.all(instances.map((i) => i.close()));
@@ -158,8 +173,12 @@ export async function benchRush(driver: string, db: Database, servers: RushServe
 /** Writes the rush figures into docs/benchmarks.md between the rush markers. */
 export function writeRush(results: RushResult[], machine: string): void {
   const file = path.resolve(__dirname, '..', '..', 'docs', 'benchmarks.md');
-  const rows = results.map((r) => `| ${r.driver} | ${r.requests} | ${r.seconds} | **${r.perSecond}** | ${r.p50} | ${r.p95} | **${r.p99}** | ${r.max} | ${r.confirmed} / ${r.waitlisted} |`).join('\n');
-  const cpu = results.map((r) => `| ${r.driver} | ${r.cpu.server} | ${r.cpu.postgres} | ${r.cpu.load} | ${Math.round((r.cpu.server + r.cpu.postgres + r.cpu.load) * 100) / 100} | ${r.cpu.other} |`).join('\n');
-  const section = `<!-- rush:start -->\nLast run: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine}.\n\n| servers and database | sign-ups | seconds | sign-ups/s | p50 ms | p95 ms | p99 ms | max ms | seats / waitlisted |\n|---|---|---|---|---|---|---|---|---|\n${rows}\n\nCPU time per sign-up while the rush ran, in ms (the machine gives ${os.cpus().length * 1000} ms of CPU per second; other work on the machine is not this benchmark):\n\n| servers and database | server processes | PostgreSQL (+ PgBouncer) | load generator | total | other work on the machine |\n|---|---|---|---|---|---|\n${cpu}\n<!-- rush:end -->`;
+  const cores = os.cpus().length;
+  const rows = results.map((r) => `| ${r.driver} | ${r.requests} | ${r.seconds} | **${r.perSecond}** | ${r.p50} | ${r.p95} | **${r.p99}** | ${r.max} | ${r.confirmed} / ${r.waitlisted} | ${r.load} |`).join('\n');
+  const cpu = results.map((r) => {
+    const total = r.cpu.server + r.cpu.postgres + r.cpu.load;
+    return `| ${r.driver} | ${r.cpu.server} | ${r.cpu.postgres} | ${r.cpu.load} | ${Math.round(total * 100) / 100} | ${Math.round((cores * 1000) / total)} | ${Math.round((cores * 1000) / (r.cpu.server + r.cpu.postgres))} | ${r.cpu.other} |`;
+  }).join('\n');
+  const section = `<!-- rush:start -->\nLast run: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine}.\n\n| servers and database | sign-ups | seconds | sign-ups/s | p50 ms | p95 ms | p99 ms | max ms | seats / waitlisted | load average at start |\n|---|---|---|---|---|---|---|---|---|---|\n${rows}\n\nCPU time per sign-up while the rush ran, in ms (the machine gives ${cores * 1000} ms of CPU per second; other work on the machine is not this benchmark), and the sign-ups per second that ${cores} otherwise idle cores could give at that cost, with the load generator on them and without it:\n\n| servers and database | server processes | PostgreSQL (+ PgBouncer) | load generator | total | ${cores} cores ÷ total | ${cores} cores ÷ (server + PostgreSQL) | other work on the machine |\n|---|---|---|---|---|---|---|---|\n${cpu}\n<!-- rush:end -->`;
   fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/<!-- rush:start -->[\s\S]*<!-- rush:end -->/, section));
 }

@@ -25,7 +25,9 @@ export async function startInstances(n: number, env: Record<string, string>): Pr
 
 function startInstance(env: Record<string, string>): Promise<Instance> {
   const child = fork(path.join(__dirname, 'instance-main.ts'), [], {
-    execArgv: ['--import', 'tsx'],
+    // XQ_INSTANCE_NODE_ARGS adds Node flags to every instance for profiling, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
+    // (a V8 profile each on exit) or "--perf-basic-prof" (JIT symbols for Linux perf).
+    execArgv: ['--import', 'tsx', ...(process.env.XQ_INSTANCE_NODE_ARGS?.split(' ').filter(Boolean) ?? [])],
     env: { ...process.env, NODE_ENV: 'test', XQ_STATIC_DIR: '', ...env },
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });

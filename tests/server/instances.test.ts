@@ -15,7 +15,8 @@ import { describePg, scratchPostgres } from '../helpers/db';
 import { startInstances, type Instance } from '../helpers/instances';
 import { createParents } from '../helpers/parents';
 import { startWeChatFake, FAKE_APPID, FAKE_SECRET, type WeChatFake } from '../helpers/wechat-fake';
-import { checkRush, prepareRush, sendRush } from '../bench/signup-rush';
+import { checkRush, prepareRush, publishSession, sendRush } from '../bench/signup-rush';
+import { seatDrift } from '../helpers/seats';
 
 const HOUR = 3_600_000;
 const SECRET = 'r'.repeat(40);
@@ -41,6 +42,90 @@ describePg('three server processes on one PostgreSQL', () => {
       await db.close();
     }
   }, 120_000);
+
+  test('sign-ups, double taps on two instances and cancellations through 3 instances at once: never more seats than there are, counters equal a recount', async () => {
+    const db = (await scratchPostgres(4))!;
+    let instances: Instance[] = [];
+    try {
+      instances = await startInstances(3, { DATABASE_URL: db.url, XQ_SESSION_SECRET: SECRET });
+      const urls = instances.map((i) => i.url);
+      const rush = await prepareRush(db, urls[0] as string, 300, 20, new Date());
+      const other = await publishSession(urls[0] as string, rush.staff, 5, new Date());
+      const call = async (method: string, url: string, token: string, body?: object) => {
+        const res = await fetch(url, { method, headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
+        return { status: res.status, body: (await res.json()) as { event?: { signup?: { status: string } }; error?: { code: string } } };
+      };
+      const signupAt = (i: number, eventId: string, token: string, companion = false) => call('POST', `${urls[i % 3]}/api/events/${eventId}/signup`, token, { companion, acceptedTemplates: [] });
+      // Every parent signs up for both sessions (every tenth with the other guardian); every fifth taps twice, the taps
+      // reaching two different instances at once.
+      const first = await Promise.all(rush.tokens.flatMap((token, i) => [
+        signupAt(i, rush.eventId, token, i % 10 === 0), signupAt(i + 1, other, token),
+        ...(i % 5 === 0 ? [signupAt(i + 2, rush.eventId, token, i % 10 === 0)] : []),
+      ]));
+      expect(first.filter((r) => r.status !== 200 && r.body.error?.code !== 'ALREADY_SIGNED_UP').map((r) => r.status)).toEqual([]);
+      expect(first.filter((r) => r.status !== 200)).toHaveLength(60);
+      expect(await seatDrift(db)).toEqual([]);
+      // The first 40 parents cancel while the next 40 sign up again (refused: already in) through other instances.
+      const second = await Promise.all(rush.tokens.slice(0, 80).map((token, i) =>
+        i < 40 ? call('DELETE', `${urls[i % 3]}/api/events/${rush.eventId}/signup`, token) : signupAt(i + 1, rush.eventId, token)));
+      expect(second.slice(0, 40).map((r) => r.status)).toEqual(Array(40).fill(200));
+      expect(second.slice(40).map((r) => r.body.error?.code)).toEqual(Array(40).fill('ALREADY_SIGNED_UP'));
+      expect(await seatDrift(db)).toEqual([]);
+      const counts = await db.query<{ event_id: string; capacity: number; seats_taken: number; waitlist_length: number; active: number; users: number }>(
+        `SELECT e.id AS event_id, e.capacity, n.seats_taken, n.waitlist_length,
+                (SELECT count(*)::int FROM event_signups s WHERE s.event_id = e.id AND s.status IN ('confirmed', 'waitlisted', 'offered')) AS active,
+                (SELECT count(DISTINCT s.user_id)::int FROM event_signups s WHERE s.event_id = e.id AND s.status IN ('confirmed', 'waitlisted', 'offered')) AS users
+           FROM events e JOIN event_seats n ON n.event_id = e.id WHERE e.id = ANY($1::uuid[]) ORDER BY e.capacity DESC`,
+        [[rush.eventId, other]],
+      );
+      // The freed seats went to the waitlist as offers (a family of two may wait for a second seat: at most one stays free).
+      expect(counts.map((c) => ({ spare: c.capacity - c.seats_taken <= 1 && c.seats_taken <= c.capacity, active: c.active, users: c.users }))).toEqual([
+        { spare: true, active: 260, users: 260 }, { spare: true, active: 300, users: 300 },
+      ]);
+      expect(counts[1]).toMatchObject({ seats_taken: 5, waitlist_length: 295 });
+    } finally {
+      await Promise.all(instances.map((i) => i.close()));
+      await db.close();
+    }
+  }, 180_000);
+
+  test('check-in through 3 instances: every ticket scanned on two instances at once is checked in once, and the counts agree', async () => {
+    const db = (await scratchPostgres(4))!;
+    let instances: Instance[] = [];
+    try {
+      instances = await startInstances(3, { DATABASE_URL: db.url, XQ_SESSION_SECRET: SECRET });
+      const urls = instances.map((i) => i.url);
+      const rush = await prepareRush(db, urls[0] as string, 150, 10, new Date());
+      // A session about to start (check-in opens an hour before), with a seat for each of the 150 parents.
+      const session = await publishSession(urls[0] as string, rush.staff, 150, new Date(), 0.5);
+      const signed = await sendRush({ ...rush, eventId: session }, urls, 60);
+      expect(signed.answers.filter((a) => a.status !== 200)).toEqual([]);
+      const tickets = await db.query<{ ticket_code: string }>(`SELECT ticket_code FROM event_signups WHERE event_id = $1 AND status = 'confirmed'`, [session]);
+      expect(tickets).toHaveLength(150);
+      const scan = async (i: number, ticketCode: string) => {
+        const res = await fetch(`${urls[i % 3]}/api/events/${session}/checkin`, {
+          method: 'POST', headers: { authorization: `Bearer ${rush.staff.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ ticketCode }),
+        });
+        return { status: res.status, result: ((await res.json()) as { result?: string }).result };
+      };
+      const scans = await Promise.all(tickets.flatMap((t, i) => [scan(i, t.ticket_code), scan(i + 1, t.ticket_code)]));
+      expect(scans.filter((s) => s.status !== 200)).toEqual([]);
+      for (let i = 0; i < tickets.length; i++) expect([scans[2 * i]?.result, scans[2 * i + 1]?.result].sort()).toEqual(['already', 'checked_in']);
+      const [row] = await db.query<{ checked: number; statements: number; attended: number }>(
+        `SELECT (SELECT count(*)::int FROM event_signups WHERE event_id = $1 AND checked_in_at IS NOT NULL) AS checked,
+                (SELECT count(*)::int FROM learning_statements WHERE verb = 'attended' AND object_id = $1) AS statements,
+                (SELECT attended FROM rpt_event WHERE event_id = $1) AS attended`,
+        [session],
+      );
+      expect(row).toEqual({ checked: 150, statements: 150, attended: 150 });
+      const roster = await fetch(`${urls[2]}/api/events/${session}/roster`, { headers: { authorization: `Bearer ${rush.staff.token}` } });
+      expect(roster.status).toBe(200);
+      expect(((await roster.json()) as { counts: Record<string, number> }).counts).toMatchObject({ checkedIn: 150 });
+    } finally {
+      await Promise.all(instances.map((i) => i.close()));
+      await db.close();
+    }
+  }, 180_000);
 
   describe('runDueJobs(now) run by every instance at once', () => {
     const start = new Date('2026-11-23T08:00:00Z');

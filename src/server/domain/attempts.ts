@@ -147,11 +147,14 @@ export async function reserve(sql: Sql, now: Date, keys: readonly CounterKey[], 
 
 /** The limits of one request: who is asking (the caller, when there is one) and from which client address. */
 export class Limiter {
-  private readonly addressKey: string;
+  private key: string | null = null;
 
-  constructor(private readonly deps: Pick<AppDeps, 'db' | 'clock' | 'config'>, address: string) {
-    // Addresses are counted by a keyed hash: the table never holds a client's address.
-    this.addressKey = `addr:${createHmac('sha256', deps.config.sessionSecret).update(`client-address:${address}`).digest('base64url').slice(0, 22)}`;
+  constructor(private readonly deps: Pick<AppDeps, 'db' | 'clock' | 'config'>, private readonly address: string) {}
+
+  /** Addresses are counted by a keyed hash (the table never holds a client's address), computed on the first guess only. */
+  private get addressKey(): string {
+    this.key ??= `addr:${createHmac('sha256', this.deps.config.sessionSecret).update(`client-address:${this.address}`).digest('base64url').slice(0, 22)}`;
+    return this.key;
   }
 
   /**

@@ -69,7 +69,14 @@ export function createSessionLoader(db: Database): SessionLoader {
           ORDER BY a.id, g.created_at, g.id`,
         [keys.map((k) => k.sessionId), keys.map((k) => k.userId)],
       );
-      return keys.map((k) => ({ ok: true as const, value: rows.filter((r) => r.session_id === k.sessionId.toLowerCase() && r.session_user === k.userId.toLowerCase()) }));
+      const byKey = new Map<string, SessionRows>();
+      for (const r of rows) {
+        const key = `${r.session_id} ${r.session_user}`;
+        const list = byKey.get(key);
+        if (list) list.push(r);
+        else byKey.set(key, [r]);
+      }
+      return keys.map((k) => ({ ok: true as const, value: byKey.get(`${k.sessionId.toLowerCase()} ${k.userId.toLowerCase()}`) ?? [] }));
     },
     { maxBatch: 200, maxInFlight: 4 },
   );

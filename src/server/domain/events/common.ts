@@ -14,12 +14,14 @@ export interface EventRow {
   host_name: string; station_school_id: string | null; seats_taken: number; waitlist_length: number; my_signup: SignupStatus | null;
 }
 
-/** The select list of an event with host name, seats taken, waitlist length and the caller's ($1) latest sign-up state. */
+/**
+ * The select list of an event with host name, seats taken, waitlist length (the counters of event_seats, migration 020)
+ * and the caller's ($1) latest sign-up state.
+ */
 export const EVENT_SELECT = `SELECT e.*, coalesce(st.name, sc.name) AS host_name, st.school_id AS station_school_id,
-  (SELECT coalesce(sum(1 + s.companion::int), 0) FROM event_signups s WHERE s.event_id = e.id AND s.status IN ('confirmed', 'offered'))::int AS seats_taken,
-  (SELECT count(*) FROM event_signups s WHERE s.event_id = e.id AND s.status = 'waitlisted')::int AS waitlist_length,
+  coalesce(n.seats_taken, 0) AS seats_taken, coalesce(n.waitlist_length, 0) AS waitlist_length,
   (SELECT s.status FROM event_signups s WHERE s.event_id = e.id AND s.user_id = $1 ORDER BY s.created_at DESC LIMIT 1) AS my_signup
-  FROM events e LEFT JOIN stations st ON st.id = e.station_id LEFT JOIN schools sc ON sc.id = e.school_id`;
+  FROM events e LEFT JOIN event_seats n ON n.event_id = e.id LEFT JOIN stations st ON st.id = e.station_id LEFT JOIN schools sc ON sc.id = e.school_id`;
 
 /** School roles that may publish and run sessions of their school. */
 export const SCHOOL_HOST_ROLES = ['school_leader', 'school_psychologist'] as const;

@@ -12,16 +12,13 @@ import { Batcher, type BatchOutcome } from '../../storage/batcher';
 import type { Database, Sql } from '../../storage/db';
 import type { Caller } from '../caller';
 import { randomCode } from '../codes';
-import { recordGrants } from '../messages/outbox';
 import { isUuid } from '../identity';
-import { EVENT_SELECT, type EventRow } from './common';
+import type { EventRow } from './common';
 import { childContexts, composeDetail } from './events';
 import { confirmMessages } from './signups';
 
 /** The most sign-ups one batch decides. */
 const MAX_BATCH = 200;
-/** Reads the seat counts without a caller: no sign-up has the nil user. */
-const NOBODY = '00000000-0000-0000-0000-000000000000';
 
 /** One parent's sign-up for one session. */
 export interface SignupRequest {
@@ -65,13 +62,26 @@ export function createSignupQueue(db: Database, clock: () => Date, config: Pick<
   );
 }
 
+/** A batch met a sign-up that a concurrent batch had just written for the same parent: decided again request by request. */
+class ConcurrentSignup extends Error {}
+
+/** The session rows of a batch, locked: each session's events row and its seat counters (event_seats, migration 020). */
+const LOCKED_EVENTS = `SELECT e.*, coalesce(st.name, sc.name) AS host_name, st.school_id AS station_school_id, n.seats_taken, n.waitlist_length, NULL AS my_signup
+  FROM events e JOIN event_seats n ON n.event_id = e.id LEFT JOIN stations st ON st.id = e.station_id LEFT JOIN schools sc ON sc.id = e.school_id
+ WHERE e.id = ANY($1::uuid[]) ORDER BY e.id FOR UPDATE OF e, n`;
+
 /**
  * Decides several sign-ups in one open transaction, in the order given. The checks come in the order a single sign-up
  * always made them (privacy consent, the session exists, not cancelled, still open, the caller is a parent, not signed up
- * yet); a refusal is that request's outcome alone. Each session's row is locked (in id order, so two batches never wait
- * on each other crosswise) and its seats and waitlist counted once; then each request takes a seat when nobody waits and
- * enough seats are free, else joins the end of the waitlist. Rows are inserted in one statement in the same order, so
- * the waitlist's arrival order (seq) is the order of decision.
+ * yet); a refusal is that request's outcome alone. What depends only on the parents (consent, children, their current
+ * sign-ups) is read before any session is locked; then one statement locks each session's row and its counter row (in id
+ * order, so two batches never wait on each other crosswise) and reads the seats taken and the waitlist's length from the
+ * counters; each request takes a seat when nobody waits and enough seats are free, else joins the end of the waitlist.
+ * Rows are inserted in one statement in the same order, so the waitlist's arrival order (seq) is the order of decision,
+ * and the statement's trigger moves the counters. Under the lock that is two round trips and the commit (plus the
+ * messages of parents who subscribed). A parent signed up meanwhile by a concurrent batch (a double tap that reached
+ * another instance) makes the insert skip their row (the unique index of active sign-ups): the batch is then undone and
+ * decided again request by request, where that parent is answered ALREADY_SIGNED_UP.
  */
 export async function signupBatch(tx: Sql, requests: SignupRequest[], now: Date, privacyVersion: string, reminderHours: number): Promise<BatchOutcome<SignupDecision>[]> {
   const userIds = [...new Set(requests.map((r) => r.caller.userId))];
@@ -79,8 +89,6 @@ export async function signupBatch(tx: Sql, requests: SignupRequest[], now: Date,
     (await tx.query<{ user_id: string }>('SELECT user_id FROM privacy_consents WHERE user_id = ANY($1::uuid[]) AND version = $2', [userIds, privacyVersion])).map((c) => c.user_id),
   );
   const eventIds = [...new Set(requests.map((r) => r.eventId).filter(isUuid))].sort();
-  await tx.query('SELECT id FROM events WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE', [eventIds]);
-  const events = new Map((await tx.query<EventRow>(`${EVENT_SELECT} WHERE e.id = ANY($2::uuid[])`, [NOBODY, eventIds])).map((e) => [e.id, e]));
   const children = await childContexts(tx, userIds);
   const active = new Set(
     (await tx.query<{ k: string }>(
@@ -88,6 +96,7 @@ export async function signupBatch(tx: Sql, requests: SignupRequest[], now: Date,
       [eventIds, userIds],
     )).map((a) => a.k),
   );
+  const events = new Map((await tx.query<EventRow>(LOCKED_EVENTS, [eventIds])).map((e) => [e.id, e]));
   const outcomes: BatchOutcome<SignupDecision>[] = [];
   const accepted: { request: SignupRequest; index: number; seat: boolean; ticket: string; row: EventRow }[] = [];
   for (const request of requests) {
@@ -114,21 +123,24 @@ export async function signupBatch(tx: Sql, requests: SignupRequest[], now: Date,
     outcomes.push({ ok: false, error: new Error('not written') });
   }
   if (accepted.length === 0) return outcomes;
-  for (const { request } of accepted) {
-    if (request.templates.length) await recordGrants(tx, request.caller.userId, request.templates, now);
-  }
+  await recordGrantsOf(tx, accepted.map((a) => a.request), now);
   const rows = await tx.query<{ id: string; k: string }>(
     `INSERT INTO event_signups (event_id, user_id, companion, status, ticket_code, created_at, waitlisted_at, confirmed_at)
      SELECT t.event_id, t.user_id, t.companion, CASE WHEN t.seat THEN 'confirmed' ELSE 'waitlisted' END, t.ticket, $6,
             CASE WHEN t.seat THEN NULL ELSE $6::timestamptz END, CASE WHEN t.seat THEN $6::timestamptz END
        FROM unnest($1::uuid[], $2::uuid[], $3::boolean[], $4::boolean[], $5::text[]) WITH ORDINALITY AS t(event_id, user_id, companion, seat, ticket, n)
       ORDER BY t.n
+     ON CONFLICT (event_id, user_id) WHERE status IN ('confirmed', 'waitlisted', 'offered') DO NOTHING
      RETURNING id, event_id || ' ' || user_id AS k`,
     [
       accepted.map((a) => a.request.eventId), accepted.map((a) => a.request.caller.userId), accepted.map((a) => a.request.companion),
       accepted.map((a) => a.seat), accepted.map((a) => a.ticket), now,
     ],
   );
+  if (rows.length < accepted.length) {
+    if (requests.length > 1) throw new ConcurrentSignup();
+    return [{ ok: false, error: new AppError('ALREADY_SIGNED_UP') }];
+  }
   const ids = new Map(rows.map((row) => [row.k, row.id]));
   const seated = accepted.filter((a) => a.seat);
   const granted = new Set(
@@ -149,4 +161,14 @@ export async function signupBatch(tx: Sql, requests: SignupRequest[], now: Date,
     outcomes[a.index] = { ok: true, value: { seat: a.seat, event: composeDetail(a.row, now, ctx, mine, a.request.caller) } };
   }
   return outcomes;
+}
+
+/** Records the subscriptions the batch's parents accepted at sign-up, in one statement (one row per parent and template, as recordGrants). */
+async function recordGrantsOf(tx: Sql, requests: readonly SignupRequest[], now: Date): Promise<void> {
+  const grants = requests.flatMap((r) => [...new Set(r.templates)].map((template) => ({ userId: r.caller.userId, template })));
+  if (grants.length === 0) return;
+  await tx.query(
+    'INSERT INTO message_grants (user_id, template, granted_at) SELECT u, t, $3 FROM unnest($1::uuid[], $2::text[]) AS g(u, t)',
+    [grants.map((g) => g.userId), grants.map((g) => g.template), now],
+  );
 }

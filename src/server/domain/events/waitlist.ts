@@ -26,9 +26,8 @@ export function offerDeadline(now: Date, hours: number, startsAt: Date): Date {
 /** Offers free seats of an event to the waitlist in order (strictly first come: a family of two waits for two seats). Call with the event row locked. */
 export async function promoteWaitlist(tx: Sql, deps: AppDeps, eventId: string, now: Date): Promise<number> {
   const [ev] = await tx.query<{ capacity: number; starts_at: Date; title: string; status: string; taken: number }>(
-    `SELECT e.capacity, e.starts_at, e.title, e.status,
-            (SELECT coalesce(sum(1 + s.companion::int), 0) FROM event_signups s WHERE s.event_id = e.id AND s.status IN ('confirmed', 'offered'))::int AS taken
-       FROM events e WHERE e.id = $1`,
+    `SELECT e.capacity, e.starts_at, e.title, e.status, coalesce(n.seats_taken, 0) AS taken
+       FROM events e LEFT JOIN event_seats n ON n.event_id = e.id WHERE e.id = $1`,
     [eventId],
   );
   if (!ev || ev.status !== 'published' || new Date(ev.starts_at) <= now) return 0;
