@@ -83,6 +83,19 @@ function suite(name: string, open: () => Promise<Database | null>): void {
       t.setNow(JAN_2027);
     });
 
+    test('bulk import keeps the rule too: a close date later than the closed region\'s is refused by cell, an earlier one is taken', async () => {
+      const preview = async (kind: string, lines: string[]) => {
+        const r = await t.call('POST', '/api/imports/preview', { token: tok.admin, body: { kind, schoolId: null, fileName: 'a.csv', dataBase64: csv(lines) } });
+        expect(r.status).toBe(200);
+        return r.body.rows as { row: number; outcome: string; errors: { cell: string; message: string }[] }[];
+      };
+      const later = await preview('schools', ['学校名称,所在地区代码,学段,停办日期', '试点小学,149901,小学,2027-06-30']);
+      expect(later[0]).toMatchObject({ outcome: 'error', errors: [{ cell: 'D2', message: '上级地区“试点区”已停办（停办日期 2027-03-31），本单位的停办日期不能晚于该日期' }] });
+      const station = await preview('stations', ['站点名称,类型,所在地区代码,停办日期', '试点市指导站,家庭教育指导服务站,149900,2027-05-01']);
+      expect(station[0]).toMatchObject({ outcome: 'error', errors: [{ message: '上级地区“试点市”已停办（停办日期 2027-03-31），本单位的停办日期不能晚于该日期' }] });
+      expect((await preview('schools', ['学校名称,所在地区代码,学段,停办日期', '试点小学,149901,小学,2027-03-10']))[0]).toMatchObject({ outcome: 'changed', errors: [] });
+    });
+
     test('a closed region is refused as the parent of a new region, school or station, in forms and in bulk import', async () => {
       const region = await t.call('POST', '/api/admin/regions', { token: tok.admin, body: { code: '149902', name: '新区', level: 'district', parentId: id.city } });
       expect(region.status).toBe(409);

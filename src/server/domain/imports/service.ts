@@ -55,6 +55,13 @@ function closedRegion(region: RegionRow, what: '地区' | '学校' | '站点'): 
   return `地区“${region.name}”已停办（停办日期 ${region.closed_on}），不能在其下新增${what}`;
 }
 
+/** Fails the close-date cell when it is later than (or clears) the close date of a closed region above the unit. */
+function refuseOutliving(r: RowReader, closed: RegionRow | null, closedOn: string | null): void {
+  if (closed?.closed_on && (closedOn === null || closedOn > closed.closed_on)) {
+    r.fail('closed', `上级地区“${closed.name}”已停办（停办日期 ${closed.closed_on}），本单位的停办日期不能晚于该日期`);
+  }
+}
+
 /** 138****5678 */
 function maskPhone(phone: string): string {
   return `${phone.slice(0, 3)}****${phone.slice(-4)}`;
@@ -184,6 +191,14 @@ export class ImportService {
       covers: (regionId: string) => admin || within.has(regionId),
       /** Whether the region itself is the caller's to rename (妇联 staff do not rename the region they are staff of). */
       owns: (regionId: string) => admin || (within.has(regionId) && !roots.has(regionId)),
+      /** The region, or the region above it, that closes first: nothing under it may close later. */
+      closedAbove: (regionId: string): RegionRow | null => {
+        let first: RegionRow | null = null;
+        for (let r = byId.get(regionId); r; r = r.parent_id ? byId.get(r.parent_id) : undefined) {
+          if (r.closed_on && (!first || r.closed_on < (first.closed_on as string))) first = r;
+        }
+        return first;
+      },
     };
   }
 
@@ -326,6 +341,7 @@ export class ImportService {
       if (existing && [...stages].sort().join() !== [...existing.stages].sort().join()) changes.unshift('学段');
       const { opened, closed } = this.dates(r, existing, changes);
       if (!existing && region?.closed_on) r.fail('region', closedRegion(region, '学校'));
+      if (existing && region) refuseOutliving(r, scope.closedAbove(region.id), closed);
       const label = region ? `${name}（${region.name}）` : name;
       if (r.errors.length || !region) return result(r, label, []);
       if (existing) {
@@ -401,6 +417,7 @@ export class ImportService {
       }
       const { opened, closed } = this.dates(r, existing, changes);
       if (!existing && region?.closed_on) r.fail('region', closedRegion(region, '站点'));
+      if (existing && region) refuseOutliving(r, scope.closedAbove(region.id), closed);
       const label = region ? `${name}（${region.name}）` : name;
       if (r.errors.length || !region || !kind) return result(r, label, []);
       if (existing) {
