@@ -124,11 +124,12 @@ export function createApp(deps: AppDeps): Hono<Env> {
 
   const media = path.join(CONTENT_DIR, 'media');
   app.on(['GET', 'HEAD'], '/media/*', async (c) => {
+    if (!MEDIA_FILE.test(c.req.path)) throw new AppError('NOT_FOUND', '媒体文件不存在');
     const name = c.req.path.slice('/media/'.length);
-    const file = MEDIA_FILE.test(c.req.path) ? serveMedia(c, path.join(media, name)) : null;
+    const file = serveMedia(c, path.join(media, name));
     if (file) return file;
     // Uploaded in the authoring console: stored in the database by content hash (domain/learning/media.ts).
-    const stored = MEDIA_FILE.test(c.req.path) ? await storedMedia(deps.db, name) : null;
+    const stored = await storedMedia(deps.db, name);
     if (!stored) throw new AppError('NOT_FOUND', '媒体文件不存在');
     return serveMediaRange(c, { size: stored.size, contentType: stored.contentType, etag: `"${stored.sha256.slice(0, 32)}"`, cacheControl: 'public, max-age=31536000, immutable' },
       (start, end) => mediaBytes(deps.db, name, start, end));

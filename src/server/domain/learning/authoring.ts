@@ -16,9 +16,9 @@ import { AppError } from '../errors';
 import { iso, maybeOne, one, type Sql } from '../../storage/db';
 import type { Caller } from '../caller';
 import { regionWithin, requireId } from '../registry';
-import { CONTENT_DIR, captionsUrl, upsertCourse } from './content';
+import { CONTENT_DIR, lessonMedia, upsertCourse } from './content';
+import { SAFETY_MODULES } from './courses';
 
-const SAFETY_MODULES: PolicyModule[] = ['abnormal_awareness', 'mh_aid'];
 const MISSING = '课程不存在';
 /** Reading speed used for an article's duration: about 300 汉字 a minute, at least a minute. */
 const CHARS_PER_SECOND = 5;
@@ -204,7 +204,7 @@ export class AuthoringService {
     if (!l) throw new AppError('NOT_FOUND', '课时不存在');
     return {
       lesson: { id: l.id, slug: l.slug, title: l.title, kind: l.kind, durationSeconds: l.duration_seconds, safetyCard: SAFETY_MODULES.includes(row.module), progress: null },
-      courseId: row.id, courseTitle: row.title, body: l.body, mediaUrl: l.media ? `/media/${l.media}` : null, captionsUrl: captionsUrl(l.media), schoolContacts: [], nextLessonId: lessons[at + 1]?.id ?? null,
+      courseId: row.id, courseTitle: row.title, body: l.body, ...lessonMedia(l.media), schoolContacts: [], nextLessonId: lessons[at + 1]?.id ?? null,
     };
   }
 

@@ -16,6 +16,11 @@ export function captionsUrl(media: string | null, dir: string = path.join(CONTEN
   return fs.existsSync(path.join(dir, vtt)) ? `/media/${vtt}` : null;
 }
 
+/** Where a lesson's media and captions are served: both null for an article. */
+export function lessonMedia(media: string | null): { mediaUrl: string | null; captionsUrl: string | null } {
+  return { mediaUrl: media ? `/media/${media}` : null, captionsUrl: captionsUrl(media) };
+}
+
 /** Reads and validates every course file; throws naming the file and field that are wrong. */
 export function readCourseFiles(dir: string = path.join(CONTENT_DIR, 'courses')): CourseContent[] {
   if (!fs.existsSync(dir)) return [];

@@ -9,10 +9,11 @@ import { iso, isoOrNull, maybeOne, type Sql } from '../../storage/db';
 import type { Caller } from '../caller';
 import { groupCode, normaliseCode, randomCode } from '../codes';
 import { requireId } from '../registry';
-import { captionsUrl, upsertCourse } from './content';
+import { lessonMedia, upsertCourse } from './content';
 import { attemptHistory, chosenIndexes, cooldownError, optionId, shuffled, standing, type AttemptHistory, type QuestionRow } from './quiz';
 
-const SAFETY_MODULES: PolicyModule[] = ['abnormal_awareness', 'mh_aid'];
+/** The modules whose lessons carry the safety card (hotline and school contacts). */
+export const SAFETY_MODULES: PolicyModule[] = ['abnormal_awareness', 'mh_aid'];
 const STAGE_ORDER = ['preschool', 'primary', 'junior', 'senior', 'vocational'];
 
 interface CourseRow {
@@ -192,7 +193,7 @@ export class CourseService {
     const lesson = toLesson(row);
     return {
       lesson, courseId: row.course_id, courseTitle: row.course_title, body: row.body,
-      mediaUrl: row.media ? `/media/${row.media}` : null, captionsUrl: captionsUrl(row.media), schoolContacts: lesson.safetyCard ? await this.schoolContacts() : [], nextLessonId: next?.id ?? null,
+      ...lessonMedia(row.media), schoolContacts: lesson.safetyCard ? await this.schoolContacts() : [], nextLessonId: next?.id ?? null,
     };
   }
 
