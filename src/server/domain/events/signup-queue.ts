@@ -13,6 +13,7 @@ import type { Database, Sql } from '../../storage/db';
 import type { Caller } from '../caller';
 import { randomCode } from '../codes';
 import { isUuid } from '../identity';
+import { recordGrants } from '../messages/outbox';
 import type { EventRow } from './common';
 import { childContexts, composeDetail } from './events';
 import { confirmMessages } from './signups';
@@ -123,7 +124,7 @@ export async function signupBatch(tx: Sql, requests: SignupRequest[], now: Date,
     outcomes.push({ ok: false, error: new Error('not written') });
   }
   if (accepted.length === 0) return outcomes;
-  await recordGrantsOf(tx, accepted.map((a) => a.request), now);
+  await recordGrants(tx, accepted.map((a) => ({ userId: a.request.caller.userId, templates: a.request.templates })), now);
   const rows = await tx.query<{ id: string; k: string }>(
     `INSERT INTO event_signups (event_id, user_id, companion, status, ticket_code, created_at, waitlisted_at, confirmed_at)
      SELECT t.event_id, t.user_id, t.companion, CASE WHEN t.seat THEN 'confirmed' ELSE 'waitlisted' END, t.ticket, $6,
@@ -163,12 +164,3 @@ export async function signupBatch(tx: Sql, requests: SignupRequest[], now: Date,
   return outcomes;
 }
 
-/** Records the subscriptions the batch's parents accepted at sign-up, in one statement (one row per parent and template, as recordGrants). */
-async function recordGrantsOf(tx: Sql, requests: readonly SignupRequest[], now: Date): Promise<void> {
-  const grants = requests.flatMap((r) => [...new Set(r.templates)].map((template) => ({ userId: r.caller.userId, template })));
-  if (grants.length === 0) return;
-  await tx.query(
-    'INSERT INTO message_grants (user_id, template, granted_at) SELECT u, t, $3 FROM unnest($1::uuid[], $2::text[]) AS g(u, t)',
-    [grants.map((g) => g.userId), grants.map((g) => g.template), now],
-  );
-}

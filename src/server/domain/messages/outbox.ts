@@ -21,11 +21,14 @@ export function templateId(config: Config, template: MessageTemplate): string {
 const MAX_ATTEMPTS = 5;
 const BATCH = 50;
 
-/** Records the templates a user accepted in wx.requestSubscribeMessage (each allows one message). */
-export async function recordGrants(tx: Sql, userId: string, templates: readonly MessageTemplate[], now: Date): Promise<void> {
-  for (const template of new Set(templates)) {
-    await tx.query('INSERT INTO message_grants (user_id, template, granted_at) VALUES ($1, $2, $3)', [userId, template, now]);
-  }
+/** Records the templates users accepted in wx.requestSubscribeMessage (each allows one message), in one statement. */
+export async function recordGrants(tx: Sql, grants: readonly { userId: string; templates: readonly MessageTemplate[] }[], now: Date): Promise<void> {
+  const rows = grants.flatMap((g) => [...new Set(g.templates)].map((template) => ({ userId: g.userId, template })));
+  if (rows.length === 0) return;
+  await tx.query(
+    'INSERT INTO message_grants (user_id, template, granted_at) SELECT u, t, $3 FROM unnest($1::uuid[], $2::text[]) AS g(u, t)',
+    [rows.map((r) => r.userId), rows.map((r) => r.template), now],
+  );
 }
 
 /** One message to queue. The payload holds neutral display values only (never personal or notice content). */

@@ -191,7 +191,7 @@ export class StudentService {
             `INSERT INTO guardianships (student_id, user_id, relation, relation_note, created_at, binding_code_id, notice_consent_at) VALUES ($1, $2, $3, $4, $5, $6, $5) RETURNING id`,
             [code.student_id, this.caller.userId, input.relation, input.relation === 'other' ? (input.relationNote ?? null) : null, now, code.id],
           );
-          if (input.acceptSchoolNotice) await recordGrants(tx, this.caller.userId, ['school_notice'], now);
+          if (input.acceptSchoolNotice) await recordGrants(tx, [{ userId: this.caller.userId, templates: ['school_notice'] }], now);
           await appendAudit(tx, config.notices.hmacKey, now, { actorId: this.caller.userId, action: 'bound', subjectId: g.id, details: { studentId: code.student_id, codeId: code.id, relation: input.relation } });
           return code.student_id;
         });
